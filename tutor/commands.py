@@ -1,0 +1,3 @@
+"""Sub-commands beyond ingest, registered into the CLI parser."""
+
+from __future__ import annotations

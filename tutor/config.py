@@ -1,0 +1,65 @@
+"""The one settings object. Environment variables (and a ``.env`` file) override the defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Backend = Literal["local", "local-large", "extractive", "openai", "bedrock", "tiny"]
+BACKENDS: tuple[str, ...] = ("local", "local-large", "extractive", "openai", "bedrock", "tiny")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(Path(".tutor"), validation_alias=AliasChoices("TUTOR_HOME"))
+    corpus_dir: Path = Field(Path("corpus"), validation_alias=AliasChoices("TUTOR_CORPUS"))
+    backend: Backend = Field("local", validation_alias=AliasChoices("TUTOR_BACKEND"))
+
+    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("TUTOR_OPENAI_BASE_URL"))
+    openai_model: str = Field("gpt-4o-mini", validation_alias=AliasChoices("TUTOR_OPENAI_MODEL"))
+    openai_api_key: str | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    bedrock_model: str = Field(
+        "anthropic.claude-3-haiku-20240307-v1:0", validation_alias=AliasChoices("TUTOR_BEDROCK_MODEL")
+    )
+    aws_region: str | None = Field(None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+
+    chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST"))
+    chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT"))
+
+    # Chunking defaults chosen by retrieval hit@k on the eval set (see docs/BENCHMARKS.md).
+    chunk_max_tokens: int = Field(180, validation_alias=AliasChoices("TUTOR_CHUNK_TOKENS"))
+    chunk_overlap_tokens: int = Field(30, validation_alias=AliasChoices("TUTOR_CHUNK_OVERLAP"))
+    chunk_min_tokens: int = Field(60, validation_alias=AliasChoices("TUTOR_CHUNK_MIN_TOKENS"))
+    max_file_mb: float = Field(20.0, validation_alias=AliasChoices("TUTOR_MAX_FILE_MB"))
+
+    top_k: int = Field(5, validation_alias=AliasChoices("TUTOR_TOP_K"))
+    llm_threads: int = Field(2, validation_alias=AliasChoices("TUTOR_LLM_THREADS"))
+    llm_context: int = Field(4096, validation_alias=AliasChoices("TUTOR_LLM_CONTEXT"))
+    max_answer_tokens: int = Field(200, validation_alias=AliasChoices("TUTOR_MAX_ANSWER_TOKENS"))
+    request_timeout_s: float = Field(60.0, validation_alias=AliasChoices("TUTOR_REQUEST_TIMEOUT"))
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def progress_db(self) -> Path:
+        return self.home / "progress.sqlite"
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
