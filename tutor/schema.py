@@ -1,0 +1,61 @@
+"""The data passed between tutor stages and printed by ``--json`` (contracts in DESIGN.md)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Passage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rank: int
+    doc_id: str
+    title: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    score: float
+    page: int | None = None
+    chunk_id: str = Field(default="", exclude=True)
+    # Retrieval diagnostics; not part of the JSON contract.
+    dense: float = Field(default=0.0, exclude=True)
+    lexical: float = Field(default=0.0, exclude=True)
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    n: int
+    doc_id: str
+    title: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    score: float
+    support: str
+    page: int | None = None
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    rewritten_query: str
+    answer: str
+    answerable: bool
+    backend: str
+    citations: list[Citation]
+    passages: list[Passage]
+    timings_ms: dict[str, int]
+    # Sentences the model wrote that no passage supports; removed from ``answer`` and listed for transparency.
+    unsupported: list[str] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list)
+
+
+def citation_from_passage(p: Passage, n: int, support: str) -> Citation:
+    return Citation(
+        n=n, doc_id=p.doc_id, title=p.title, heading=p.heading, text=p.text, start=p.start, end=p.end,
+        score=p.score, support=support, page=p.page,
+    )
