@@ -6,16 +6,9 @@ import re
 from functools import lru_cache
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
-    each few for from further had hadn't has hasn't have haven't having he her here hers herself him himself his how
-    i if in into is isn't it it's its itself just let's me more most mustn't my myself no nor not of off on once only
-    or other ought our ours ourselves out over own same shan't she should shouldn't so some such than that that's the
-    their theirs them themselves then there there's these they this those through to too under until up upon us very
-    was wasn't we were weren't what what's when where which while who whom why will with won't would wouldn't you
-    your yours yourself yourselves tell explain describe give know please use used using via e.g i.e etc""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "just", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very", "was", "wasn't", "we", "were", "weren't", "what", "what's", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "won't", "would", "wouldn't", "you", "your", "yours", "yourself", "yourselves", "tell", "explain", "describe", "give", "know", "please", "use", "used", "using", "via", "e.g", "i.e", "etc"]
 )
-QUESTION_WORDS = frozenset("what which who whom whose why how when where does do did is are can could should would".split())
+QUESTION_WORDS = frozenset(["what", "which", "who", "whom", "whose", "why", "how", "when", "where", "does", "do", "did", "is", "are", "can", "could", "should", "would"])
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_/.][a-z0-9]+)*")
 _SENT = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“(\[]?[A-Z0-9])|\n+")

@@ -1,0 +1,332 @@
+"""Question (+history) -> cited Answer, streamed.
+
+Pipeline: rewrite follow-ups -> hybrid retrieval -> answerability from calibrated retrieval signals ->
+generate (LLM over numbered excerpts, or extractive) -> align every sentence to the passage that supports
+it (the model's own [n] markers are only a hint) -> drop what nothing supports -> extractive fallback when
+nothing survives. Every [n] in the final text is the rank of a passage in ``passages``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from tutor.config import Settings, get_settings
+from tutor.errors import TutorError
+from tutor.llm import backend_errors, get_chat_model
+from tutor.retrieve import Retriever
+from tutor.rewrite import rewrite
+from tutor.schema import Answer, Citation, Passage, citation_from_passage
+from tutor.store import get_embedder, get_store
+from tutor.support import SUPPORT_THRESHOLD, SupportScorer, lexical_recall
+from tutor.text import content_tokens, split_sentences
+
+PROMPTS = Path(__file__).parent / "prompts"
+MAX_QUESTION_CHARS = 2000
+LLM_PASSAGES = 3
+EXCERPT_WORDS = 80
+NOT_IN_MATERIAL = "NOT IN MATERIAL"
+# Calibrated on the eval set's answerable vs unanswerable questions (see evals/README and report.md).
+MIN_DENSE = 0.30
+MIN_COVERAGE = 0.50
+
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|above|previous)\b|\byou are now\b|\bsystem prompt\b|"
+    r"\bnew instructions?\b|\bdo not follow\b|\bact as\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    rewritten_query: str
+    passages: list[Passage]
+    answerable: bool
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    answer: Answer
+
+
+AnswerEvent = Retrieved | Token | Final
+
+
+@lru_cache(maxsize=8)
+def prompt(name: str) -> str:
+    return (PROMPTS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def is_instruction_like(sentence: str) -> bool:
+    """Text in a document that addresses the model rather than the learner; never shown to the LLM or cited."""
+    return bool(_INJECTION.search(sentence))
+
+
+def validate_question(question: str) -> str:
+    if question is None or not question.strip():
+        raise TutorError("The question is empty. Type what you want to know, e.g. 'What is Amazon Kinesis?'.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise TutorError(
+            f"The question is {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}. Ask about one thing at a time."
+        )
+    return re.sub(r"\s+", " ", question).strip()
+
+
+def _excerpt(p: Passage, query_tokens: set[str]) -> str:
+    """The passage's most query-relevant sentences, in order, within a word budget (keeps prompts short)."""
+    spans = [(s, e) for s, e in split_sentences(p.text) if not is_instruction_like(p.text[s:e])]
+    scored = sorted(
+        range(len(spans)),
+        key=lambda i: -len(query_tokens & set(content_tokens(p.text[spans[i][0] : spans[i][1]]))),
+    )
+    chosen: list[int] = []
+    words = 0
+    for i in scored:
+        n = len(p.text[spans[i][0] : spans[i][1]].split())
+        if chosen and words + n > EXCERPT_WORDS:
+            continue
+        chosen.append(i)
+        words += n
+    return " ".join(p.text[spans[i][0] : spans[i][1]] for i in sorted(chosen))
+
+
+class Tutor:
+    """Holds the retriever and models for one process; ``ask_stream`` is safe to call from several threads."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.embedder = get_embedder()
+        self.retriever = Retriever(get_store(self.settings), self.embedder)
+        self._lock = threading.Lock()
+
+    # -- answerability ---------------------------------------------------------------------------
+    def coverage(self, query: str, passages: list[Passage]) -> float:
+        """IDF-weighted share of the query's content words found in the top passages (unknown words weigh most)."""
+        lex = self.retriever.lexical()
+        toks = set(content_tokens(query))
+        if not toks:
+            return 0.0
+        n_docs = max(1, len(lex.ids))
+        present = set()
+        for p in passages[:LLM_PASSAGES]:
+            present |= set(content_tokens(f"{p.title} {p.heading} {p.text}"))
+        weights = {t: np.log(1 + n_docs / (1 + lex.doc_freq.get(t, 0))) for t in toks}
+        total = sum(weights.values())
+        return float(sum(w for t, w in weights.items() if t in present) / total) if total else 0.0
+
+    def is_answerable(self, query: str, passages: list[Passage]) -> bool:
+        if not passages:
+            return False
+        return passages[0].dense >= MIN_DENSE and self.coverage(query, passages) >= MIN_COVERAGE
+
+    # -- answering -------------------------------------------------------------------------------
+    def ask(self, question: str, history: list[str] | None = None, backend: str | None = None, k: int | None = None, doc_id: str | None = None) -> Answer:
+        final: Answer | None = None
+        for event in self.ask_stream(question, history, backend, k, doc_id):
+            if isinstance(event, Final):
+                final = event.answer
+        assert final is not None
+        return final
+
+    def ask_stream(
+        self,
+        question: str,
+        history: list[str] | None = None,
+        backend: str | None = None,
+        k: int | None = None,
+        doc_id: str | None = None,
+    ) -> Iterator[AnswerEvent]:
+        question = validate_question(question)
+        history = [validate_question(h) for h in (history or []) if h and h.strip()]
+        backend = backend or self.settings.backend
+        k = k or self.settings.top_k
+        if k < 1 or k > 50:
+            raise TutorError("k must be between 1 and 50.")
+        timings: dict[str, int] = {}
+
+        t0 = time.perf_counter()
+        query = rewrite(question, history)
+        if self.retriever.store.count() == 0:
+            raise TutorError("The index is empty. Run `tutor ingest` (or add documents in the Library page) first.")
+        result = self.retriever.search(query, k=k, doc_id=doc_id)
+        passages = result.passages
+        answerable = self.is_answerable(query, passages)
+        timings["retrieve"] = round((time.perf_counter() - t0) * 1000)
+        yield Retrieved(query, passages, answerable)
+
+        if not answerable:
+            text, suggestions = self._refusal(passages)
+            yield Token(text)
+            timings["generate"] = 0
+            yield Final(Answer(
+                question=question, rewritten_query=query, answer=text, answerable=False, backend=backend,
+                citations=[], passages=passages, timings_ms=timings, suggestions=suggestions,
+            ))
+            return
+
+        t0 = time.perf_counter()
+        model = get_chat_model(backend, self.settings)
+        scorer = SupportScorer(passages[:LLM_PASSAGES], self.embedder.embed)
+        if model is None:
+            text, citations = self._extractive(query, result.query_vector, passages, scorer)
+            yield Token(text)
+            unsupported: list[str] = []
+            timings["generate"] = round((time.perf_counter() - t0) * 1000)
+        else:
+            raw_parts: list[str] = []
+            first_token_ms = None
+            with backend_errors(backend):
+                for chunk in model.stream(self._messages(query, passages)):
+                    piece = str(chunk.content)
+                    if not piece:
+                        continue
+                    if first_token_ms is None:
+                        first_token_ms = round((time.perf_counter() - t0) * 1000)
+                    raw_parts.append(piece)
+                    yield Token(piece)
+            timings["generate"] = round((time.perf_counter() - t0) * 1000)
+            timings["first_token"] = first_token_ms or timings["generate"]
+            t1 = time.perf_counter()
+            text, citations, unsupported = self._verify("".join(raw_parts), passages, scorer)
+            if not citations:
+                text, citations = self._extractive(query, result.query_vector, passages, scorer)
+            timings["verify"] = round((time.perf_counter() - t1) * 1000)
+        yield Final(Answer(
+            question=question, rewritten_query=query, answer=text, answerable=True, backend=backend,
+            citations=citations, passages=passages, timings_ms=timings, unsupported=unsupported,
+        ))
+
+    # -- pieces ----------------------------------------------------------------------------------
+    def _messages(self, query: str, passages: list[Passage]) -> list[SystemMessage | HumanMessage]:
+        qtok = set(content_tokens(query))
+        numbered = "\n".join(
+            f"[{p.rank}] ({p.heading.split(' > ')[-1] if p.heading else p.title}) {_excerpt(p, qtok)}"
+            for p in passages[:LLM_PASSAGES]
+        )
+        user = prompt("answer_user").format(passages=numbered, question=query)
+        return [SystemMessage(content=prompt("answer_system")), HumanMessage(content=user)]
+
+    def _refusal(self, passages: list[Passage]) -> tuple[str, list[str]]:
+        topics: list[str] = []
+        for p in passages:
+            topic = p.heading.split(" > ")[-1] if p.heading else p.title
+            if topic and topic not in topics:
+                topics.append(topic)
+        topics = topics[:3]
+        hint = f" The closest topics in your notes are: {'; '.join(topics)}." if topics else ""
+        return prompt("refusal").strip().format(suggestions=hint), topics
+
+    def _verify(self, raw: str, passages: list[Passage], scorer: SupportScorer) -> tuple[str, list[Citation], list[str]]:
+        if NOT_IN_MATERIAL.lower() in raw.lower() and len(raw.strip()) < 40:
+            return "", [], []
+        sentences: list[tuple[str, list[int]]] = []
+        for s, e in split_sentences(raw):
+            piece = raw[s:e]
+            hints = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
+            clean = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", piece).strip()
+            clean = re.sub(r"^[-*•]\s*", "", clean)
+            if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower():
+                continue
+            sentences.append((clean, hints))
+        if not sentences:
+            return "", [], []
+        vectors = self.embedder.embed([s for s, _ in sentences])
+        kept: list[str] = []
+        unsupported: list[str] = []
+        best_support: dict[int, tuple[float, str]] = {}
+        for (clean, hints), vec in zip(sentences, vectors, strict=True):
+            choice = None
+            for h in hints:
+                if 1 <= h <= len(scorer.passages):
+                    cand = scorer.for_passage(clean, h - 1, vec)
+                    if cand and cand.score >= SUPPORT_THRESHOLD and not is_instruction_like(cand.sentence.text):
+                        choice = cand
+                        break
+            if choice is None:
+                cand = scorer.best(clean, vec)
+                if cand and cand.score >= SUPPORT_THRESHOLD and not is_instruction_like(cand.sentence.text):
+                    choice = cand
+            if choice is None:
+                unsupported.append(clean)
+                continue
+            n = passages[choice.passage_index].rank
+            kept.append(f"{clean.rstrip()} [{n}]")
+            if n not in best_support or choice.score > best_support[n][0]:
+                best_support[n] = (choice.score, choice.sentence.text)
+        citations = [citation_from_passage(passages[n - 1], n, best_support[n][1]) for n in sorted(best_support)]
+        return " ".join(kept), citations, unsupported
+
+    def _extractive(
+        self, query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer
+    ) -> tuple[str, list[Citation]]:
+        """The passage sentences that best answer the query, stitched with citations. Deterministic."""
+        candidates = []
+        for j, sent in enumerate(scorer.sentences):
+            text = sent.text.lstrip("-*• ").strip()
+            if len(text.split()) < 3 or is_instruction_like(text):
+                continue
+            dense = float(scorer._vectors[j] @ qvec)
+            lex = lexical_recall(query, sent.text)
+            rank_bonus = 0.05 * (LLM_PASSAGES - sent.passage_index)
+            candidates.append((0.55 * dense + 0.45 * lex + rank_bonus, j, text))
+        candidates.sort(key=lambda c: -c[0])
+        picked: list[tuple[int, str]] = []
+        for score, j, text in candidates:
+            if len(picked) >= 2 or (picked and score < 0.35):
+                break
+            if any(text == t for _, t in picked):
+                continue
+            picked.append((j, text))
+        if not picked:
+            p = passages[0]
+            first = split_sentences(p.text)[0]
+            return f"{p.text[first[0]:first[1]]} [{p.rank}]", [citation_from_passage(p, p.rank, p.text[first[0]:first[1]])]
+        parts: list[str] = []
+        supports: dict[int, str] = {}
+        for j, text in sorted(picked):
+            sent = scorer.sentences[j]
+            p = passages[sent.passage_index]
+            prefix = ""
+            if sent.text.lstrip().startswith(("-", "*", "•")) and p.heading:
+                prefix = f"{p.heading.split(' > ')[-1]}: "
+            sentence = text if text.endswith((".", "!", "?", ":")) else text + "."
+            parts.append(f"{prefix}{sentence} [{p.rank}]")
+            supports.setdefault(p.rank, sent.text)
+        citations = [citation_from_passage(passages[n - 1], n, supports[n]) for n in sorted(supports)]
+        return " ".join(parts), citations
+
+
+_TUTORS: dict[str, Tutor] = {}
+_TUTORS_LOCK = threading.Lock()
+
+
+def get_tutor(settings: Settings | None = None) -> Tutor:
+    s = settings or get_settings()
+    key = f"{s.home.resolve()}|{s.chroma_host}|{s.chroma_port}"
+    with _TUTORS_LOCK:
+        if key not in _TUTORS:
+            _TUTORS[key] = Tutor(s)
+        return _TUTORS[key]
+
+
+def ask(question: str, history: list[str] | None = None, backend: str | None = None, k: int | None = None, doc_id: str | None = None) -> Answer:
+    return get_tutor().ask(question, history, backend, k, doc_id)
+
+
+def ask_stream(
+    question: str, history: list[str] | None = None, backend: str | None = None, k: int | None = None, doc_id: str | None = None
+) -> Iterator[AnswerEvent]:
+    return get_tutor().ask_stream(question, history, backend, k, doc_id)
