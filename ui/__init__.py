@@ -1,0 +1,1 @@
+"""Streamlit pages: presentation only; every decision is made by a function in ``tutor``."""

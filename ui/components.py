@@ -1,0 +1,151 @@
+"""Rendering pieces shared by the pages: answers with citation chips, source passages, styles."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+import streamlit as st
+
+from tutor.schema import Answer, Citation, Passage
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
+
+STYLE = """
+<style>
+.tutor-source {border-left: 4px solid #4f7cff; padding: .25rem 0 .25rem .9rem; margin: .25rem 0 .5rem 0;}
+.tutor-source-title {font-weight: 600; font-size: 1.02rem; margin-bottom: .1rem;}
+.tutor-source-path {color: #6b7280; font-size: .85rem; margin-bottom: .55rem;}
+.tutor-source-text {white-space: pre-wrap; line-height: 1.55; font-size: .93rem; max-height: 22rem;
+  overflow-y: auto; padding-right: .4rem;}
+.tutor-source-text mark {background: #fff1a8; color: inherit; padding: .05rem .15rem; border-radius: .2rem;
+  box-shadow: 0 0 0 1px #f3d34a inset;}
+.tutor-source-meta {color: #6b7280; font-size: .78rem; margin-top: .5rem;}
+.tutor-support {background: #f5f7ff; border-radius: .4rem; padding: .45rem .7rem; font-size: .9rem;
+  margin-bottom: .6rem;}
+</style>
+"""
+
+
+def inject_style() -> None:
+    st.html(STYLE)
+
+
+def md_escape(text: str) -> str:
+    """Text shown verbatim by st.markdown (no accidental emphasis, links, LaTeX or HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def answer_markdown(text: str, cited: Sequence[int] = ()) -> str:
+    """Answer text with each ``[n]`` marker drawn as a numbered badge (blue when it has a citation)."""
+    out: list[str] = []
+    last = 0
+    for m in _MARKER.finditer(text):
+        out.append(md_escape(text[last : m.start()]))
+        n = int(m.group(1))
+        color = "blue" if not cited or n in cited else "gray"
+        out.append(f":{color}-badge[{n}]")
+        last = m.end()
+    out.append(md_escape(text[last:]))
+    return "".join(out).strip()
+
+
+def support_span(text: str, support: str) -> tuple[int, int] | None:
+    """Where the supporting sentence sits in the passage (exact, else ignoring case and spacing)."""
+    support = (support or "").strip()
+    if not support:
+        return None
+    i = text.find(support)
+    if i >= 0:
+        return i, i + len(support)
+    words = support.split()
+    if not words:
+        return None
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text, re.I)
+    return (m.start(), m.end()) if m else None
+
+
+def heading_path(heading: str) -> str:
+    return " › ".join(part.strip() for part in heading.split(" > ") if part.strip())
+
+
+def short_label(c: Citation | Passage, limit: int = 34) -> str:
+    name = c.heading.split(" > ")[-1].strip() if c.heading else c.title
+    name = name or c.doc_id
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def passage_html(title: str, heading: str, text: str, support: str = "", meta: str = "") -> str:
+    span = support_span(text, support)
+    if span:
+        s, e = span
+        body = f"{html.escape(text[:s])}<mark>{html.escape(text[s:e])}</mark>{html.escape(text[e:])}"
+    else:
+        body = html.escape(text)
+    path = f'<div class="tutor-source-path">{html.escape(heading_path(heading))}</div>' if heading else ""
+    support_block = ""
+    if support and not span:
+        support_block = f'<div class="tutor-support">Supporting text: “{html.escape(support)}”</div>'
+    meta_block = f'<div class="tutor-source-meta">{html.escape(meta)}</div>' if meta else ""
+    return (
+        f'<div class="tutor-source"><div class="tutor-source-title">{html.escape(title)}</div>{path}'
+        f'{support_block}<div class="tutor-source-text">{body.strip()}</div>{meta_block}</div>'
+    )
+
+
+def _meta(p: Citation | Passage) -> str:
+    bits = [p.doc_id]
+    if p.page:
+        bits.append(f"page {p.page}")
+    bits.append(f"characters {p.start:,}–{p.end:,}")
+    bits.append(f"relevance {p.score:.2f}")
+    return " · ".join(bits)
+
+
+def citation_panel(c: Citation) -> None:
+    st.html(passage_html(c.title, c.heading, c.text, c.support, _meta(c)))
+
+
+def citation_chips(citations: Sequence[Citation]) -> None:
+    """One chip per citation; each opens the passage with the supporting span highlighted."""
+    if not citations:
+        return
+    row = st.container(horizontal=True, gap="small")
+    for c in citations:
+        with row.popover(f"[{c.n}] {short_label(c)}", icon=":material/menu_book:", help=c.title):
+            citation_panel(c)
+
+
+def sources_considered(passages: Sequence[Passage], cited: Sequence[int]) -> None:
+    if not passages:
+        return
+    with st.expander(f"Sources considered ({len(passages)})", icon=":material/manage_search:"):
+        for p in passages:
+            mark = " · cited" if p.rank in cited else ""
+            st.markdown(
+                f"**{p.rank}.** {md_escape(p.title)}  \n"
+                f":gray[{md_escape(heading_path(p.heading))}  ·  relevance {p.score:.2f}{mark}]"
+            )
+            preview = p.text if len(p.text) <= 320 else p.text[:320].rsplit(" ", 1)[0] + " …"
+            st.caption(md_escape(preview))
+
+
+def render_answer(answer: Answer) -> None:
+    """A finished answer: text with chips, the citations, what was searched, the sources and timings."""
+    if answer.rewritten_query.strip().lower() != answer.question.strip().lower():
+        st.caption(f":material/search: Searched for: *{md_escape(answer.rewritten_query)}*")
+    cited = [c.n for c in answer.citations]
+    if answer.answerable:
+        st.markdown(answer_markdown(answer.answer, cited))
+    else:
+        st.info(md_escape(answer.answer), icon=":material/help:")
+    citation_chips(answer.citations)
+    if answer.unsupported:
+        with st.expander(f"Left out: not backed by your notes ({len(answer.unsupported)})", icon=":material/block:"):
+            for sentence in answer.unsupported:
+                st.caption(md_escape(sentence))
+    sources_considered(answer.passages, cited)
+    total = sum(v for k, v in answer.timings_ms.items() if k in ("retrieve", "generate", "verify"))
+    st.caption(f"{answer.backend} · {total / 1000:.1f} s")
