@@ -1,0 +1,592 @@
+"""Mine the indexed corpus for quiz material: named terms, their kinds, and definitional sentences.
+
+Everything a rule-based item needs comes from here: the answer key (a term the sentence defines), the
+evidence (the sentence, verbatim, inside one indexed chunk) and distractors of the same kind (other terms
+the corpus itself lists or defines: siblings in a bullet list, other AWS services, other algorithms).
+Patterns recognised, on each sentence or bullet of the cleaned documents:
+
+- ``Term: is/provides/requires ...``       (glossary bullets)      -> "Which AWS service is ...?"
+- ``Term is/provides/tags ...``            (subject-verb sentence)  -> "Which algorithm tags ...?"
+- ``You can use Term to ...``                                       -> "Which AWS service can you use to ...?"
+- ``..., Term, a/an description``          (apposition)             -> "Which AWS service is a ...?"
+- ``Term: Noun phrase or gerund``          (list of key concepts)   -> "Which term describes “...”?"
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tutor.quiz.models import Fact, Term
+from tutor.text import content_tokens, split_sentences
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Verbs that end a definitional subject ("X provides ...", "X tags ..."); enough for this register of text.
+VERBS = frozenset(
+    _wordset(
+        """is are provides provide tags generalizes detects captures helps help automates involves involve makes make
+    ensures ensure optimizes optimize allows allow lets supports support speeds orchestrates gives finds requires
+    require offers encrypts aims converts enables collects manipulates uses use launches creates saves stores runs
+    delivers manages reads chooses"""
+    )
+)
+ADVERBS = _wordset("also automatically typically generally often")
+PRONOUNS = _wordset("it this these they that those there here which")
+# Words that may never start a term ("For example: ...", "Note: ...").
+NOT_TERM_START = frozenset(
+    _wordset(
+        """a an the for note example examples here below topics some common other this these that it they you we in
+    by with when if as however alternatively what tightly loosely overal overall click figure photo exam step
+    part one two three references more less while any using unlike apart behind currently to although since
+    because so then also all each every both many most"""
+    )
+)
+# Generic words: they neither identify a term (leak check) nor count as evidence (entailment check).
+GENERIC = frozenset(
+    content_tokens(
+        """amazon aws sagemaker service services algorithm algorithms layer model models data learning machine ml
+        which following term describes true false can you"""
+    )
+)
+HEAD_NOUNS = _wordset("algorithm layer service platform tool")
+KIND_LABELS = {
+    "service": "AWS service",
+    "algorithm": "algorithm",
+    "layer": "layer",
+    "hyperparameters": "category of hyperparameters",
+}
+
+_SERVICE = re.compile(r"\b(?:Amazon|AWS)(?:[ ]+(?:for[ ]+)?[A-Z0-9][A-Za-z0-9]*(?:-[A-Z0-9][A-Za-z0-9]*)*)+")
+_BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
+_COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
+_USE = re.compile(r"^(?P<pre>(?:[^.]*?,\s+)?)(?:[Yy]ou can (?:also )?use|Use) (?P<term>(?:Amazon|AWS) [^,]+?) to (?P<rest>.+)$")
+_APPOS = re.compile(r"(?P<term>(?:Amazon|AWS)(?: (?:for )?[A-Z0-9][A-Za-z0-9-]*)+), (?P<art>an?) (?P<desc>[^.]+?)(?:\.|$)")
+_NON_SERVICE_KEYS = frozenset(
+    """certified machine learning|certified machine learning - specialty|cloud|stack|ml|ai|ai/ml|sdk|cli|account
+    |management console|machine image|ml specialty|machine learning speciality|machine learning specialty
+    |machine learning|services|materials|exam""".replace("\n", "").split("|")
+)
+
+
+def canonical(name: str) -> str:
+    """Key for comparing term names: lower case, no vendor prefix, no parenthetical, no punctuation."""
+    s = re.sub(r"\([^)]*\)", " ", name)
+    s = re.sub(r"^\s*(?:the\s+)?(?:amazon|aws)\s+", "", s.strip(), flags=re.IGNORECASE)
+    s = re.sub(r"\b(?:amazon|aws)\s+", "", s, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", s).strip(" .,:;").lower()
+
+
+def aliases_of(name: str) -> tuple[str, ...]:
+    out = [name.strip()]
+    paren = re.search(r"\(([^)]+)\)", name)
+    if paren:
+        out.append(paren.group(1).strip())
+        out.append(re.sub(r"\s*\([^)]*\)", "", name).strip())
+    bare = re.sub(r"^(?:Amazon|AWS)\s+", "", name.strip())
+    if bare != name.strip() and bare[:1].isupper():
+        out.append(bare)
+        # "Amazon SageMaker Ground Truth" is also written "Ground Truth".
+        sub = re.sub(r"^SageMaker\s+", "", bare)
+        if sub != bare and sub[:1].isupper():
+            out.append(sub)
+    seen: list[str] = []
+    for a in out:
+        if a and a not in seen:
+            seen.append(a)
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    chunk_id: str
+    doc_id: str
+    title: str
+    heading: str
+    text: str
+    start: int
+    end: int
+    domain: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    text: str
+    tokens: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One sentence of a document, with where it sits."""
+
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    bullet: bool
+    group: str
+
+
+class FactBank:
+    """Terms, facts and sentences of the whole index; built once per index version (see service.py)."""
+
+    def __init__(self, terms: dict[str, Term], facts: list[Fact], sentences: list[Sentence]) -> None:
+        self.terms = terms
+        self.facts = facts
+        self.sentences = sentences
+        self.by_kind: dict[str, list[Term]] = defaultdict(list)
+        for t in terms.values():
+            self.by_kind[t.kind].append(t)
+        self.by_group: dict[str, list[Term]] = defaultdict(list)
+        for t in terms.values():
+            if t.group:
+                self.by_group[t.group].append(t)
+        self.facts_by_term: dict[str, list[Fact]] = defaultdict(list)
+        for f in facts:
+            self.facts_by_term[f.term.key].append(f)
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        self._sentences_about: dict[str, list[Sentence]] = {}
+        self._alias_index: dict[str, str] = {}
+        for t in terms.values():
+            for a in (t.name, *t.aliases):
+                self._alias_index.setdefault(canonical(a), t.key)
+
+    def lookup(self, text: str) -> Term | None:
+        key = self._alias_index.get(canonical(text))
+        return self.terms.get(key) if key else None
+
+    def pattern(self, term: Term) -> re.Pattern[str]:
+        if term.key not in self._patterns:
+            names = sorted({a for a in (term.name, *term.aliases) if a}, key=len, reverse=True)
+            self._patterns[term.key] = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+        return self._patterns[term.key]
+
+    def mentions(self, term: Term, text: str) -> bool:
+        return self.pattern(term).search(text) is not None
+
+    def sentences_about(self, term: Term) -> list[Sentence]:
+        """Every corpus sentence that names ``term`` (cached: distractor checks ask this a lot)."""
+        if term.key not in self._sentences_about:
+            pat = self.pattern(term)
+            self._sentences_about[term.key] = [s for s in self.sentences if pat.search(s.text)]
+        return self._sentences_about[term.key]
+
+    def same_kind(self, term: Term) -> list[Term]:
+        """Candidates for distractors: list siblings first, then every other term of the same kind."""
+        seen = {term.key}
+        out: list[Term] = []
+        for t in [*self.by_group.get(term.group, []), *self.by_kind.get(term.kind, [])] if term.group else self.by_kind.get(term.kind, []):
+            if t.key not in seen and t.kind == term.kind:
+                seen.add(t.key)
+                out.append(t)
+        return out
+
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
+def _termish(np_text: str, known: set[str]) -> bool:
+    """Is this leading noun phrase a named term rather than ordinary words ("Data transformation")?"""
+    words = _words(np_text)
+    if not words or len(words) > 7 or words[0].lower() in NOT_TERM_START or re.search(r"[(),;]", np_text):
+        return False
+    if canonical(np_text) in known:
+        return True
+    if not words[0][:1].isupper() or words[0].endswith("ing"):  # "services in this layer", "Creating a job"  # "Creating a training job ...", "Understanding ML Services"
+        return False
+    if _SERVICE.fullmatch(np_text):
+        return True
+    if words[-1].lower() in ("algorithm", "layer", "hyperparameters"):
+        return True
+    # A first word with CamelCase or digits: BlazingText, Object2Vec, AutoML, P3 instances, SSE-KMS.
+    if re.search(r"[a-z][A-Z]|[A-Za-z]\d|^[A-Z]{2,}-[A-Z0-9]", words[0]):
+        return True
+    # Title Case phrases of 2+ words ("Custom Model Training").
+    return len(words) >= 2 and all(w[:1].isupper() or w.lower() in ("and", "of", "with", "for") for w in words)
+
+
+def _kind_for(name: str, key: str, group_kind: str, service_keys: set[str]) -> str:
+    last = name.split()[-1].lower() if name.split() else ""
+    if last in ("algorithm", "algorithms") or group_kind == "algorithm":
+        return "algorithm"
+    if last == "layer":
+        return "layer"
+    if last == "hyperparameters":
+        return "hyperparameters"
+    if (re.match(r"(?:Amazon|AWS)\s", name) or key in service_keys) and key not in _NON_SERVICE_KEYS:
+        return "service"
+    return group_kind or "concept"
+
+
+def reconstruct(rows: list[ChunkRow]) -> dict[str, str]:
+    """Each document's cleaned text, rebuilt from its chunks (``text == cleaned[start:end]``)."""
+    docs: dict[str, list[str]] = {}
+    for r in sorted(rows, key=lambda r: (r.doc_id, r.start)):
+        buf = docs.setdefault(r.doc_id, [])
+        length = len(buf)
+        if r.end > length:
+            buf.extend("\n" * (r.end - length))
+        buf[r.start : r.end] = list(r.text)
+    return {d: "".join(b) for d, b in docs.items()}
+
+
+def _units(doc_id: str, text: str) -> tuple[list[_Unit], dict[str, tuple[str, list[str]]]]:
+    """Sentences of a document plus its bullet lists: group id -> (intro line, bullet texts)."""
+    units: list[_Unit] = []
+    groups: dict[str, tuple[str, list[str]]] = {}
+    pos = 0
+    intro = ""
+    current = ""
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        m = _BULLET.match(line)
+        if m:
+            if not current:
+                current = f"{doc_id}#{line_start}"
+                groups[current] = (intro, [])
+            body_start = line_start + m.end()
+            body = line[m.end() :]
+            groups[current][1].append(body.strip())
+        else:
+            current = ""
+            intro = line.strip()
+            body_start, body = line_start, line
+        for s, e in split_sentences(body):
+            units.append(_Unit(doc_id, body[s:e], body_start + s, body_start + e, bool(m), current))
+    return units, groups
+
+
+def _member_name(bullet: str) -> str | None:
+    """The term a bullet names: "Term: ...", "Term verb ...", or a short bullet that is just a name."""
+    m = _COLON.match(bullet)
+    if m and 1 <= len(_words(m.group(1))) <= 7 and m.group(1)[:1].isupper():
+        return m.group(1).strip()
+    spans = split_sentences(bullet)
+    sent = bullet[spans[0][0] : spans[0][1]] if spans else bullet
+    words = _words(sent)
+    for i, w in enumerate(words[:6]):
+        if w.lower() in VERBS and i > 0:
+            name = " ".join(words[:i])
+            return name if _termish(name, set()) or (i <= 3 and name[:1].isupper()) else None
+    if len(words) <= 6 and sent[:1].isupper() and not sent.endswith(":"):
+        # "Amazon S3 (as storage for a data lake)" names Amazon S3.
+        return re.sub(r"\s*\((?:as|for|e\.g\.)[^)]*\)\s*$", "", sent).strip(" .")
+    return None
+
+
+def _group_kind(intro: str, members: list[str]) -> str:
+    low = intro.lower()
+    if "algorithm" in low:
+        return "algorithm"
+    if "layer" in low or (members and all(m.lower().endswith("layer") for m in members)):
+        return "layer"
+    return ""
+
+
+def _trim_predicate(text: str) -> str:
+    """Cut a trailing clause about something else: ", and it will be covered ..." / "; ...", figure refs."""
+    text = re.sub(r"\s*\((?:Figure|Fig\.|e\.g\.)[^)]*\)?", "", text)
+    text = re.sub(r"\b(?:is|are) (?:another|an?(?: very)?(?: clear)?) example(?: of [^,]+)?, which ", "", text)
+    text = text.split(" - ")[0]
+    m = re.search(r",? (?:and|but) (?=(?:it|this|they|these|Amazon|AWS|[A-Z])\b)", text)
+    if m:
+        text = text[: m.start()]
+    return text.split("; ")[0].rstrip(" .,:;")
+
+
+# Stems are built before the term's final kind is known; the "Which <kind>" phrase is filled in afterwards.
+WHICH = "\x00"
+WHICH_MID = "\x01"
+
+
+def _which(label: str) -> str:
+    return f"Which {label}" if label else "Which of the following"
+
+
+def _stem_from_statement(statement: str, term_text: str) -> str | None:
+    """Replace the sentence's subject term with a "Which ..." phrase; None unless the term is the subject."""
+    m = re.match(r"^(?:The\s+)?" + re.escape(term_text) + r"(?![\w-])", statement)
+    if not m:
+        return None
+    rest = statement[m.end() :].lstrip()
+    words = _words(rest)
+    if not words or not rest[0].isalpha():
+        return None
+    # Between the term and its verb: "of the AWS ML stack" keeps the label, "forecasting algorithm" replaces it.
+    i = 0
+    while i < len(words) and words[i].lower().strip(",") not in VERBS and i < 7:
+        i += 1
+    if i == len(words) or i >= 7:
+        return None
+    between = [w.lower() for w in words[:i]]
+    if between and between[0] in ("and", "or", "nor", "but"):
+        return None  # "The AWS Deep Learning AMI and containers are ..." has a compound subject
+    if between and between[0] not in ("of", "in", "on", "for", "with", "also"):
+        # Only a noun phrase ending in a kind noun may continue the subject ("forecasting algorithm").
+        if len(between) > 2 or between[-1] not in HEAD_NOUNS or not all(w.isalpha() for w in between):
+            return None
+        stem = "Which " + rest
+    else:
+        stem = WHICH + " " + rest
+    return _trim_predicate(stem) + "?"
+
+
+def _predicate_stem(term_text: str, rest: str, bullet: bool) -> tuple[str, str, str] | None:
+    """Glossary bullet ``Term: rest`` -> (term as the sentence spells it, statement, stem)."""
+    rest = rest.strip()
+    words = _words(rest)
+    if len(words) < 3:
+        return None
+    first = words[0].lower().strip(",")
+    if first in ("when", "if", "alternatively", "here", "for", "as", "however", "this", "these", "with", "you", "in"):
+        return None
+    if rest.startswith("The ") or rest.startswith(term_text):
+        # "The Amazon SageMaker DeepAR forecasting algorithm is ..." -> "Which forecasting algorithm is ...?"
+        stem = _stem_from_statement(rest, term_text)
+        if stem is None:
+            # "X layer: The X layer is ...", where the heading spells X differently from the sentence.
+            sub = _subject(rest, set())
+            if sub and not sub[0] and sub[1].split()[-1] == term_text.split()[-1]:
+                term_text = sub[1]
+                stem = _stem_from_statement(rest, term_text)
+        return (term_text, rest, stem) if stem else None
+    if first in ("they", "it"):
+        words = words[1:]
+        first = words[0].lower() if words else ""
+        rest = " ".join(words)
+    if first in VERBS:
+        return term_text, f"{term_text} {rest}", _trim_predicate(f"{WHICH} {rest}") + "?"
+    # A noun phrase or gerund in a bulleted glossary: a definition in the dictionary sense.
+    if bullet and rest[:1].isupper() and first not in PRONOUNS:
+        body = rest.rstrip(" .")
+        if body[1:2].isupper():
+            return None  # "CRISP-DM on the AWS Stack" is a table-of-contents line, not a definition
+        body = body[0].lower() + body[1:]
+        return term_text, f"{term_text}: {rest}", f"Which term describes “{body}”?"
+    return None
+
+
+def build_fact_bank(rows: list[ChunkRow], chunk_domain: Callable[[ChunkRow], str] | None = None) -> FactBank:
+    texts = reconstruct(rows)
+    by_doc: dict[str, list[ChunkRow]] = defaultdict(list)
+    for r in rows:
+        by_doc[r.doc_id].append(r)
+
+    # Pass 1: the corpus's own term lists and the AWS service names it mentions.
+    service_names: Counter[str] = Counter()
+    service_display: dict[str, str] = {}
+    for text in texts.values():
+        for m in _SERVICE.finditer(text):
+            name = re.sub(r"-based$", "", m.group(0))
+            key = canonical(name)
+            if key and key not in _NON_SERVICE_KEYS:
+                service_names[key] += 1
+                # Prefer the vendor-prefixed spelling the corpus uses most ("Amazon SageMaker").
+                service_display.setdefault(key, name)
+    service_keys = set(service_names)
+
+    all_units: dict[str, list[_Unit]] = {}
+    members: dict[str, tuple[str, str]] = {}  # key -> (display name, group id)
+    group_kinds: dict[str, str] = {}
+    for doc_id, text in texts.items():
+        units, groups = _units(doc_id, text)
+        all_units[doc_id] = units
+        for gid, (intro, bullets) in groups.items():
+            names = [n for n in (_member_name(b) for b in bullets) if n and _termish_member(n)]
+            if len(names) < 2:
+                continue
+            group_kinds[gid] = _group_kind(intro, names)
+            for n in names:
+                members.setdefault(canonical(n), (n, gid))
+    known = service_keys | set(members)
+
+    terms: dict[str, Term] = {}
+
+    alias_keys: dict[str, str] = {}
+
+    def term_for(name: str, group: str = "", kind_hint: str = "") -> Term:
+        key = alias_keys.get(canonical(name), canonical(name))
+        if key in terms:
+            if kind_hint and terms[key].kind != kind_hint:
+                terms[key] = replace(terms[key], kind=kind_hint)
+            return terms[key]
+        display = service_display.get(key, name) if key in service_keys else name
+        gid = group or members.get(key, ("", ""))[1]
+        kind = _kind_for(display, key, group_kinds.get(gid, "") if gid else "", service_keys)
+        if gid and not group_kinds.get(gid) and kind == "concept":
+            kind = f"group:{gid}"
+        kind = kind_hint or kind
+        aliases = tuple(dict.fromkeys(aliases_of(display) + aliases_of(name)))
+        terms[key] = Term(name=display, key=key, kind=kind, aliases=aliases, group=gid)
+        for a in aliases:
+            alias_keys.setdefault(canonical(a), key)
+        return terms[key]
+
+    for name, gid in members.values():
+        term_for(name, gid)
+    for key in sorted(service_keys, key=len):
+        term_for(service_display[key])
+    known = known | set(alias_keys)
+
+    # Pass 2: definitional sentences.
+    facts: list[Fact] = []
+    seen: set[tuple[str, str]] = set()
+    sentences: list[Sentence] = []
+    for doc_id, units in all_units.items():
+        chunks = sorted(by_doc[doc_id], key=lambda r: r.start)
+        for u in units:
+            sentences.append(Sentence(doc_id, u.text, frozenset(content_tokens(u.text))))
+            for term_text, statement, stem, kind_hint in _definitions(u.text, known, u.bullet):
+                term = term_for(term_text, kind_hint=kind_hint)
+                which = _which(KIND_LABELS.get(term.kind, ""))
+                stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
+                if not _good_stem(stem, term):
+                    continue
+                dedupe = (term.key, " ".join(content_tokens(stem)))
+                if dedupe in seen:
+                    continue
+                chunk = _chunk_for(chunks, u.start, u.end)
+                if chunk is None:
+                    continue
+                seen.add(dedupe)
+                facts.append(
+                    Fact(
+                        term=term, statement=statement, sentence=u.text, stem=stem, doc_id=doc_id,
+                        title=chunk.title, heading=chunk.heading, chunk_id=chunk.chunk_id, passage=chunk.text,
+                        start=chunk.start, end=chunk.end, domain=chunk_domain(chunk) if chunk_domain else "",
+                    )
+                )
+    # Kinds may have been refined while facts were found (e.g. "Object detection algorithm"): re-point facts.
+    facts = [f if f.term is terms[f.term.key] else _with_term(f, terms[f.term.key]) for f in facts]
+    return FactBank(terms, facts, sentences)
+
+
+def _with_term(f: Fact, term: Term) -> Fact:
+    return replace(f, term=term)
+
+
+def _termish_member(name: str) -> bool:
+    words = _words(name)
+    return 1 <= len(words) <= 7 and name[:1].isupper() and words[0].lower() not in NOT_TERM_START
+
+
+def _chunk_for(chunks: list[ChunkRow], start: int, end: int) -> ChunkRow | None:
+    """The chunk that holds the whole sentence, preferring the one where it sits most centrally."""
+    best: ChunkRow | None = None
+    best_margin = -1
+    for c in chunks:
+        if c.start <= start and end <= c.end:
+            margin = min(start - c.start, c.end - end)
+            if margin > best_margin:
+                best, best_margin = c, margin
+    return best
+
+
+def _good_stem(stem: str, term: Term) -> bool:
+    n = len(_words(stem))
+    if n < 5 or n > 45:
+        return False
+    if re.search(r"\b(?:another|above|previously)\b", stem):
+        return False  # refers to context the learner does not see
+    informative = [t for t in content_tokens(stem) if t not in GENERIC]
+    return len(informative) >= 3
+
+
+def _definitions(sentence: str, known: set[str], bullet: bool) -> Iterable[tuple[str, str, str, str]]:
+    """(term as written, statement, question stem, kind hint) for each pattern the sentence matches."""
+    s = sentence.strip()
+    m = _COLON.match(s)
+    if m:
+        term_text = m.group(1).strip()
+        if _termish(term_text, known):
+            got = _predicate_stem(term_text, m.group(2), bullet)
+            if got:
+                yield got[0], got[1], got[2], _head_kind(got[2])
+        return
+    subject = _subject(s, known)
+    if subject:
+        pre, term_text = subject
+        body = s[len(pre) :].lstrip(", ") if pre else s
+        stem = _stem_from_statement(body, term_text)
+        if stem:
+            if pre:
+                stem = f"{pre}, {stem.replace(WHICH, WHICH_MID, 1) if stem.startswith(WHICH) else 'w' + stem[1:]}"
+            yield term_text, s, stem, _head_kind(stem)
+    u = _USE.match(s)
+    if u:
+        term_match = _SERVICE.match(u.group("term"))
+        if term_match and term_match.group(0) == u.group("term").strip():
+            pre = u.group("pre")
+            which = WHICH_MID if pre else WHICH
+            stem = f"{pre}{which} can you use to {u.group('rest')}"
+            yield term_match.group(0), s, _trim_predicate(stem) + "?", ""
+    for a in _APPOS.finditer(s):
+        desc = a.group("desc")
+        if len(_words(desc)) >= 2 and not s.startswith(a.group("term")):
+            stem = _trim_predicate(f"{WHICH} is {a.group('art')} {desc}") + "?"
+            yield a.group("term"), f"{a.group('term')} is {a.group('art')} {desc}.", stem, ""
+
+
+def _head_kind(stem: str) -> str:
+    """"Which forecasting algorithm ..." names the kind itself; the term takes it."""
+    m = re.match(r"^(?:[^,]*, )?[Ww]hich (\w+ )?(algorithm|layer)\b", stem)
+    return m.group(2) if m and m.group(1) else ""
+
+
+def _subject(s: str, known: set[str]) -> tuple[str, str] | None:
+    """(introductory phrase, subject term) when the sentence opens with a named term and a verb."""
+    words = _words(s)
+    for i in range(1, min(len(words), 16)):
+        w = words[i].lower().strip(",")
+        if not (w in VERBS or (w in ADVERBS and i + 1 < len(words) and words[i + 1].lower() in VERBS)):
+            continue
+        np_text = " ".join(words[:i]).rstrip(",")
+        pre = ""
+        if ", " in np_text:
+            # "Behind the scenes, SageMaker orchestrates ..." -> keep the opener, ask about SageMaker.
+            pre, np_text = np_text.rsplit(", ", 1)
+            if "(" in pre and ")" not in pre:
+                return None
+        if len(_words(np_text)) > 8:
+            return None
+        core = np_text[4:] if np_text.startswith("The ") else np_text
+        term_text = _known_prefix(core, known) or (core if _termish(core, known) else "")
+        if not term_text:
+            return None
+        # "The X ..." is a named subject only for services, algorithms, layers or already-known terms.
+        named = _SERVICE.match(core) or core.split()[-1] in ("algorithm", "layer") or canonical(term_text) in known
+        if np_text.startswith("The ") and not named:
+            return None
+        return pre, term_text
+    return None
+
+
+def _known_prefix(np_text: str, known: set[str]) -> str:
+    """The longest known term the noun phrase starts with ("Scalability" in "Scalability in ML Services")."""
+    words = _words(np_text)
+    for j in range(len(words), 0, -1):
+        cand = " ".join(words[:j]).rstrip(",")
+        if canonical(cand) in known and cand[:1].isupper():
+            return cand
+    return ""
+
+
+def rows_from_store(raw: list[tuple[str, str, dict[str, Any]]]) -> list[ChunkRow]:
+    return [
+        ChunkRow(
+            chunk_id=cid, doc_id=str(m["doc_id"]), title=str(m.get("title", "")), heading=str(m.get("heading", "")),
+            text=text, start=int(m["start"]), end=int(m["end"]),
+        )
+        for cid, text, m in raw
+    ]

@@ -1,0 +1,184 @@
+"""LLM-free item generation: each definitional fact becomes an mcq, a true/false or a short-answer item.
+
+The answer key is the term the sentence defines, the evidence is that sentence, and distractors are other
+terms of the same kind that the corpus itself lists or defines, never ones the corpus could also support.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+
+from tutor.quiz.facts import GENERIC, FactBank, canonical
+from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
+from tutor.schema import Citation
+from tutor.text import content_tokens
+
+TF_PREFIX = "True or false: "
+# A wrong option is rejected when some corpus sentence about it covers this share of the question's words.
+ALSO_TRUE_COVERAGE = 0.6
+
+
+def item_id(kind: str, fact_key: str) -> str:
+    return hashlib.sha1(f"{kind}|{fact_key}".encode()).hexdigest()[:12]
+
+
+def informative(text: str) -> set[str]:
+    return {t for t in content_tokens(text) if t not in GENERIC}
+
+
+def citation_for(fact: Fact, score: float = 1.0) -> Citation:
+    return Citation(
+        n=1, doc_id=fact.doc_id, title=fact.title, heading=fact.heading, text=fact.passage, start=fact.start,
+        end=fact.end, score=round(score, 4), support=fact.sentence,
+    )
+
+
+def related(a: Term, b: Term) -> bool:
+    """Names that overlap ("Amazon Kinesis" / "Amazon Kinesis Data Firehose") could both be defended."""
+    x, y = a.key, b.key
+    return x == y or x.startswith(y + " ") or y.startswith(x + " ") or f" {x} " in f" {y} " or f" {y} " in f" {x} "
+
+
+def could_be_true(bank: FactBank, term: Term, question: str, support: str) -> bool:
+    """Does the corpus say something close to ``question`` about ``term`` too (so it is not safely wrong)?"""
+    if bank.mentions(term, support) or bank.mentions(term, question):
+        return True
+    need = informative(question)
+    if not need:
+        return False
+    # A name that echoes the question ("AWS Auto Scaling" for "... supports automatic scaling ...") could be
+    # defended by a learner even when the corpus says nothing about it.
+    if informative(term.name) & need:
+        return True
+    return any(len(need & s.tokens) / len(need) >= ALSO_TRUE_COVERAGE for s in bank.sentences_about(term))
+
+
+def why_wrong(bank: FactBank, wrong: Term, answer: Term) -> str:
+    facts = bank.facts_by_term.get(wrong.key, [])
+    if facts:
+        f = facts[0]
+        return f"The material describes {wrong.name} differently: “{f.sentence}” ({f.title})."
+    return f"The material says this about {answer.name}, not {wrong.name}."
+
+
+class DistractorPicker:
+    """Same-kind wrong options: list siblings first, then the defined terms of that kind closest to the question.
+
+    Closeness is word overlap between the question and the term's own definitions: cheap, deterministic,
+    and it prefers plausible options (another ingestion service for an ingestion question).
+    """
+
+    def __init__(self, bank: FactBank) -> None:
+        self.bank = bank
+        self._words: dict[str, set[str]] = {}
+
+    def _definition_words(self, term: Term) -> set[str]:
+        if term.key not in self._words:
+            words: set[str] = set()
+            for f in self.bank.facts_by_term.get(term.key, []):
+                words |= informative(f.statement)
+            self._words[term.key] = words
+        return self._words[term.key]
+
+    def pick(self, fact: Fact, question: str, n: int, rng: random.Random) -> list[Term]:
+        answer = fact.term
+        candidates = [
+            t for t in self.bank.same_kind(answer)
+            if not related(t, answer) and not could_be_true(self.bank, t, question, fact.sentence)
+        ]
+        siblings = [t for t in candidates if answer.group and t.group == answer.group]
+        others = [t for t in candidates if t not in siblings]
+        rng.shuffle(siblings)
+        rng.shuffle(others)
+        q = informative(question) | informative(fact.sentence)
+        defined = [t for t in others if t.key in self.bank.facts_by_term]
+        undefined = [t for t in others if t.key not in self.bank.facts_by_term]
+        defined.sort(key=lambda t: -len(self._definition_words(t) & q))
+        # Shuffle the closest few so the same distractors do not turn up in every item.
+        top = defined[:6]
+        rng.shuffle(top)
+        chosen: list[Term] = []
+        for t in [*siblings, *top, *defined[6:], *undefined]:
+            if all(not related(t, c) for c in chosen):
+                chosen.append(t)
+            if len(chosen) == n:
+                break
+        return chosen
+
+
+def declarative(stem: str, name: str) -> str:
+    """The question's claim with ``name`` as its subject: "Which AWS service is X?" -> "Amazon Polly is X."."""
+    m = re.match(r"^Which term describes “(.+)”\?$", stem)
+    if m:
+        return f"{name} refers to “{m.group(1)}”."
+    m = re.match(r"^(.*?)[Ww]hich [\w ]+? can you use to (.+)\?$", stem)
+    if m:
+        out = f"{m.group(1)}you can use {name} to {m.group(2)}."
+        return out[:1].upper() + out[1:]
+    out = re.sub(r"\b[Ww]hich (?:of the following|AWS service|category of hyperparameters|\w+ algorithm|\w+)\b", name, stem, count=1)
+    out = out[:1].upper() + out[1:]
+    return re.sub(r"\?$", ".", out)
+
+
+class RuleGenerator:
+    def __init__(self, bank: FactBank) -> None:
+        self.bank = bank
+        self.picker = DistractorPicker(bank)
+
+    def make(self, fact: Fact, kind: str, rng: random.Random, score: float = 1.0) -> QuizItem | None:
+        if kind == "mcq":
+            return self.mcq(fact, rng, score)
+        if kind == "true_false":
+            return self.true_false(fact, rng, score)
+        if kind == "short":
+            return self.short(fact, score)
+        raise ValueError(kind)
+
+    def _base(self, fact: Fact, kind: str, score: float) -> dict[str, object]:
+        return {
+            "id": item_id(kind, fact.key), "type": kind, "citation": citation_for(fact, score),
+            "domain": fact.domain, "subject": fact.term.name, "fact_key": fact.key, "source": "rules",
+        }
+
+    def mcq(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
+        wrong = self.picker.pick(fact, fact.stem, 3, rng)
+        if len(wrong) < 3:
+            return None
+        options = [fact.term.name, *(t.name for t in wrong)]
+        rng.shuffle(options)
+        return QuizItem(
+            question=fact.stem, options=options, answer=fact.term.name,
+            explanation=f"{fact.term.name}. The material says: “{fact.sentence}”",
+            why_wrong={t.name: why_wrong(self.bank, t, fact.term) for t in wrong},
+            **self._base(fact, "mcq", score),  # type: ignore[arg-type]
+        )
+
+    def true_false(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
+        # Half the statements are made false by swapping in a same-kind term the corpus does not support.
+        want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
+        wrong = self.picker.pick(fact, fact.stem, 1, rng) if want_false else []
+        if wrong:
+            statement = declarative(fact.stem, wrong[0].name)
+            return QuizItem(
+                question=TF_PREFIX + statement, options=list(TF_OPTIONS), answer="False",
+                explanation=f"False: the material says this about {fact.term.name}, not {wrong[0].name}: “{fact.sentence}”",
+                why_wrong={"True": f"The material says this about {fact.term.name}, not {wrong[0].name}."},
+                **self._base(fact, "true_false", score),  # type: ignore[arg-type]
+            )
+        statement = declarative(fact.stem, fact.term.name)
+        return QuizItem(
+            question=TF_PREFIX + statement, options=list(TF_OPTIONS), answer="True",
+            explanation=f"True. The material says: “{fact.sentence}”",
+            why_wrong={"False": f"The material states it: “{fact.sentence}”"},
+            **self._base(fact, "true_false", score),  # type: ignore[arg-type]
+        )
+
+    def short(self, fact: Fact, score: float = 1.0) -> QuizItem | None:
+        accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if canonical(a)})
+        return QuizItem(
+            question=fact.stem, options=[], answer=fact.term.name, accept=accept,
+            explanation=f"{fact.term.name}. The material says: “{fact.sentence}”",
+            **self._base(fact, "short", score),  # type: ignore[arg-type]
+        )
