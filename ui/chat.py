@@ -138,7 +138,7 @@ def main() -> None:
     conv = current_conversation()
     head, action = st.columns([0.72, 0.28], vertical_alignment="center")
     head.title(":material/forum: Ask your notes", anchor=False)
-    if action.button("New conversation", icon=":material/add_comment:", use_container_width=True):
+    if action.button("New conversation", icon=":material/add_comment:", width="stretch"):
         start_new_conversation()
         st.rerun()
     docs: list[IndexedDocument] = []

@@ -114,7 +114,7 @@ def citation_chips(citations: Sequence[Citation]) -> None:
         return
     row = st.container(horizontal=True, gap="small")
     for c in citations:
-        with row.popover(f"[{c.n}] {short_label(c)}", icon=":material/menu_book:", help=c.title):
+        with row.popover(f"[{c.n}] {short_label(c)}", icon=":material/menu_book:"):
             citation_panel(c)
 
 

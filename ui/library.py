@@ -8,6 +8,7 @@ import streamlit as st
 
 from tutor.errors import TutorError
 from tutor.ingest_service import (
+    SUPPORTED_EXTENSIONS,
     IndexedDocument,
     IngestReport,
     add_upload,
@@ -18,7 +19,7 @@ from tutor.ingest_service import (
 from ui import session
 from ui.components import md_escape
 
-UPLOAD_TYPES = ["txt", "md", "html", "pdf"]
+UPLOAD_TYPES = sorted(ext.lstrip(".") for ext in SUPPORTED_EXTENSIONS)
 NOTICES_KEY = "library_notices"
 
 
@@ -42,7 +43,7 @@ def document_table(docs: list[IndexedDocument]) -> None:
         {"Document": d.title or d.doc_id, "File": d.doc_id, "Chunks": d.chunks, "Indexed": _when(d.indexed_at)}
         for d in docs
     ]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     st.caption(f"{len(docs)} documents · {sum(d.chunks for d in docs):,} chunks")
 
 
@@ -77,7 +78,8 @@ def upload_section(max_mb: float) -> None:
         try:
             report = add_upload(f.name, f.getvalue(), progress=progress)
         except TutorError as exc:
-            notify("error", f"{f.name} was not added: {exc}")
+            reason = str(exc)
+            notify("error", reason if reason.startswith(f.name) else f"{f.name} was not added: {reason}")
             continue
         except Exception as exc:
             session.log.exception("upload failed")
@@ -112,10 +114,10 @@ def maintenance_section() -> None:
     st.subheader(":material/build: Index", anchor=False)
     sync, rebuild = st.columns(2)
     action = None
-    if sync.button("Sync with corpus folder", icon=":material/sync:", use_container_width=True,
+    if sync.button("Sync with corpus folder", icon=":material/sync:", width="stretch",
                    help="Index new and changed files in the corpus folder; drop ones that were deleted."):
         action = False
-    if rebuild.button("Rebuild index", icon=":material/restart_alt:", use_container_width=True,
+    if rebuild.button("Rebuild index", icon=":material/restart_alt:", width="stretch",
                       help="Drop the index and re-embed every file in the corpus folder."):
         action = True
     if action is None:

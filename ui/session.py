@@ -29,36 +29,40 @@ def current_backend() -> str:
     return str(st.session_state[BACKEND_KEY])
 
 
+def _home() -> str:
+    return str(settings().home.resolve())
+
+
 @st.cache_resource(show_spinner=False)
-def _tutor() -> Tutor:
+def _tutor(home: str) -> Tutor:
     return get_tutor()
 
 
 def tutor_loaded() -> bool:
-    return "tutor" in _loaded
+    return f"tutor:{_home()}" in _loaded
 
 
 def tutor() -> Tutor:
     """The one Tutor (embedding model + index) for this server process, loaded on first use."""
-    t = _tutor()
-    _loaded.add("tutor")
+    t = _tutor(_home())
+    _loaded.add(f"tutor:{_home()}")
     return t
 
 
 @st.cache_resource(show_spinner=False)
-def _backend(name: str) -> str:
+def _backend(name: str, home: str) -> str:
     load_backend(name)
     return name
 
 
 def backend_loaded(name: str) -> bool:
-    return name == "extractive" or f"backend:{name}" in _loaded
+    return name == "extractive" or f"backend:{name}:{_home()}" in _loaded
 
 
 def ensure_backend(name: str) -> None:
     """Load the backend's model once per process (cached; a failure is not cached and is retried)."""
-    _backend(name)
-    _loaded.add(f"backend:{name}")
+    _backend(name, _home())
+    _loaded.add(f"backend:{name}:{_home()}")
 
 
 @contextmanager
