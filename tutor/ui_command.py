@@ -63,8 +63,11 @@ def cmd_ui(args: argparse.Namespace) -> int:
     settings = get_settings()
     print(f"Study tutor: open http://{HOST}:{port} in your browser (Ctrl+C to stop).", flush=True)
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    cmd = streamlit_command(port, max(1, round(settings.max_file_mb)))
+    if os.name == "posix":  # become the server: signals (Ctrl+C, SIGTERM) reach it directly, no orphan child
+        os.execve(cmd[0], cmd, env)
     try:
-        return subprocess.call(streamlit_command(port, max(1, round(settings.max_file_mb))), env=env)
+        return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
         return 130
 

@@ -1,0 +1,196 @@
+"""End to end in a real browser: `tutor ui` as a subprocess, Debian's chromium driven by Playwright.
+
+Slow (starts servers, loads models); `make test` runs it, `make test-fast` skips it. Saves the README
+screenshots docs/screenshots/chat.png and quiz.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ui_helpers import ROOT, UIEnv
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+QUESTION = "What is Amazon Comprehend used for?"
+ANSWER_TIMEOUT_MS = 240_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._out = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tutor", "ui", "--port", str(self.port)],
+            cwd=ROOT, env={**os.environ, **env}, stdout=self._out, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopping it also stops the streamlit child
+        )
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"`tutor ui` exited with {self.proc.returncode}:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError(f"`tutor ui` not ready after {timeout}s:\n{self.log.read_text()}")
+        assert f"http://127.0.0.1:{self.port}" in self.log.read_text(), "the URL is printed"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._out.close()
+
+
+def start_server(ui_env: UIEnv, backend: str, log: Path) -> Server:
+    server = Server(ui_env.env(backend), log)
+    try:
+        server.wait_ready()
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+@pytest.fixture(scope="module")
+def server(ui_env: UIEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    s = start_server(ui_env, "extractive", tmp_path_factory.mktemp("server") / "ui.log")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_app(browser, url: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1360, "height": 1000}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    chat_box(page).wait_for()
+    return page
+
+
+def chat_box(page):  # type: ignore[no-untyped-def]
+    return page.get_by_placeholder(re.compile("Ask about your notes"))
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    chat_box(page).fill(question)
+    chat_box(page).press("Enter")
+
+
+def wait_answer(page, n: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the n-th finished answer of the conversation (its 'Sources considered' expander)."""
+    page.get_by_text(re.compile(r"^Sources considered")).nth(n - 1).wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+
+def open_first_citation(page):  # type: ignore[no-untyped-def]
+    chip = page.locator("[data-testid='stPopover'] button").filter(has_text=re.compile(r"\[\d+\]")).first
+    chip.click()
+    panel = page.locator(".tutor-source").filter(has=page.locator("mark")).first
+    panel.wait_for(state="visible")
+    return panel
+
+
+def test_chat_cited_answer_citation_reload(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    page = open_app(browser, server.url)
+    page.get_by_text("ready").first.wait_for()
+    ask(page, QUESTION)
+    wait_answer(page)
+    answer = page.locator("[data-testid='stChatMessage']").nth(1)
+    assert answer.locator("[data-testid='stPopover']").count() >= 1, "the answer carries citation chips"
+    panel = open_first_citation(page)
+    assert panel.locator(".tutor-source-title").inner_text().strip()
+    assert panel.locator("mark").inner_text().strip(), "the supporting span is highlighted"
+    time.sleep(0.5)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "chat.png"))
+    page.keyboard.press("Escape")
+
+    assert "c=" in page.url
+    page.reload()
+    chat_box(page).wait_for()
+    page.get_by_text(QUESTION).first.wait_for()
+    wait_answer(page)
+    page.context.close()
+
+
+def test_two_sessions_get_their_own_conversations(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    a = open_app(browser, server.url)
+    b = open_app(browser, server.url)
+    assert a.url != b.url, "each session gets its own conversation id"
+    ask(a, "What is Amazon Kinesis?")
+    ask(b, "What is AWS Glue?")
+    wait_answer(a)
+    wait_answer(b)
+    assert a.get_by_text("What is AWS Glue?").count() == 0
+    assert b.get_by_text("What is Amazon Kinesis?").count() == 0
+    for page in (a, b):
+        page.context.close()
+
+
+def test_local_backend_answers(ui_env: UIEnv, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The default backend, for real: the model loads on the first answer and the answer is cited."""
+    from tutor.model_files import MODELS
+
+    models = ui_env.home / "models"
+    source = ROOT / ".tutor" / "models"
+    if not (models / MODELS["local"].filename).exists() and (source / MODELS["local"].filename).exists():
+        models.mkdir(parents=True, exist_ok=True)
+        for f in source.glob(f"{MODELS['local'].filename}*"):
+            (models / f.name).symlink_to(f)
+    server = start_server(ui_env, "local", tmp_path / "ui-local.log")
+    try:
+        page = open_app(browser, server.url)
+        ask(page, "What is Amazon Athena?")
+        wait_answer(page)
+        assert page.locator("[data-testid='stChatMessage']").nth(1).locator("[data-testid='stPopover']").count() >= 1
+        assert page.get_by_text(re.compile(r"^local · ")).count() == 1
+        page.context.close()
+    finally:
+        server.stop()
