@@ -28,6 +28,15 @@ def informative(text: str) -> set[str]:
     return {t for t in content_tokens(text) if t not in GENERIC}
 
 
+def spelled(term: Term, sentence: str) -> str:
+    """The term as this sentence writes it, so the key is visibly in the evidence ("AutoML", "Ground Truth")."""
+    bare = re.sub(r"^(?:Amazon|AWS)\s+", "", term.name)
+    for name in (term.name, bare, *sorted(term.aliases, key=len, reverse=True)):
+        if name and re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", sentence):
+            return term.name if name == bare else name
+    return term.name
+
+
 def citation_for(fact: Fact, score: float = 1.0) -> Citation:
     return Citation(
         n=1, doc_id=fact.doc_id, title=fact.title, heading=fact.heading, text=fact.passage, start=fact.start,
@@ -139,35 +148,37 @@ class RuleGenerator:
     def _base(self, fact: Fact, kind: str, score: float) -> dict[str, object]:
         return {
             "id": item_id(kind, fact.key), "type": kind, "citation": citation_for(fact, score),
-            "domain": fact.domain, "subject": fact.term.name, "fact_key": fact.key, "source": "rules",
+            "domain": fact.domain, "subject": spelled(fact.term, fact.sentence), "fact_key": fact.key, "source": "rules",
         }
 
     def mcq(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
         wrong = self.picker.pick(fact, fact.stem, 3, rng)
         if len(wrong) < 3:
             return None
-        options = [fact.term.name, *(t.name for t in wrong)]
+        name = spelled(fact.term, fact.sentence)
+        options = [name, *(t.name for t in wrong)]
         rng.shuffle(options)
         return QuizItem(
-            question=fact.stem, options=options, answer=fact.term.name,
-            explanation=f"{fact.term.name}. The material says: “{fact.sentence}”",
+            question=fact.stem, options=options, answer=name,
+            explanation=f"{name}. The material says: “{fact.sentence}”",
             why_wrong={t.name: why_wrong(self.bank, t, fact.term) for t in wrong},
             **self._base(fact, "mcq", score),  # type: ignore[arg-type]
         )
 
     def true_false(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
         # Half the statements are made false by swapping in a same-kind term the corpus does not support.
+        name = spelled(fact.term, fact.sentence)
         want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
         wrong = self.picker.pick(fact, fact.stem, 1, rng) if want_false else []
         if wrong:
             statement = declarative(fact.stem, wrong[0].name)
             return QuizItem(
                 question=TF_PREFIX + statement, options=list(TF_OPTIONS), answer="False",
-                explanation=f"False: the material says this about {fact.term.name}, not {wrong[0].name}: “{fact.sentence}”",
-                why_wrong={"True": f"The material says this about {fact.term.name}, not {wrong[0].name}."},
+                explanation=f"False: the material says this about {name}, not {wrong[0].name}: “{fact.sentence}”",
+                why_wrong={"True": f"The material says this about {name}, not {wrong[0].name}."},
                 **self._base(fact, "true_false", score),  # type: ignore[arg-type]
             )
-        statement = declarative(fact.stem, fact.term.name)
+        statement = declarative(fact.stem, name)
         return QuizItem(
             question=TF_PREFIX + statement, options=list(TF_OPTIONS), answer="True",
             explanation=f"True. The material says: “{fact.sentence}”",
@@ -176,9 +187,10 @@ class RuleGenerator:
         )
 
     def short(self, fact: Fact, score: float = 1.0) -> QuizItem | None:
-        accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if canonical(a)})
+        name = spelled(fact.term, fact.sentence)
+        accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if canonical(a)} - {name})
         return QuizItem(
-            question=fact.stem, options=[], answer=fact.term.name, accept=accept,
-            explanation=f"{fact.term.name}. The material says: “{fact.sentence}”",
+            question=fact.stem, options=[], answer=name, accept=accept,
+            explanation=f"{name}. The material says: “{fact.sentence}”",
             **self._base(fact, "short", score),  # type: ignore[arg-type]
         )

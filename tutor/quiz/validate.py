@@ -60,6 +60,11 @@ def _mentions(bank: FactBank, name: str, text: str) -> bool:
     return any(re.search(r"(?<![\w-])" + re.escape(a) + r"(?![\w-])", text) for a in _names(bank, name) if a)
 
 
+def _literally(name: str, text: str) -> bool:
+    bare = re.sub(r"^(?:Amazon|AWS)\s+", "", name)
+    return any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text) for n in {name, bare} if n)
+
+
 def _entailed(claim: str, support: str, reworded: bool, embed: Embed | None) -> bool:
     cov = _coverage(claim, support)
     if cov >= COVERAGE:
@@ -105,14 +110,15 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     sup = item.citation.support
     reworded = item.source == "llm"
     if item.type in ("mcq", "short"):
-        if not _mentions(bank, item.answer, sup):
+        # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
+        if not _literally(item.answer, sup):
             return [f"support does not name the key '{item.answer}'"]
         if not _entailed(declarative(item.question, item.answer), sup, reworded, embed):
             return ["support does not entail the question"]
         return []
     statement = item.question.removeprefix(TF_PREFIX)
     subject = item.subject
-    if not subject or not _mentions(bank, subject, sup):
+    if not subject or not _literally(subject, sup):
         return ["support does not name the statement's subject"]
     if item.answer == "True":
         if not _mentions(bank, subject, statement):

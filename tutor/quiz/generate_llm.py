@@ -1,0 +1,102 @@
+"""The LLM's part in quizzes: rewording a checked item's question, never choosing its key.
+
+DESIGN.md's probe found small models write valid JSON under a grammar but pick wrong keys, so the key,
+distractors and citation stay those of the rule-based item; the model only rewords the stem
+(JSON-schema constrained). Each rewording goes back through the gate; malformed or failing output is
+retried a bounded number of times and then dropped, and the learner gets the rule-based wording.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from tutor.config import Settings
+from tutor.errors import TutorError
+from tutor.quiz.facts import FactBank
+from tutor.quiz.generate_rules import TF_PREFIX
+from tutor.quiz.models import QuizItem
+from tutor.quiz.validate import Embed, Served, validate
+
+log = logging.getLogger(__name__)
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+MAX_ATTEMPTS = 2
+SCHEMA = {
+    "type": "object",
+    "properties": {"question": {"type": "string", "minLength": 10, "maxLength": 300}},
+    "required": ["question"],
+}
+
+
+@lru_cache(maxsize=4)
+def prompt(name: str) -> str:
+    return (PROMPTS / name).read_text(encoding="utf-8")
+
+
+def parse_question(raw: str, item: QuizItem) -> str | None:
+    """The reworded question from the model's JSON, normalised to the item's form; None when malformed."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, TypeError):
+        return None
+    q = data.get("question") if isinstance(data, dict) else None
+    if not isinstance(q, str) or not q.strip():
+        return None
+    q = " ".join(q.split())
+    if item.type == "true_false":
+        body = q.removeprefix(TF_PREFIX).removeprefix("True or False: ").rstrip("?")
+        return TF_PREFIX + body.rstrip(".") + "."
+    return q if q.endswith("?") else q.rstrip(".") + "?"
+
+
+class Rephraser:
+    """Callable: a checked item -> the same item with a reworded question, or None to keep the original."""
+
+    def __init__(
+        self, backend: str, bank: FactBank, settings: Settings | None = None, attempts: int = MAX_ATTEMPTS,
+        embed: Embed | None = None,
+    ) -> None:
+        self.backend = backend
+        self.embed = embed
+        self.bank = bank
+        self.settings = settings
+        self.attempts = attempts
+        self.failed_backend = False
+        self.stats = {"reworded": 0, "rejected": 0, "malformed": 0}
+
+    def _ask(self, item: QuizItem) -> str:
+        from tutor.llm import complete_json
+
+        user = prompt("quiz_rephrase_user.txt").format(
+            support=item.citation.support, question=item.question, answer=item.answer
+        )
+        return complete_json(self.backend, prompt("quiz_rephrase_system.txt"), user, SCHEMA, self.settings, max_tokens=80)
+
+    def __call__(self, item: QuizItem, seen: Sequence[Served] = ()) -> QuizItem | None:
+        if self.failed_backend:
+            return None
+        for _ in range(self.attempts):
+            try:
+                raw = self._ask(item)
+            except TutorError as exc:
+                # The backend itself is unusable (not installed, unreachable): keep rule wording for the rest.
+                log.warning("rewording disabled: %s", exc)
+                self.failed_backend = True
+                return None
+            question = parse_question(raw, item)
+            if question is None:
+                self.stats["malformed"] += 1
+                continue
+            if question == item.question:
+                return None
+            candidate = item.model_copy(update={"question": question, "source": "llm"})
+            verdict = validate(candidate, self.bank, seen, embed=self.embed)
+            if verdict.ok:
+                self.stats["reworded"] += 1
+                return candidate
+            self.stats["rejected"] += 1
+            log.debug("rewording rejected (%s): %s", "; ".join(verdict.reasons), question)
+        return None

@@ -1,0 +1,270 @@
+"""``generate_quiz``: pick facts (by topic, document, domain, or spread over the corpus), make items, gate them.
+
+The fact bank is mined once per index version and cached. Items come out one at a time from
+``iter_quiz`` (the benchmark times each); ``generate_quiz`` collects them and remembers what it served
+so the same learner is not asked the same thing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import random
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tutor.config import Settings, get_settings
+from tutor.errors import TutorError
+from tutor.quiz.domains import DomainClassifier, parse_domain
+from tutor.quiz.facts import ChunkRow, FactBank, build_fact_bank, rows_from_store
+from tutor.quiz.generate_rules import RuleGenerator
+from tutor.quiz.models import ITEM_TYPES, Fact, QuizItem
+from tutor.quiz.validate import Served, validate
+
+log = logging.getLogger(__name__)
+MAX_ITEMS = 50
+MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (SageMaker) does not fill it
+# A passage is on-topic when its dense score is high, or fairly high with matching words.
+TOPIC_DENSE = 0.3
+TOPIC_DENSE_WITH_WORDS = 0.25
+TOPIC_LEXICAL = 0.5
+
+
+@dataclass(frozen=True)
+class QuizContext:
+    version: str
+    bank: FactBank
+    rows: tuple[ChunkRow, ...]
+    generator: RuleGenerator
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return sorted({r.doc_id for r in self.rows})
+
+
+_CONTEXTS: dict[str, QuizContext] = {}
+_LOCK = threading.Lock()
+
+
+def _chunk_vectors(store: Any) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    total = store.count()
+    for offset in range(0, total, 5000):
+        got = store.collection.get(include=["embeddings"], limit=5000, offset=offset)
+        for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
+            out[cid] = np.asarray(vec, dtype=np.float32)
+    return out
+
+
+def quiz_context(settings: Settings | None = None) -> QuizContext:
+    """The mined corpus for the current index (rebuilt when the index changes)."""
+    from tutor.store import get_embedder, get_store
+
+    store = get_store(settings)
+    if store.count() == 0:
+        raise TutorError("The index is empty, so there is nothing to quiz you on. Run `tutor ingest` first.")
+    version = store.version
+    with _LOCK:
+        ctx = _CONTEXTS.get(version)
+        if ctx is None:
+            rows = rows_from_store(store.all_chunks())
+            vectors = _chunk_vectors(store)
+            classifier = DomainClassifier(get_embedder().embed)
+            matrix = np.stack([vectors[r.chunk_id] for r in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
+            domains = dict(zip((r.chunk_id for r in rows), classifier.assign([r.heading for r in rows], matrix), strict=True))
+            bank = build_fact_bank(rows, chunk_domain=lambda r: domains.get(r.chunk_id, ""))
+            ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank))
+            _CONTEXTS.clear()
+            _CONTEXTS[version] = ctx
+        return ctx
+
+
+def resolve_doc(ctx: QuizContext, doc: str) -> str:
+    """A document id from what the user typed: the id, its file name, or a unique prefix of either."""
+    ids = ctx.doc_ids
+    d = doc.strip()
+    if d in ids:
+        return d
+    low = d.lower()
+    hits = [i for i in ids if i.lower() == low or i.lower().rsplit("/", 1)[-1].split(".")[0] == low]
+    hits = hits or [i for i in ids if i.lower().startswith(low) or i.lower().rsplit("/", 1)[-1].startswith(low)]
+    if len(hits) == 1:
+        return hits[0]
+    listing = ", ".join(ids)
+    if len(hits) > 1:
+        raise TutorError(f"'{doc}' matches several documents ({', '.join(hits)}); give more of the name.")
+    raise TutorError(f"No document '{doc}' in the index. Indexed documents: {listing}. Add it with `tutor ingest PATH`.")
+
+
+def _check_args(n: int, types: Sequence[str]) -> tuple[str, ...]:
+    if n <= 0:
+        raise TutorError(f"Asked for {n} questions; ask for at least 1 (e.g. --n 5).")
+    if n > MAX_ITEMS:
+        raise TutorError(f"Asked for {n} questions; at most {MAX_ITEMS} at a time.")
+    kinds = tuple(dict.fromkeys(types)) or ITEM_TYPES
+    bad = [t for t in kinds if t not in ITEM_TYPES]
+    if bad:
+        raise TutorError(f"Unknown question type {', '.join(bad)}; use {', '.join(ITEM_TYPES)}.")
+    return kinds
+
+
+def _topic_facts(ctx: QuizContext, facts: list[Fact], topic: str, doc_id: str | None, settings: Settings | None) -> list[tuple[Fact, float]]:
+    from tutor.retrieve import Retriever
+    from tutor.store import get_embedder, get_store
+
+    if not topic.strip():
+        raise TutorError("The topic is empty; give a few words (e.g. --topic 'Kinesis streaming') or leave it out.")
+    result = Retriever(get_store(settings), get_embedder()).search(topic, k=12, doc_id=doc_id)
+    rank: dict[str, tuple[int, float]] = {}
+    for p in result.passages:
+        on_topic = p.dense >= TOPIC_DENSE or (p.dense >= TOPIC_DENSE_WITH_WORDS and p.lexical >= TOPIC_LEXICAL)
+        if on_topic:
+            rank[p.chunk_id] = (p.rank, p.score)
+    chosen = [(f, rank[f.chunk_id][1]) for f in facts if f.chunk_id in rank]
+    chosen.sort(key=lambda fs: rank[fs[0].chunk_id][0])
+    if not chosen:
+        raise TutorError(
+            f"Nothing in your material about '{topic}' that questions can be made from. Try a broader topic, "
+            "another wording, or leave --topic out to be quizzed across all documents."
+        )
+    return chosen
+
+
+def _spread(facts: list[Fact], served_per_doc: dict[str, int], served_subjects: set[str], rng: random.Random) -> list[Fact]:
+    """Round-robin over documents, least-practised first; within a document, unseen terms first."""
+    by_doc: dict[str, list[Fact]] = defaultdict(list)
+    for f in facts:
+        by_doc[f.doc_id].append(f)
+    for fs in by_doc.values():
+        rng.shuffle(fs)
+        fs.sort(key=lambda f: f.term.name in served_subjects)
+    order = sorted(by_doc, key=lambda d: (served_per_doc.get(d, 0), rng.random()))
+    out: list[Fact] = []
+    for group in itertools.zip_longest(*(by_doc[d] for d in order)):
+        out.extend(f for f in group if f is not None)
+    return out
+
+
+def iter_quiz(
+    topic: str | None = None,
+    doc_id: str | None = None,
+    domain: str | None = None,
+    n: int = 5,
+    types: Sequence[str] = ITEM_TYPES,
+    backend: str | None = None,
+    learner: str = "default",
+    served: Sequence[Served] = (),
+    served_per_doc: dict[str, int] | None = None,
+    seed: int | None = None,
+    settings: Settings | None = None,
+) -> Iterator[QuizItem]:
+    """Yield up to ``n`` validated items, each as soon as it passes the gate."""
+    kinds = _check_args(n, types)
+    s = settings or get_settings()
+    name = backend or s.backend
+    ctx = quiz_context(s)
+    doc = resolve_doc(ctx, doc_id) if doc_id else None
+    dom = parse_domain(domain) if domain else None
+    facts = [f for f in ctx.bank.facts if (doc is None or f.doc_id == doc) and (dom is None or f.domain == dom)]
+    if not facts:
+        where = " and ".join(x for x in (f"document {doc}" if doc else "", f"domain {dom}" if dom else "") if x)
+        raise TutorError(f"No definitions in {where or 'the material'} to make questions from; try another document or domain.")
+    seed_text = f"{learner}|{len(served)}" if seed is None else str(seed)
+    rng = random.Random(int(hashlib.sha1(seed_text.encode()).hexdigest()[:8], 16))
+    if topic is not None:
+        ranked = _topic_facts(ctx, facts, topic, doc, s)
+    else:
+        ordered = _spread(facts, served_per_doc or {}, {x.subject for x in served}, rng)
+        ranked = [(f, 1.0) for f in ordered]
+
+    rephrase = None
+    if name != "extractive":
+        from tutor.quiz.generate_llm import Rephraser
+        from tutor.store import get_embedder
+
+        rephrase = Rephraser(name, ctx.bank, settings=s, embed=get_embedder().embed)
+    seen = list(served)
+    per_subject: dict[str, int] = defaultdict(int)
+    made = 0
+    # First pass: each fact only as the type whose turn it is, so the types stay balanced; facts that
+    # cannot make that type get a second chance, as any type, once the first pass runs out.
+    leftovers: list[tuple[Fact, float]] = []
+    for strict, pool in ((True, ranked), (False, leftovers)):
+        for fact, score in pool:
+            if made >= n:
+                return
+            if per_subject[fact.term.key] >= MAX_PER_SUBJECT:
+                continue
+            want = kinds[made % len(kinds)]
+            item = _first_valid(ctx, fact, (want,) if strict else kinds, rng, score, seen)
+            if item is None:
+                if strict:
+                    leftovers.append((fact, score))
+                continue
+            if rephrase is not None:
+                item = rephrase(item, seen) or item
+            seen.append(Served(item.fact_key, item.subject, item.question))
+            per_subject[fact.term.key] += 1
+            made += 1
+            yield item
+
+
+def _first_valid(
+    ctx: QuizContext, fact: Fact, kinds: Sequence[str], rng: random.Random, score: float, seen: Sequence[Served]
+) -> QuizItem | None:
+    for kind in kinds:
+        item = ctx.generator.make(fact, kind, rng, score)
+        if item is None:
+            continue
+        verdict = validate(item, ctx.bank, seen)
+        if verdict.ok:
+            return item
+        log.debug("rejected %s item on %s: %s", kind, fact.term.name, "; ".join(verdict.reasons))
+    return None
+
+
+def generate_quiz(
+    topic: str | None = None,
+    doc_id: str | None = None,
+    domain: str | None = None,
+    n: int = 5,
+    types: Sequence[str] = ITEM_TYPES,
+    backend: str | None = None,
+    learner: str = "default",
+    remember: bool = True,
+    seed: int | None = None,
+    settings: Settings | None = None,
+) -> list[QuizItem]:
+    """Up to ``n`` checked items for ``learner``; TutorError when none can be made (with what to do)."""
+    from tutor.progress import Progress
+
+    _check_args(n, types)
+    progress = Progress(settings=settings)
+    served = progress.served(learner)
+    items = list(
+        iter_quiz(
+            topic=topic, doc_id=doc_id, domain=domain, n=n, types=types, backend=backend, learner=learner,
+            served=served, served_per_doc=progress.served_per_document(learner), seed=seed, settings=settings,
+        )
+    )
+    if not items:
+        raise TutorError(
+            "No new questions left for this selection: you have seen every item it can make. Review what is due "
+            "(`tutor review`), pick another topic, document or domain, or use another --learner name."
+        )
+    if remember:
+        progress.mark_served(learner, items)
+    return items
+
+
+def quiz_validity_sample(backend: str, n: int = 50, settings: Settings | None = None) -> dict[str, Any]:
+    """For the eval runner: generate ``n`` items and check them independently (see ``validity.py``)."""
+    from tutor.quiz.validity import quiz_validity_sample as sample
+
+    return sample(backend, n, settings)
