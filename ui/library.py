@@ -43,7 +43,10 @@ def document_table(docs: list[IndexedDocument]) -> None:
         {"Document": d.title or d.doc_id, "File": d.doc_id, "Chunks": d.chunks, "Indexed": _when(d.indexed_at)}
         for d in docs
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(
+        rows, hide_index=True, width="stretch",
+        column_config={"Chunks": st.column_config.NumberColumn("Chunks", width="small")},
+    )
     st.caption(f"{len(docs)} documents · {sum(d.chunks for d in docs):,} chunks")
 
 
@@ -136,6 +139,7 @@ def maintenance_section() -> None:
 
 
 def main() -> None:
+    st.set_page_config(layout="wide")
     st.title(":material/library_books: Library", anchor=False)
     show_notices()
     docs: list[IndexedDocument] = []
@@ -146,11 +150,12 @@ def main() -> None:
     else:
         st.info("No documents yet. Add your study notes below.", icon=":material/info:")
     st.divider()
-    upload_section(session.settings().max_file_mb)
-    st.divider()
-    remove_section(docs)
-    st.divider()
-    maintenance_section()
+    add, manage = st.columns([0.55, 0.45], gap="large")
+    with add:
+        upload_section(session.settings().max_file_mb)
+    with manage:
+        remove_section(docs)
+        maintenance_section()
     st.caption(f"Corpus folder: {md_escape(str(session.settings().corpus_dir.resolve()))}")
 
 

@@ -1,0 +1,157 @@
+"""Quiz page: choose what to practise, answer one checked item at a time, get cited feedback, see the score."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tutor.errors import TutorError
+from tutor.ingest_service import list_documents
+from tutor.progress import Progress
+from tutor.quiz.domains import DOMAINS
+from tutor.quiz.grade import LETTERS
+from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem
+from tutor.quiz.service import answer_item, start_quiz
+from ui import session
+from ui.components import md_escape, passage_html
+from ui.quiz_state import LEARNER, RUN_KEY, QuizRun
+
+TYPE_LABELS = {"mcq": "Multiple choice", "true_false": "True / false", "short": "Short answer"}
+FOCUS = ("Everything", "A topic", "A document", "An exam domain")
+
+
+def setup_form() -> None:
+    due = 0
+    with session.friendly_errors("reading your review queue"):
+        due = len(Progress().due(LEARNER))
+    st.markdown("Practice questions are made from your own notes, and every answer key is checked against the passage it cites.")
+    focus = st.segmented_control("Quiz me on", FOCUS, default=FOCUS[0], key="quiz_focus") or FOCUS[0]
+    topic = doc_id = domain = None
+    if focus == "A topic":
+        topic = st.text_input("Topic", placeholder="e.g. streaming data with Kinesis", key="quiz_topic")
+    elif focus == "A document":
+        docs = list_documents()
+        titles = {d.doc_id: d.title or d.doc_id for d in docs}
+        doc_id = st.selectbox("Document", list(titles), format_func=lambda d: titles[d], key="quiz_doc")
+    elif focus == "An exam domain":
+        domain = st.selectbox("Exam domain", DOMAINS, key="quiz_domain",
+                              format_func=lambda d: f"Domain {DOMAINS.index(d) + 1}: {d}")
+    left, right = st.columns(2)
+    n = left.slider("Questions", 1, 20, 5, key="quiz_n")
+    with right:
+        types = st.pills("Question types", ITEM_TYPES, selection_mode="multi", default=list(ITEM_TYPES),
+                         format_func=TYPE_LABELS.get, key="quiz_types")
+    review_first = True
+    if due:
+        review_first = st.toggle(f"Start with the {due} item{'s' if due != 1 else ''} due for review", value=True,
+                                 key="quiz_review_first")
+    if st.button("Start quiz", type="primary", icon=":material/play_arrow:", key="quiz_start"):
+        if not types:
+            st.warning("Pick at least one question type.", icon=":material/warning:")
+            return
+        with st.spinner("Writing and checking questions…"), session.friendly_errors("making the quiz"):
+            items, reviews = start_quiz(
+                topic=topic if focus == "A topic" else None, doc_id=doc_id, domain=domain, n=n, types=types,
+                backend=session.current_backend(), learner=LEARNER, review_first=review_first,
+            )
+            st.session_state[RUN_KEY] = QuizRun(items=items, reviews=reviews)
+            st.rerun()
+
+
+def item_badges(item: QuizItem, run: QuizRun, i: int) -> str:
+    badges = [f":blue-badge[{TYPE_LABELS[item.type]}]"]
+    if i < run.reviews:
+        badges.append(":orange-badge[:material/replay: Review]")
+    if item.domain:
+        badges.append(f":gray-badge[{md_escape(item.domain)}]")
+    return " ".join(badges)
+
+
+def answer_widget(item: QuizItem, key: str) -> str | None:
+    if item.type == "mcq":
+        labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, item.options, strict=False)]
+        choice = st.radio("Your answer", labels, index=None, key=key)
+        return choice.split(". ", 1)[1] if choice else None
+    if item.type == "true_false":
+        return st.radio("Your answer", ["True", "False"], index=None, key=key, horizontal=True)
+    text = st.text_input("Your answer", key=key, placeholder="A few words")
+    return text or None
+
+
+def feedback(item: QuizItem, result: GradeResult, due_hours: float | None) -> None:
+    if result.correct:
+        st.success(result.feedback.split(" The material says:")[0], icon=":material/check_circle:")
+    else:
+        st.error(result.feedback.split(" The material says:")[0], icon=":material/cancel:")
+    c = item.citation
+    meta = f"{c.doc_id} · characters {c.start:,}–{c.end:,}"
+    st.html(passage_html(c.title, c.heading, c.text, c.support, meta))
+    if not result.correct and due_hours is not None:
+        st.caption(f":material/event_repeat: This question comes back for review in about {max(1, round(due_hours))} h.")
+
+
+def item_view(run: QuizRun) -> None:
+    i = run.index
+    item = run.items[i]
+    st.progress(i / len(run.items), text=f"Question {i + 1} of {len(run.items)} · {run.score} correct so far")
+    with st.container(border=True):
+        st.markdown(item_badges(item, run, i))
+        st.markdown(f"#### {md_escape(item.question)}")
+        response = answer_widget(item, key=f"quiz_answer_{run.key}_{i}")
+        result = run.results.get(i)
+        if result is None:
+            if st.button("Check answer", type="primary", icon=":material/done:", disabled=response is None, key=f"quiz_check_{run.key}_{i}"):
+                try:
+                    result, attempt = answer_item(item, response or "", learner=LEARNER)
+                except TutorError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                    return
+                run.results[i] = result
+                run.next_due_hours[i] = (attempt.next_due - attempt.answered_at) / 3600
+                st.rerun()
+            return
+        feedback(item, result, run.next_due_hours.get(i))
+    last = i + 1 >= len(run.items)
+    if st.button("See my score" if last else "Next question", type="primary",
+                 icon=":material/flag:" if last else ":material/arrow_forward:", key=f"quiz_next_{run.key}_{i}"):
+        run.index += 1
+        st.rerun()
+
+
+def summary(run: QuizRun) -> None:
+    answered = len(run.results)
+    st.subheader(f":material/emoji_events: You scored {run.score} of {answered}", anchor=False)
+    if answered:
+        st.progress(run.score / answered)
+    for i, item in enumerate(run.items):
+        r = run.results.get(i)
+        mark = ":green[:material/check_circle:]" if r and r.correct else ":red[:material/cancel:]" if r else ":gray[:material/remove:]"
+        answer = f" — answer: **{md_escape(item.answer)}**" if r and not r.correct else ""
+        st.markdown(f"{mark} {md_escape(item.question)}{answer}")
+    missed = answered - run.score
+    if missed:
+        st.caption(f"The {missed} you missed will come back in your review queue.")
+    left, right = st.columns(2)
+    if left.button("New quiz", type="primary", icon=":material/refresh:", width="stretch", key="quiz_new"):
+        del st.session_state[RUN_KEY]
+        st.rerun()
+    right.page_link("progress.py", label="See your progress", icon=":material/monitoring:", width="stretch")
+
+
+def main() -> None:
+    head, action = st.columns([0.72, 0.28], vertical_alignment="center")
+    head.title(":material/quiz: Quiz", anchor=False)
+    run: QuizRun | None = st.session_state.get(RUN_KEY)
+    if run is not None and not run.done and action.button("End quiz", icon=":material/close:", width="stretch", key="quiz_end"):
+        run.index = len(run.items)
+        st.rerun()
+    if run is None:
+        with session.friendly_errors("setting up the quiz"):
+            setup_form()
+    elif run.done:
+        summary(run)
+    else:
+        with session.friendly_errors("showing the question"):
+            item_view(run)
+
+
+main()
