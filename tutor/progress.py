@@ -270,6 +270,41 @@ class Progress:
             params = (learner, learner)
         return [QuizItem.model_validate_json(r[0]) for r in self._conn().execute(sql, params).fetchall()]
 
+    # Added for the UI (issue 5): the Progress page lists recent attempts and can reset a learner.
+    def recent_attempts(self, learner: str, limit: int = 20) -> list[AttemptRecord]:
+        """The learner's latest answers, newest first, with the question they answered."""
+        rows = self._conn().execute(
+            "SELECT a.id, a.item_id, a.response, a.correct, a.score, a.doc_id, a.domain, a.answered_at, i.json "
+            "FROM attempts a LEFT JOIN items i ON i.id = a.item_id WHERE a.learner = ? ORDER BY a.id DESC LIMIT ?",
+            (learner, limit),
+        ).fetchall()
+        out: list[AttemptRecord] = []
+        for aid, item_id, response, correct, score, doc_id, domain, at, item_json in rows:
+            question = QuizItem.model_validate_json(item_json).question if item_json else item_id
+            out.append(AttemptRecord(aid, item_id, question, response, bool(correct), score, doc_id, domain, at))
+        return out
+
+    def reset(self, learner: str) -> int:
+        """Forget the learner's attempts, schedule and served items (items themselves stay); returns attempts removed."""
+        with self._tx() as db:
+            n = db.execute("SELECT COUNT(*) FROM attempts WHERE learner = ?", (learner,)).fetchone()[0]
+            for table in ("attempts", "schedule", "served"):
+                db.execute(f"DELETE FROM {table} WHERE learner = ?", (learner,))
+        return int(n)
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    id: int
+    item_id: str
+    question: str
+    response: str
+    correct: bool
+    score: float
+    doc_id: str
+    domain: str
+    answered_at: float
+
 
 def to_json(due: Sequence[DueItem]) -> list[dict[str, object]]:
     return [

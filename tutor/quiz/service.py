@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,8 +24,11 @@ from tutor.errors import TutorError
 from tutor.quiz.domains import DomainClassifier, parse_domain
 from tutor.quiz.facts import ChunkRow, FactBank, build_fact_bank, rows_from_store
 from tutor.quiz.generate_rules import RuleGenerator
-from tutor.quiz.models import ITEM_TYPES, Fact, QuizItem
+from tutor.quiz.models import ITEM_TYPES, Fact, GradeResult, QuizItem
 from tutor.quiz.validate import Served, validate
+
+if TYPE_CHECKING:
+    from tutor.progress import Attempt
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 50
@@ -268,3 +271,42 @@ def quiz_validity_sample(backend: str, n: int = 50, settings: Settings | None = 
     from tutor.quiz.validity import quiz_validity_sample as sample
 
     return sample(backend, n, settings)
+
+
+# Added for the UI (issue 5): a quiz session that serves items due for review first, and one call that
+# grades an answer with the corpus's term bank and records it.
+def start_quiz(
+    topic: str | None = None,
+    doc_id: str | None = None,
+    domain: str | None = None,
+    n: int = 5,
+    types: Sequence[str] = ITEM_TYPES,
+    backend: str | None = None,
+    learner: str = "default",
+    review_first: bool = True,
+    settings: Settings | None = None,
+) -> tuple[list[QuizItem], int]:
+    """(items, how many of them are reviews): due items first (up to ``n``), then new checked items."""
+    from tutor.progress import Progress
+
+    _check_args(n, types)
+    due = [d.item for d in Progress(settings=settings).due(learner, limit=n)] if review_first else []
+    items = list(due)
+    if len(items) < n:
+        try:
+            items += generate_quiz(topic, doc_id, domain, n - len(items), types, backend, learner, settings=settings)
+        except TutorError:
+            if not items:
+                raise
+    return items, len(due)
+
+
+def answer_item(item: QuizItem, response: str, learner: str = "default", settings: Settings | None = None) -> tuple[GradeResult, Attempt]:
+    """Grade ``response`` (TutorError when it picks no option) and record the attempt and its review schedule."""
+    from tutor.progress import Progress
+    from tutor.quiz.grade import grade
+    from tutor.store import get_embedder
+
+    result = grade(item, response, bank=quiz_context(settings).bank, embed=get_embedder().embed)
+    attempt = Progress(settings=settings).record_attempt(learner, item, response, result)
+    return result, attempt
