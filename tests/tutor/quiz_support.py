@@ -1,0 +1,67 @@
+"""Shared set-up for the quiz, progress and export tests: the real corpus indexed once per test process.
+
+Indexing the five corpus documents (real Chroma, real MiniLM) takes a while, so it happens once into a
+temporary TUTOR_HOME that every quiz test points at; tests that write progress use their own learner
+names or their own database file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+_HOME: Path | None = None
+
+
+def corpus_home() -> Path:
+    global _HOME
+    if _HOME is None:
+        home = Path(tempfile.mkdtemp(prefix="quiz-tests-"))
+        _use(home)
+        from tutor.ingest_service import ingest
+
+        report = ingest([CORPUS])
+        assert report.added == 5, report.to_json()
+        _HOME = home
+    return _HOME
+
+
+def _use(home: Path) -> None:
+    from tutor.config import get_settings
+
+    os.environ["TUTOR_HOME"] = str(home)
+    os.environ["TUTOR_CORPUS"] = str(CORPUS)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(name="quiz_home")
+def quiz_home_fixture() -> Iterator[Path]:
+    """TUTOR_HOME with the corpus indexed; the environment is restored after the test."""
+    from tutor.config import get_settings
+
+    previous = {k: os.environ.get(k) for k in ("TUTOR_HOME", "TUTOR_CORPUS")}
+    home = corpus_home()
+    _use(home)
+    yield home
+    for k, v in previous.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    get_settings.cache_clear()
+
+
+def fresh_home() -> Path:
+    """An empty TUTOR_HOME (for the "nothing indexed" error)."""
+    return Path(tempfile.mkdtemp(prefix="quiz-empty-"))
+
+
+def remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
