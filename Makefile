@@ -7,9 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 WHEELS := .cache/wheels
 LLAMA_VERSION := 0.3.36
-LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)
+# A portable AVX2 build: the native (-march=native) build crashed in ggml-cpu on this AVX-512 machine
+# (general protection fault on any multi-token prompt).
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)-avx2
 DEPS_STAMP := $(VENV)/.deps-installed
-MODELS_STAMP := $(TUTOR_HOME)/models/.assembled
 export TUTOR_HOME ?= $(CURDIR)/.tutor
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -25,8 +27,8 @@ $(BIN)/python:
 # Compiling llama.cpp takes ~7 minutes on 2 cores: build the wheel once and keep it.
 $(LLAMA_STAMP): | $(BIN)/python
 	mkdir -p $(WHEELS)
-	ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
-		$(BIN)/pip wheel --no-deps -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	rm -f $(WHEELS)/llama_cpp_python-*.whl
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-deps --no-cache-dir -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION)
 	touch $@
 
 # torch first, pinned: it resolves to the CPU build; an unpinned torch would pull a multi-GB CUDA build.

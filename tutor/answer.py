@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from tutor.answerability import assess
 from tutor.config import Settings, get_settings
 from tutor.errors import TutorError
 from tutor.llm import backend_errors, get_chat_model
-from tutor.retrieve import Retriever
+from tutor.retrieve import FusionParams, Retriever
 from tutor.rewrite import rewrite
 from tutor.schema import Answer, Citation, Passage, citation_from_passage
 from tutor.store import get_embedder, get_store
@@ -34,9 +35,6 @@ MAX_QUESTION_CHARS = 2000
 LLM_PASSAGES = 3
 EXCERPT_WORDS = 80
 NOT_IN_MATERIAL = "NOT IN MATERIAL"
-# Calibrated on the eval set's answerable vs unanswerable questions (see evals/README and report.md).
-MIN_DENSE = 0.30
-MIN_COVERAGE = 0.50
 
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions?|prompts?|rules|above|previous)\b|\byou are now\b|\bsystem prompt\b|"
@@ -109,28 +107,10 @@ class Tutor:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self.embedder = get_embedder()
-        self.retriever = Retriever(get_store(self.settings), self.embedder)
+        s = self.settings
+        fusion = FusionParams(s.fusion, s.rrf_k, s.dense_weight, s.lexical_weight)
+        self.retriever = Retriever(get_store(s), self.embedder, fusion)
         self._lock = threading.Lock()
-
-    # -- answerability ---------------------------------------------------------------------------
-    def coverage(self, query: str, passages: list[Passage]) -> float:
-        """IDF-weighted share of the query's content words found in the top passages (unknown words weigh most)."""
-        lex = self.retriever.lexical()
-        toks = set(content_tokens(query))
-        if not toks:
-            return 0.0
-        n_docs = max(1, len(lex.ids))
-        present = set()
-        for p in passages[:LLM_PASSAGES]:
-            present |= set(content_tokens(f"{p.title} {p.heading} {p.text}"))
-        weights = {t: np.log(1 + n_docs / (1 + lex.doc_freq.get(t, 0))) for t in toks}
-        total = sum(weights.values())
-        return float(sum(w for t, w in weights.items() if t in present) / total) if total else 0.0
-
-    def is_answerable(self, query: str, passages: list[Passage]) -> bool:
-        if not passages:
-            return False
-        return passages[0].dense >= MIN_DENSE and self.coverage(query, passages) >= MIN_COVERAGE
 
     # -- answering -------------------------------------------------------------------------------
     def ask(self, question: str, history: list[str] | None = None, backend: str | None = None, k: int | None = None, doc_id: str | None = None) -> Answer:
@@ -163,12 +143,13 @@ class Tutor:
             raise TutorError("The index is empty. Run `tutor ingest` (or add documents in the Library page) first.")
         result = self.retriever.search(query, k=k, doc_id=doc_id)
         passages = result.passages
-        answerable = self.is_answerable(query, passages)
+        verdict = assess(question, query, passages, self.retriever.lexical())
+        answerable = verdict.answerable
         timings["retrieve"] = round((time.perf_counter() - t0) * 1000)
         yield Retrieved(query, passages, answerable)
 
         if not answerable:
-            text, suggestions = self._refusal(passages)
+            text, suggestions = self._refusal(passages, verdict.unknown_terms)
             yield Token(text)
             timings["generate"] = 0
             yield Final(Answer(
@@ -219,14 +200,15 @@ class Tutor:
         user = prompt("answer_user").format(passages=numbered, question=query)
         return [SystemMessage(content=prompt("answer_system")), HumanMessage(content=user)]
 
-    def _refusal(self, passages: list[Passage]) -> tuple[str, list[str]]:
+    def _refusal(self, passages: list[Passage], unknown: tuple[str, ...] = ()) -> tuple[str, list[str]]:
         topics: list[str] = []
         for p in passages:
             topic = p.heading.split(" > ")[-1] if p.heading else p.title
             if topic and topic not in topics:
                 topics.append(topic)
         topics = topics[:3]
-        hint = f" The closest topics in your notes are: {'; '.join(topics)}." if topics else ""
+        hint = f" They never mention {', '.join(repr(u) for u in unknown[:3])}." if unknown else ""
+        hint += f" The closest topics in your notes are: {'; '.join(topics)}." if topics else ""
         return prompt("refusal").strip().format(suggestions=hint), topics
 
     def _verify(self, raw: str, passages: list[Passage], scorer: SupportScorer) -> tuple[str, list[Citation], list[str]]:
@@ -251,7 +233,7 @@ class Tutor:
             choice = None
             for h in hints:
                 if 1 <= h <= len(scorer.passages):
-                    cand = scorer.for_passage(clean, h - 1, vec)
+                    cand = scorer.best(clean, vec, passage_index=h - 1)
                     if cand and cand.score >= SUPPORT_THRESHOLD and not is_instruction_like(cand.sentence.text):
                         choice = cand
                         break
@@ -272,14 +254,25 @@ class Tutor:
     def _extractive(
         self, query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer
     ) -> tuple[str, list[Citation]]:
-        """The passage sentences that best answer the query, stitched with citations. Deterministic."""
-        candidates = []
+        """The passage sentences that best answer the query, stitched with citations. Deterministic.
+
+        A sentence that introduces a list ("... three components:") brings its items along; a bare list item
+        gets its section heading as a subject ("Glue: managed serverless ETL service").
+        """
+        candidates: list[tuple[float, int, str]] = []
         for j, sent in enumerate(scorer.sentences):
-            text = sent.text.lstrip("-*• ").strip()
-            if len(text.split()) < 3 or is_instruction_like(text):
+            p = passages[sent.passage_index]
+            text = _DOC_REFS.sub("", sent.text).lstrip("-*• ").strip()
+            if is_instruction_like(text) or _is_heading(text, p):
                 continue
-            dense = float(scorer._vectors[j] @ qvec)
-            lex = lexical_recall(query, sent.text)
+            if sent.list_items:
+                text = f"{text.rstrip(':')}: {'; '.join(sent.list_items)}"
+            elif text.endswith(":") or len(text.split()) < 3:
+                continue
+            if sent.is_list_item and p.heading:
+                text = f"{p.heading.split(' > ')[-1].rstrip(':')}: {text}"
+            dense = float(scorer.vectors[j] @ qvec)
+            lex = lexical_recall(query, text)
             rank_bonus = 0.05 * (LLM_PASSAGES - sent.passage_index)
             candidates.append((0.55 * dense + 0.45 * lex + rank_bonus, j, text))
         candidates.sort(key=lambda c: -c[0])
@@ -287,26 +280,32 @@ class Tutor:
         for score, j, text in candidates:
             if len(picked) >= 2 or (picked and score < 0.35):
                 break
-            if any(text == t for _, t in picked):
+            if any(text == t or text in t or t in text for _, t in picked):
                 continue
             picked.append((j, text))
         if not picked:
             p = passages[0]
-            first = split_sentences(p.text)[0]
-            return f"{p.text[first[0]:first[1]]} [{p.rank}]", [citation_from_passage(p, p.rank, p.text[first[0]:first[1]])]
+            s, e = split_sentences(p.text)[0]
+            return f"{p.text[s:e]} [{p.rank}]", [citation_from_passage(p, p.rank, p.text[s:e])]
         parts: list[str] = []
         supports: dict[int, str] = {}
         for j, text in sorted(picked):
             sent = scorer.sentences[j]
             p = passages[sent.passage_index]
-            prefix = ""
-            if sent.text.lstrip().startswith(("-", "*", "•")) and p.heading:
-                prefix = f"{p.heading.split(' > ')[-1]}: "
-            sentence = text if text.endswith((".", "!", "?", ":")) else text + "."
-            parts.append(f"{prefix}{sentence} [{p.rank}]")
+            sentence = text if text.endswith((".", "!", "?")) else text.rstrip(":;") + "."
+            parts.append(f"{sentence} [{p.rank}]")
             supports.setdefault(p.rank, sent.text)
         citations = [citation_from_passage(passages[n - 1], n, supports[n]) for n in sorted(supports)]
         return " ".join(parts), citations
+
+
+_DOC_REFS = re.compile(r"\s*\[\d+\]")
+
+
+def _is_heading(text: str, p: Passage) -> bool:
+    """A line that is one of the passage's own headings says nothing by itself."""
+    bare = text.rstrip(":").strip().lower()
+    return any(bare == h.strip().lower() for h in p.heading.split(" > ")) if p.heading else False
 
 
 _TUTORS: dict[str, Tutor] = {}

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(20.0, validation_alias=AliasChoices("TUTOR_MAX_FILE_MB"))
 
     top_k: int = Field(5, validation_alias=AliasChoices("TUTOR_TOP_K"))
+    fusion: Literal["rrf", "linear"] = Field("rrf", validation_alias=AliasChoices("TUTOR_FUSION"))
+    rrf_k: int = Field(10, validation_alias=AliasChoices("TUTOR_RRF_K"))
+    dense_weight: float = Field(1.0, validation_alias=AliasChoices("TUTOR_DENSE_WEIGHT"))
+    lexical_weight: float = Field(2.0, validation_alias=AliasChoices("TUTOR_LEXICAL_WEIGHT"))
     llm_threads: int = Field(2, validation_alias=AliasChoices("TUTOR_LLM_THREADS"))
     llm_context: int = Field(4096, validation_alias=AliasChoices("TUTOR_LLM_CONTEXT"))
     max_answer_tokens: int = Field(200, validation_alias=AliasChoices("TUTOR_MAX_ANSWER_TOKENS"))

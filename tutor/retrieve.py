@@ -6,6 +6,7 @@ the collection's version changes, so Chroma stays the only source of truth.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from dataclasses import dataclass
@@ -19,8 +20,20 @@ from ingest.index import ChunkStore
 from tutor.schema import Passage
 from tutor.text import content_tokens
 
-RRF_K = 60
 CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class FusionParams:
+    """How dense and lexical rankings combine. Defaults chosen by hit@1/hit@3 on the eval set
+    (evals/tune_retrieval.py; figures in docs/BENCHMARKS.md): BM25 is the stronger signal on this corpus of
+    service names and acronyms, so it weighs double, and a small k lets the top ranks dominate."""
+
+    method: str = "rrf"  # "rrf" (weighted reciprocal rank fusion) or "linear" (normalised score blend)
+    rrf_k: int = 10
+    dense_weight: float = 1.0
+    lexical_weight: float = 2.0
+    linear_alpha: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -42,9 +55,11 @@ class _LexicalIndex:
         self.bm25.index(corpus, show_progress=False)
         self.vocab = set(self.bm25.vocab_dict)
         self.doc_freq: dict[str, int] = {}
+        self.bigrams: set[tuple[str, str]] = set()
         for toks in corpus:
             for tok in set(toks):
                 self.doc_freq[tok] = self.doc_freq.get(tok, 0) + 1
+            self.bigrams.update(itertools.pairwise(toks))
 
     def scores(self, query: str) -> np.ndarray:
         toks = [t for t in content_tokens(query) if t in self.vocab]
@@ -54,8 +69,9 @@ class _LexicalIndex:
 
 
 class Retriever:
-    def __init__(self, store: ChunkStore, embedder: LocalSentenceEmbedder) -> None:
+    def __init__(self, store: ChunkStore, embedder: LocalSentenceEmbedder, fusion: FusionParams | None = None) -> None:
         self.store = store
+        self.fusion = fusion or FusionParams()
         self.embedder = embedder
         self._lexical: _LexicalIndex | None = None
         self._version = ""
@@ -106,13 +122,21 @@ class Retriever:
         timings["bm25"] = (time.perf_counter() - t0) * 1000
 
         t0 = time.perf_counter()
-        fused: dict[str, float] = {}
-        for rank, (cid, *_rest) in enumerate(dense_hits):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, cid in enumerate(lexical_ids):
-            fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        top = sorted(fused, key=lambda c: -fused[c])[:k]
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
+        f = self.fusion
+        fused: dict[str, float] = {}
+        if f.method == "linear":
+            dense_score = {cid: sim for cid, _doc, _meta, sim in dense_hits}
+            for cid in {*dense_score, *lexical_ids}:
+                i = lex.position[cid]
+                sim = dense_score.get(cid, float(lex.vectors[i] @ qvec))
+                fused[cid] = f.linear_alpha * sim + (1 - f.linear_alpha) * float(bm[i]) / bm_max
+        else:
+            for rank, (cid, *_rest) in enumerate(dense_hits):
+                fused[cid] = fused.get(cid, 0.0) + f.dense_weight / (f.rrf_k + rank + 1)
+            for rank, cid in enumerate(lexical_ids):
+                fused[cid] = fused.get(cid, 0.0) + f.lexical_weight / (f.rrf_k + rank + 1)
+        top = sorted(fused, key=lambda c: -fused[c])[:k]
         passages: list[Passage] = []
         for rank, cid in enumerate(top, start=1):
             i = lex.position.get(cid)

@@ -1,4 +1,5 @@
-"""How well a passage backs a sentence: lexical recall of the sentence's content words plus embedding similarity.
+"""How well a passage backs a sentence: lexical recall of the sentence's content words plus embedding similarity,
+with a guard that the sentence's named terms (Polly vs Transcribe) appear in the evidence.
 
 Used to attach citations to the sentences an LLM wrote (the markers it writes are only a hint), to drop
 sentences nothing supports, and by the extractive backend to pick sentences that answer a question.
@@ -6,6 +7,10 @@ sentences nothing supports, and by the extractive backend to pick sentences that
 
 from __future__ import annotations
 
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +19,10 @@ from tutor.schema import Passage
 from tutor.text import content_tokens, split_sentences
 
 SUPPORT_THRESHOLD = 0.55
+_NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=\w )([A-Z][a-z]{2,})\b")
+_GENERIC_NAMES = frozenset(content_tokens("AWS Amazon ML AI The This It They These Those In For An"))
+
+Embed = Callable[[list[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,8 @@ class PassageSentence:
     start: int  # offsets within the passage text
     end: int
     text: str
+    is_list_item: bool
+    list_items: tuple[str, ...] = ()  # for a sentence introducing a list ("...:"), the items that follow
 
 
 @dataclass(frozen=True)
@@ -33,12 +44,27 @@ class Support:
     dense: float
 
 
-def passage_sentences(passages: list[Passage]) -> list[PassageSentence]:
+def _sentences_of(p: Passage, index: int) -> list[PassageSentence]:
+    spans = split_sentences(p.text)
     out: list[PassageSentence] = []
-    for i, p in enumerate(passages):
-        for s, e in split_sentences(p.text):
-            out.append(PassageSentence(i, s, e, p.text[s:e]))
+    texts = [p.text[s:e] for s, e in spans]
+    for j, (s, e) in enumerate(spans):
+        text = texts[j]
+        items: list[str] = []
+        if text.rstrip().endswith(":"):
+            for nxt in texts[j + 1 :]:
+                if not nxt.lstrip().startswith(("- ", "* ")):
+                    break
+                items.append(nxt.lstrip("-* ").strip())
+        out.append(PassageSentence(index, s, e, text, text.lstrip().startswith(("- ", "* ")), tuple(items[:10])))
     return out
+
+
+def named_terms(text: str) -> set[str]:
+    terms: set[str] = set()
+    for m in _NAMED.finditer(text):
+        terms.update(content_tokens(m.group(0)))
+    return terms - _GENERIC_NAMES
 
 
 def lexical_recall(claim: str, evidence: str) -> float:
@@ -49,39 +75,80 @@ def lexical_recall(claim: str, evidence: str) -> float:
     return len(claim_toks & set(content_tokens(evidence))) / len(claim_toks)
 
 
+class _VectorCache:
+    """Sentence vectors per passage chunk: a chunk's sentences are embedded once per process, not per question."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.capacity = capacity
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: np.ndarray) -> None:
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.capacity:
+                self._data.popitem(last=False)
+
+
+_CACHE = _VectorCache()
+
+
 class SupportScorer:
-    """Scores claims against the sentences of a fixed passage list; embeds each passage sentence once."""
+    """Scores claims against the sentences of a fixed passage list."""
 
-    def __init__(self, passages: list[Passage], embed: callable) -> None:  # type: ignore[valid-type]
+    def __init__(self, passages: list[Passage], embed: Embed) -> None:
         self.passages = passages
-        self.sentences = passage_sentences(passages)
         self._embed = embed
-        self._vectors = embed([s.text for s in self.sentences]) if self.sentences else np.zeros((0, 384))
+        self.sentences: list[PassageSentence] = []
+        blocks: list[np.ndarray] = []
+        for i, p in enumerate(passages):
+            sents = _sentences_of(p, i)
+            key = f"{p.chunk_id or p.doc_id}:{p.start}:{hash(p.text)}"
+            vecs = _CACHE.get(key)
+            if vecs is None or len(vecs) != len(sents):
+                vecs = embed([s.text for s in sents]) if sents else np.zeros((0, 384), dtype=np.float32)
+                _CACHE.put(key, vecs)
+            self.sentences.extend(sents)
+            blocks.append(vecs)
+        self.vectors = np.vstack(blocks) if blocks else np.zeros((0, 384), dtype=np.float32)
 
-    def best(self, claim: str, claim_vector: np.ndarray | None = None) -> Support | None:
+    def _evidence(self, j: int) -> str:
+        sent = self.sentences[j]
+        p = self.passages[sent.passage_index]
+        parts = [p.title, p.heading, sent.text, " ".join(sent.list_items)]
+        if j > 0 and self.sentences[j - 1].passage_index == sent.passage_index:
+            parts.append(self.sentences[j - 1].text)
+        return " ".join(parts)
+
+    def _score(self, claim: str, names: set[str], j: int, dense: float) -> Support:
+        sent = self.sentences[j]
+        window = sent.text + " " + " ".join(sent.list_items)
+        if j + 1 < len(self.sentences) and self.sentences[j + 1].passage_index == sent.passage_index:
+            window = f"{window} {self.sentences[j + 1].text}"
+        lex = max(lexical_recall(claim, sent.text), lexical_recall(claim, window) * 0.95)
+        score = 0.5 * lex + 0.5 * dense
+        if names and not names <= set(content_tokens(self._evidence(j))):
+            score *= 0.6  # the claim names something this evidence does not mention
+        return Support(sent.passage_index, sent, score, lex, dense)
+
+    def best(self, claim: str, claim_vector: np.ndarray | None = None, passage_index: int | None = None) -> Support | None:
         if not self.sentences:
             return None
         vec = claim_vector if claim_vector is not None else self._embed([claim])[0]
-        dense = self._vectors @ vec
+        dense = self.vectors @ vec
+        names = named_terms(claim)
         best: Support | None = None
         for j, sent in enumerate(self.sentences):
-            # Evidence may span two adjacent sentences of the same passage.
-            window = sent.text
-            if j + 1 < len(self.sentences) and self.sentences[j + 1].passage_index == sent.passage_index:
-                window = f"{sent.text} {self.sentences[j + 1].text}"
-            lex = max(lexical_recall(claim, sent.text), lexical_recall(claim, window) * 0.95)
-            score = 0.5 * lex + 0.5 * float(dense[j])
-            if best is None or score > best.score:
-                best = Support(sent.passage_index, sent, score, lex, float(dense[j]))
-        return best
-
-    def for_passage(self, claim: str, passage_index: int, claim_vector: np.ndarray) -> Support | None:
-        best: Support | None = None
-        for j, sent in enumerate(self.sentences):
-            if sent.passage_index != passage_index:
+            if passage_index is not None and sent.passage_index != passage_index:
                 continue
-            lex = lexical_recall(claim, sent.text)
-            score = 0.5 * lex + 0.5 * float(self._vectors[j] @ claim_vector)
-            if best is None or score > best.score:
-                best = Support(passage_index, sent, score, lex, float(self._vectors[j] @ claim_vector))
+            cand = self._score(claim, names, j, float(dense[j]))
+            if best is None or cand.score > best.score:
+                best = cand
         return best

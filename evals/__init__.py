@@ -1,0 +1,1 @@
+"""Regression eval set and tuning scripts (thin clients of ``tutor``)."""

@@ -1,0 +1,110 @@
+"""Does the study material cover a question? Decided from retrieval signals, not by asking the model.
+
+Three calibrated signals (thresholds fitted on the eval set's answerable vs unanswerable questions; see
+docs/BENCHMARKS.md): (1) a named term in the question (acronym, CamelCase, a capitalised name, a term
+with digits, or a multi-word name) that the whole corpus never mentions — the typical near miss, "How
+does SageMaker Clarify ...?"; (2) the best passage's embedding similarity; (3) the IDF-weighted share of
+the question's content words that the top passages contain.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from tutor.retrieve import _LexicalIndex
+from tutor.schema import Passage
+from tutor.text import content_tokens
+
+MIN_DENSE = 0.20
+MIN_COVERAGE = 0.40
+TOP_PASSAGES = 3
+
+# Words about the material itself ("per the blog", "the notes mention") carry no topic.
+_META = frozenset(
+    content_tokens(
+        "blog guide notes note chapter author book according mention mentioned list listed per say says actually "
+        "example kind kinds way ways thing things main key different typically usually really need want like get "
+        "make mean means called call name named okay so use good"
+    )
+)
+_QUESTION_START = frozenset(["what", "which", "who", "whom", "how", "why", "when", "where", "is", "are", "does", "do", "did", "can", "could", "should", "would", "okay", "so", "and", "also", "then", "tell", "explain", "describe", "i", "in", "on", "for", "the", "a", "an"])
+# CamelCase, ACRONYMS (3+), terms mixing letters and digits, snake_case, and capitalised words mid-sentence.
+_SINGLE = re.compile(
+    r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}\w*|[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|\w+_\w+)\b|(?<=[\w,;:] )([A-Z][a-z]{2,})\b"
+)
+# Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
+_NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$)){2,}")
+_PRICE_QUESTION = re.compile(r"\bhow much\b.*\b(cost|costs|charge|charges|price|pay)\b|\b(pricing|price per|cost per)\b", re.I)
+_PRICE_EVIDENCE = re.compile(r"(\$|USD|€|£)\s?\d|\d+(\.\d+)?\s?(cents?|dollars?)|per (hour|month|GB|request|token)", re.I)
+
+
+@dataclass(frozen=True)
+class Answerability:
+    answerable: bool
+    reason: str
+    unknown_terms: tuple[str, ...] = ()
+    dense: float = 0.0
+    coverage: float = 0.0
+
+
+def _capitalised_runs(question: str) -> list[str]:
+    runs = []
+    for m in _NAME_RUN.finditer(question):
+        words = [re.sub(r"'s$", "", w) for w in m.group(0).split()]
+        while words and words[0].lower() in _QUESTION_START:
+            words = words[1:]
+        if len(words) >= 2:
+            runs.append(" ".join(words))
+    return runs
+
+
+def unknown_terms(question: str, lex: _LexicalIndex) -> list[str]:
+    """Named terms in the question that appear nowhere in the indexed material."""
+    unknown: list[str] = []
+    for m in _SINGLE.finditer(question):
+        term = m.group(0)
+        if term.lower() in _QUESTION_START:
+            continue
+        toks = content_tokens(term)
+        if toks and all(t not in lex.doc_freq for t in toks):
+            unknown.append(term)
+    for run in _capitalised_runs(question):
+        toks = content_tokens(run)
+        if len(toks) >= 2 and any(pair not in lex.bigrams for pair in itertools.pairwise(toks)):
+            if run not in unknown:
+                unknown.append(run)
+    return unknown
+
+
+def coverage(query: str, passages: list[Passage], lex: _LexicalIndex) -> float:
+    """IDF-weighted share of the query's topical words found in the top passages."""
+    toks = set(content_tokens(query)) - _META
+    if not toks:
+        return 1.0
+    n_docs = max(1, len(lex.ids))
+    present: set[str] = set()
+    for p in passages[:TOP_PASSAGES]:
+        present |= set(content_tokens(f"{p.title} {p.heading} {p.text}"))
+    weights = {t: float(np.log(1 + n_docs / (1 + lex.doc_freq.get(t, 0)))) for t in toks}
+    return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+
+
+def assess(question: str, query: str, passages: list[Passage], lex: _LexicalIndex) -> Answerability:
+    if not passages:
+        return Answerability(False, "nothing retrieved")
+    dense = passages[0].dense
+    cov = coverage(query, passages, lex)
+    unknown = unknown_terms(question, lex)
+    if unknown:
+        return Answerability(False, "the material never mentions " + ", ".join(f"'{u}'" for u in unknown), tuple(unknown), dense, cov)
+    if _PRICE_QUESTION.search(question) and not any(_PRICE_EVIDENCE.search(p.text) for p in passages[:TOP_PASSAGES]):
+        return Answerability(False, "the material gives no prices", (), dense, cov)
+    if dense < MIN_DENSE:
+        return Answerability(False, "no passage is close in meaning", (), dense, cov)
+    if cov < MIN_COVERAGE:
+        return Answerability(False, "the closest passages miss most of the question's key words", (), dense, cov)
+    return Answerability(True, "", (), dense, cov)
