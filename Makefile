@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 PORT ?= 8501
 
-.PHONY: setup run test test-fast lint eval eval-baseline bench models ingest browser clean
+.PHONY: setup run test test-fast lint eval eval-baseline bench bench-setup models ingest browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,7 +76,13 @@ eval-baseline: models
 	$(BIN)/tutor eval --backend extractive --out evals/out/extractive --write-baseline
 	$(BIN)/tutor eval --backend local --out evals/out/local --write-baseline
 
-bench: models
+# The large benchmark corpus: the HTML docs in Debian's python3.11-doc (subset fixed in bench/python_docs_subset.txt).
+bench-setup:
+	@test -d /usr/share/doc/python3.11/html/library || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq python3.11-doc >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq python3.11-doc >/dev/null; fi; }
+
+bench: models bench-setup
 	$(BIN)/python -m bench.run
 
 clean:
