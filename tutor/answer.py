@@ -263,7 +263,7 @@ class Tutor:
         for j, sent in enumerate(scorer.sentences):
             p = passages[sent.passage_index]
             text = _DOC_REFS.sub("", sent.text).lstrip("-*• ").strip()
-            if is_instruction_like(text) or _is_heading(text, p):
+            if is_instruction_like(text) or (_is_heading(text, p) and not sent.list_items):
                 continue
             if sent.list_items:
                 text = f"{text.rstrip(':')}: {'; '.join(sent.list_items)}"
@@ -278,7 +278,7 @@ class Tutor:
         candidates.sort(key=lambda c: -c[0])
         picked: list[tuple[int, str]] = []
         for score, j, text in candidates:
-            if len(picked) >= 2 or (picked and score < 0.35):
+            if len(picked) >= 3 or (picked and score < 0.35) or (len(picked) == 2 and score < 0.5):
                 break
             if any(text == t or text in t or t in text for _, t in picked):
                 continue

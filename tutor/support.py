@@ -51,7 +51,7 @@ def _sentences_of(p: Passage, index: int) -> list[PassageSentence]:
     for j, (s, e) in enumerate(spans):
         text = texts[j]
         items: list[str] = []
-        if text.rstrip().endswith(":"):
+        if not text.lstrip().startswith(("- ", "* ")):
             for nxt in texts[j + 1 :]:
                 if not nxt.lstrip().startswith(("- ", "* ")):
                     break
