@@ -107,6 +107,10 @@ class QuickstartIndex:
     chunks: int
     text_chars: int
 
+    @classmethod
+    def build(cls, paths: Iterable[Path | str], persist_dir: Path | str) -> QuickstartIndex:
+        return build_quickstart(paths, persist_dir)
+
     def retrieve(self, question: str, k: int = 5) -> list[tuple[str, str]]:
         """The top-k chunks for ``question`` as (chunk text, source file path)."""
         hits = self.store.similarity_search(question, k=k)
@@ -139,3 +143,7 @@ def build_quickstart(
         chunks=len(chunks),
         text_chars=sum(len(d.page_content) for d in docs),
     )
+
+
+# The name the eval runner looks for: ``QuickstartPipeline.build(paths, dir).retrieve(question, k)``.
+QuickstartPipeline = QuickstartIndex
