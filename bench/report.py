@@ -217,35 +217,61 @@ def _answers(section: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def _memory(section: dict[str, Any]) -> list[str]:
+def _memory(answers: dict[str, Any] | None, app: dict[str, Any] | None) -> list[str]:
     lines = ["### Resident memory after the first answer", ""]
-    backends = section.get("backends", {}) if "error" not in section else {}
-    measured = {b: r for b, r in backends.items() if r.get("ok") and r.get("after_first_answer")}
-    if not measured:
-        return [*lines, "Not measured yet (needs the answers section).", ""]
-    lines += [
-        "The answering process (`tutor.answer` = embedder + Chroma + retriever + the backend's LLM, what `tutor ui` "
-        "holds per server) right after its first answer, and its peak. Streamlit's own server adds to this.",
+    rows: list[str] = []
+    if app is not None:
+        if app.get("ok"):
+            rows.append(
+                f"| `tutor ui` (Streamlit server, `local` backend), one question asked in headless chromium | "
+                f"{_f(app.get('idle_rss_mb'), 0)} | {_f(app.get('after_first_answer_rss_mb'), 0)} | – |"
+            )
+        else:
+            rows.append(f"| `tutor ui` | not measured: {app.get('error')} | | |")
+    backends = (answers or {}).get("backends", {})
+    for backend, run in backends.items():
+        if run.get("ok") and run.get("after_first_answer"):
+            mem = run["after_first_answer"]
+            rows.append(f"| answering process, `{backend}` (`tutor.answer` without UI) | – | {_f(mem.get('rss_mb'), 0)} | "
+                        f"{_f(run.get('peak_rss_mb'), 0)} |")
+    if not rows:
+        return [*lines, "Not measured yet (needs the memory or answers section).", ""]
+    stamp = _stamp(app) if app else _stamp(answers or {})
+    return [
+        *lines,
+        f"{stamp} RSS of the server's process group (the browser not counted), or of the answering process "
+        "(embedder + Chroma + retriever + the backend's LLM).",
         "",
-        "| backend | RSS after first answer MB | peak RSS MB |",
-        "| --- | ---: | ---: |",
+        "| process | idle RSS MB | RSS after first answer MB | peak RSS MB |",
+        "| --- | ---: | ---: | ---: |",
+        *rows,
+        "",
     ]
-    for backend, run in measured.items():
-        mem = run["after_first_answer"]
-        lines.append(f"| {backend} | {_f(mem.get('rss_mb'), 0)} | {_f(run.get('peak_rss_mb'), 0)} |")
-    return [*lines, ""]
 
 
 def _quiz(section: dict[str, Any]) -> list[str]:
     head = ["### Practice questions", ""]
-    if not section.get("ok"):
+    backends = section.get("backends", {})
+    if "error" in section or not backends:
         return [*head, f"Not measured yet: {section.get('error', 'the quiz benchmark did not run')}", ""]
-    skip = {"ok", "wall_s", "peak_rss_mb", "error", "measured", "quick", "section_s"}
-    lines = [*head, _stamp(section), "", "| measure | value |", "| --- | ---: |"]
-    for key, value in section.items():
-        if key in skip or isinstance(value, dict | list):
+    lines = [
+        *head,
+        f"{_stamp(section)} Items generated on the study corpus and checked by the independent validity check; "
+        "seconds per validated item = generation time of all items ÷ valid items (corpus mining before the first "
+        "item is excluded; it happens once per index).",
+        "",
+        "| backend | items | valid | validity | s per validated item | median s per valid item | function |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for backend, run in backends.items():
+        if not run.get("ok"):
+            lines.append(f"| {backend} | not measured yet: {run.get('error')} | | | | | |")
             continue
-        lines.append(f"| {key} | {_f(value, 2) if isinstance(value, float) else value} |")
+        lines.append(
+            f"| {backend} | {run.get('items')} | {run.get('valid')} | {_f(100 * float(run.get('validity') or 0), 0)}% | "
+            f"{_f(run.get('seconds_per_valid_item'), 2)} | {_f(run.get('median_seconds_per_valid_item'), 2)} | "
+            f"`{run.get('function')}` |"
+        )
     return [*lines, ""]
 
 
@@ -281,7 +307,9 @@ def render(results: dict[str, Any]) -> str:
     if "retrieval" in s:
         lines += _retrieval(s["retrieval"])
     if "answers" in s:
-        lines += _answers(s["answers"]) + _memory(s["answers"])
+        lines += _answers(s["answers"])
+    if "answers" in s or "memory" in s:
+        lines += _memory(s.get("answers"), s.get("memory"))
     if "quiz" in s:
         lines += _quiz(s["quiz"])
     if "profile" in s:

@@ -38,7 +38,7 @@ from bench.corpora import Corpus, CorpusMissing, large_corpus, study_corpus
 from bench.machine import describe, load_average
 from bench.report import write_report
 
-SECTIONS = ("ingest-small", "ingest-large", "reingest", "retrieval", "answers", "quiz", "profile")
+SECTIONS = ("ingest-small", "ingest-large", "reingest", "retrieval", "answers", "memory", "quiz", "profile")
 DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != "profile")
 
 
@@ -174,10 +174,20 @@ def bench_answers(ctx: Context) -> dict[str, Any]:
     return {"questions": questions, "backends": backends}
 
 
+def bench_memory(ctx: Context) -> dict[str, Any]:
+    """`tutor ui` with the default local backend, one question asked in a headless browser."""
+    ensure_home(ctx)
+    args = {"backend": "local", "question": answer_questions(1)[0], "log": str(ctx.log_dir / "app-memory-ui.log")}
+    return _run_record(ctx.child("app-memory", args, timeout_s=600))
+
+
 def bench_quiz(ctx: Context) -> dict[str, Any]:
     ensure_home(ctx)
-    args = {"n": ctx.plan.quiz_items, "budget_s": ctx.plan.quiz_budget_s}
-    return _run_record(ctx.child("quiz", args, timeout_s=ctx.plan.quiz_budget_s + 240))
+    backends: dict[str, Any] = {}
+    for backend in ctx.plan.quiz_backends:
+        args = {"backend": backend, "n": ctx.plan.quiz_items}
+        backends[backend] = _run_record(ctx.child("quiz", args, timeout_s=ctx.plan.quiz_budget_s + 240))
+    return {"backends": backends}
 
 
 def bench_profile(ctx: Context) -> dict[str, Any]:
@@ -230,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         "reingest": lambda: bench_reingest(ctx),
         "retrieval": lambda: bench_retrieval(ctx),
         "answers": lambda: bench_answers(ctx),
+        "memory": lambda: bench_memory(ctx),
         "quiz": lambda: bench_quiz(ctx),
         "profile": lambda: bench_profile(ctx),
     }
