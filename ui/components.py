@@ -77,14 +77,29 @@ def short_label(c: Citation | Passage, limit: int = 34) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-def passage_html(title: str, heading: str, text: str, support: str = "", meta: str = "") -> str:
+def _window_start(text: str, start: int, before: int) -> int:
+    """Where to start showing a long passage so its highlighted span is in view: a paragraph or sentence start."""
+    if start <= before or len(text) <= 2 * before:
+        return 0
+    floor = start - before
+    for sep in ("\n", ". "):
+        i = text.find(sep, floor, start)
+        if i >= 0:
+            return i + len(sep)
+    return floor
+
+
+def passage_html(title: str, heading: str, text: str, support: str = "", meta: str = "", before: int = 450) -> str:
     span = support_span(text, support)
     if span:
         s, e = span
-        body = f"{html.escape(text[:s])}<mark>{html.escape(text[s:e])}</mark>{html.escape(text[e:])}"
+        w = _window_start(text, s, before)
+        lead = "… " if w else ""
+        body = f"{lead}{html.escape(text[w:s].lstrip())}<mark>{html.escape(text[s:e])}</mark>{html.escape(text[e:])}"
     else:
         body = html.escape(text)
-    path = f'<div class="tutor-source-path">{html.escape(heading_path(heading))}</div>' if heading else ""
+    path_text = heading_path(heading)
+    path = f'<div class="tutor-source-path">{html.escape(path_text)}</div>' if path_text and path_text != title else ""
     support_block = ""
     if support and not span:
         support_block = f'<div class="tutor-support">Supporting text: “{html.escape(support)}”</div>'

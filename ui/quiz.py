@@ -66,14 +66,14 @@ def item_badges(item: QuizItem, run: QuizRun, i: int) -> str:
     return " ".join(badges)
 
 
-def answer_widget(item: QuizItem, key: str) -> str | None:
+def answer_widget(item: QuizItem, key: str, locked: bool) -> str | None:
     if item.type == "mcq":
         labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, item.options, strict=False)]
-        choice = st.radio("Your answer", labels, index=None, key=key)
+        choice = st.radio("Your answer", labels, index=None, key=key, disabled=locked)
         return choice.split(". ", 1)[1] if choice else None
     if item.type == "true_false":
-        return st.radio("Your answer", ["True", "False"], index=None, key=key, horizontal=True)
-    text = st.text_input("Your answer", key=key, placeholder="A few words")
+        return st.radio("Your answer", ["True", "False"], index=None, key=key, horizontal=True, disabled=locked)
+    text = st.text_input("Your answer", key=key, placeholder="A few words", disabled=locked)
     return text or None
 
 
@@ -96,8 +96,8 @@ def item_view(run: QuizRun) -> None:
     with st.container(border=True):
         st.markdown(item_badges(item, run, i))
         st.markdown(f"#### {md_escape(item.question)}")
-        response = answer_widget(item, key=f"quiz_answer_{run.key}_{i}")
         result = run.results.get(i)
+        response = answer_widget(item, key=f"quiz_answer_{run.key}_{i}", locked=result is not None)
         if result is None:
             if st.button("Check answer", type="primary", icon=":material/done:", disabled=response is None, key=f"quiz_check_{run.key}_{i}"):
                 try:

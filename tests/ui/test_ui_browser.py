@@ -106,8 +106,8 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def open_app(browser, url: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1360, "height": 1000}, device_scale_factor=1)
+def open_app(browser, url: str, height: int = 1000):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1360, "height": height}, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(url)
@@ -138,7 +138,7 @@ def open_first_citation(page):  # type: ignore[no-untyped-def]
 
 
 def test_chat_cited_answer_citation_reload(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
-    page = open_app(browser, server.url)
+    page = open_app(browser, server.url, height=1250)  # tall enough for the citation to open below the answer
     page.get_by_text("ready").first.wait_for()
     ask(page, QUESTION)
     wait_answer(page)
@@ -157,6 +157,30 @@ def test_chat_cited_answer_citation_reload(server: Server, browser) -> None:  # 
     chat_box(page).wait_for()
     page.get_by_text(QUESTION).first.wait_for()
     wait_answer(page)
+    page.context.close()
+
+
+def test_quiz_item_gets_cited_feedback(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    page = open_app(browser, server.url)
+    page.get_by_role("link", name="Quiz").click()
+    page.get_by_role("button", name="Start quiz").click()
+    page.get_by_text(re.compile(r"^Question 1 of")).wait_for(timeout=ANSWER_TIMEOUT_MS)
+    radio = page.locator("[data-testid='stRadio'] label")
+    if radio.count():
+        radio.nth(1).click()
+    else:
+        page.get_by_label("Your answer").fill("Amazon SageMaker")
+        page.get_by_label("Your answer").press("Enter")
+    check = page.get_by_role("button", name="Check answer")
+    check.wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Check answer') && !b.disabled)")
+    check.click()
+    page.locator(".tutor-source").first.wait_for()
+    feedback = page.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']").first
+    assert re.search(r"\b(Correct|Not quite)\b", feedback.inner_text())
+    assert page.get_by_role("button", name="Next question").count() == 1
+    time.sleep(0.5)
+    page.screenshot(path=str(SCREENSHOTS / "quiz.png"))
     page.context.close()
 
 
