@@ -184,6 +184,27 @@ def test_quiz_item_gets_cited_feedback(server: Server, browser) -> None:  # type
     page.context.close()
 
 
+def test_library_upload_through_the_browser(server: Server, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A real upload (XSRF protection on) is indexed and listed; removing it restores the library."""
+    notes = tmp_path / "glacier-notes.md"
+    notes.write_text(
+        "# Amazon S3 Glacier\n\nAmazon S3 Glacier is a low-cost storage class for data archiving and long-term "
+        "backup, with retrieval times from minutes to hours.\n"
+    )
+    page = open_app(browser, server.url)
+    page.get_by_role("link", name="Library").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(notes))
+    page.get_by_role("button", name=re.compile(r"^Add 1 file")).click()
+    page.get_by_text(re.compile(r"^Added glacier-notes\.md")).wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.get_by_text("glacier-notes.md").first.wait_for()
+    page.get_by_role("button", name="Remove").wait_for()
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Document").click()
+    page.get_by_role("option", name=re.compile("glacier-notes.md")).click()
+    page.get_by_role("button", name="Remove").click()
+    page.get_by_text("Removed glacier-notes.md.").wait_for()
+    page.context.close()
+
+
 def test_two_sessions_get_their_own_conversations(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     a = open_app(browser, server.url)
     b = open_app(browser, server.url)
