@@ -131,3 +131,16 @@ def test_llm_rewording_that_keeps_the_meaning_is_used(polly: QuizItem, monkeypat
     out = r(polly)
     assert out is not None and out.question == q and out.source == "llm"
     assert out.answer == polly.answer and out.options == polly.options and out.citation == polly.citation
+
+
+def test_llm_rewording_that_changes_what_is_asked_for_is_rejected(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    item = mcq("Scalability", "restaurant chain")
+    r, _ = _rephraser(monkeypatch, ['{"question": "Which restaurant chain is similar to a restaurant chain?"}'])
+    assert r(item) is None and r.stats["rejected"] == MAX_ATTEMPTS
+
+
+def test_true_false_items_are_not_reworded(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = quiz_context()
+    item = next(i for i in (ctx.generator.true_false(f, random.Random(0)) for f in ctx.bank.facts) if i is not None)
+    r, calls = _rephraser(monkeypatch, ['{"question": "True or false: something else."}'])
+    assert r(item) is None and calls == []

@@ -24,11 +24,13 @@ from tutor.quiz.validate import Embed, Served, validate
 log = logging.getLogger(__name__)
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 MAX_ATTEMPTS = 2
-SCHEMA = {
-    "type": "object",
-    "properties": {"question": {"type": "string", "minLength": 10, "maxLength": 300}},
-    "required": ["question"],
-}
+# No length limits in the schema: llama.cpp turns them into a large grammar that slows sampling; the
+# length is checked after parsing instead.
+SCHEMA = {"type": "object", "properties": {"question": {"type": "string"}}, "required": ["question"]}
+MAX_WORDS = 45
+# True/false statements are not reworded: a small model turns them into questions or drops the swapped
+# name that makes a statement false, and the rule wording is already the material's own sentence.
+REWORDED_TYPES = ("mcq", "short")
 
 
 @lru_cache(maxsize=4)
@@ -46,6 +48,8 @@ def parse_question(raw: str, item: QuizItem) -> str | None:
     if not isinstance(q, str) or not q.strip():
         return None
     q = " ".join(q.split())
+    if len(q.split()) > MAX_WORDS or len(q) < 10:
+        return None
     if item.type == "true_false":
         body = q.removeprefix(TF_PREFIX).removeprefix("True or False: ").rstrip("?")
         return TF_PREFIX + body.rstrip(".") + "."
@@ -65,7 +69,7 @@ class Rephraser:
         self.settings = settings
         self.attempts = attempts
         self.failed_backend = False
-        self.stats = {"reworded": 0, "rejected": 0, "malformed": 0}
+        self.stats = {"reworded": 0, "rejected": 0, "malformed": 0, "unchanged": 0}
 
     def _ask(self, item: QuizItem) -> str:
         from tutor.llm import complete_json
@@ -76,7 +80,7 @@ class Rephraser:
         return complete_json(self.backend, prompt("quiz_rephrase_system.txt"), user, SCHEMA, self.settings, max_tokens=80)
 
     def __call__(self, item: QuizItem, seen: Sequence[Served] = ()) -> QuizItem | None:
-        if self.failed_backend:
+        if self.failed_backend or item.type not in REWORDED_TYPES:
             return None
         for _ in range(self.attempts):
             try:
@@ -91,7 +95,8 @@ class Rephraser:
                 self.stats["malformed"] += 1
                 continue
             if question == item.question:
-                return None
+                self.stats["unchanged"] += 1
+                return None  # the model kept the wording: nothing to gain from asking again
             candidate = item.model_copy(update={"question": question, "source": "llm"})
             verdict = validate(candidate, self.bank, seen, embed=self.embed)
             if verdict.ok:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tutor.quiz.facts import FactBank, canonical
+from tutor.quiz.facts import KIND_LABELS, FactBank, canonical
 from tutor.quiz.generate_rules import TF_PREFIX, could_be_true, declarative, informative, related
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Term, Verdict
 from tutor.text import content_tokens, normalise
@@ -58,6 +58,17 @@ def _names(bank: FactBank, name: str) -> list[str]:
 
 def _mentions(bank: FactBank, name: str, text: str) -> bool:
     return any(re.search(r"(?<![\w-])" + re.escape(a) + r"(?![\w-])", text) for a in _names(bank, name) if a)
+
+
+def _keeps_kind(question: str, subject: str, bank: FactBank) -> bool:
+    """A reworded question must still ask "which <kind>" (so "Which restaurant chain ...?" cannot replace
+    "Which of the following ...?" with something the key is not)."""
+    term = bank.lookup(subject)
+    label = KIND_LABELS.get(term.kind, "") if term else ""
+    head = " ".join(question.lower().split()[:8])
+    if label:
+        return re.search(r"\b(?:which|what)\b(?: \w+)? " + re.escape(label.lower()) + r"\b", head) is not None
+    return re.search(r"\b(?:which|what) (?:of the following|of these|term|concept)\b", head) is not None
 
 
 def _literally(name: str, text: str) -> bool:
@@ -110,6 +121,8 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     sup = item.citation.support
     reworded = item.source == "llm"
     if item.type in ("mcq", "short"):
+        if reworded and not _keeps_kind(item.question, item.subject, bank):
+            return ["reworded question no longer asks for the kind of thing the key is"]
         # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
         if not _literally(item.answer, sup):
             return [f"support does not name the key '{item.answer}'"]
