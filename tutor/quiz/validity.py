@@ -172,7 +172,7 @@ def summarise(
         "documents_covered": len(covered),
         "all_documents_covered": set(covered) >= set(doc_ids),
         "missing_documents": sorted(set(doc_ids) - set(covered)),
-        "median_seconds_per_valid_item": round(statistics.median(valid_seconds), 3) if valid_seconds else None,
+        "median_seconds_per_valid_item": round(statistics.median(valid_seconds), 4) if valid_seconds else None,
         "total_seconds": round(sum(seconds), 2),
         "failures": failures,
     }
