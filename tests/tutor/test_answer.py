@@ -1,0 +1,112 @@
+"""Cited answers through the real pipeline (real Chroma index, real embedder) with the extractive backend."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import clean_document
+from ingest.load import load_file
+from tutor.answer import Final, Retrieved, Token
+from tutor.errors import TutorError
+
+
+def _cleaned(home: Path, doc_id: str) -> str:
+    return clean_document(load_file(home / "corpus" / doc_id)).text
+
+
+def test_answer_cites_the_passage_that_says_it(tutor, corpus_home: Path) -> None:  # type: ignore[no-untyped-def]
+    answer = tutor.ask("Which file system speeds up training jobs by serving S3 data to SageMaker at high speed?", backend="extractive")
+    assert answer.answerable
+    assert "FSx for Lustre" in answer.answer
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers and markers <= {c.n for c in answer.citations} <= {p.rank for p in answer.passages}
+    for c in answer.citations:
+        assert _cleaned(corpus_home, c.doc_id)[c.start : c.end] == c.text
+        assert c.support and c.support in c.text
+
+
+def test_exact_terms_and_acronyms_are_found(tutor) -> None:  # type: ignore[no-untyped-def]
+    for question, needle in [
+        ("What is the KPL?", "Kinesis Producer Library"),
+        ("What is SSE-C?", "SSE-C"),
+        ("Which API call is not logged by CloudTrail?", "InvokeEndpoint"),
+    ]:
+        result = tutor.retriever.search(question, k=3)
+        assert any(needle in p.text for p in result.passages), question
+
+
+def test_document_filter(tutor) -> None:  # type: ignore[no-untyped-def]
+    result = tutor.retriever.search("What is SageMaker?", k=5, doc_id="ml-services-key-concepts.txt")
+    assert result.passages and {p.doc_id for p in result.passages} == {"ml-services-key-concepts.txt"}
+
+
+def test_follow_up_is_rewritten_and_shown(tutor) -> None:  # type: ignore[no-untyped-def]
+    answer = tutor.ask("Do I need to provision servers for it?", history=["What is AWS Glue?"], backend="extractive")
+    assert "Glue" in answer.rewritten_query
+    assert answer.answerable and "serverless" in answer.answer.lower()
+
+
+def test_unanswerable_question_is_refused_with_nearby_topics(tutor) -> None:  # type: ignore[no-untyped-def]
+    answer = tutor.ask("How does Amazon Bedrock pricing work for on-demand inference?", backend="extractive")
+    assert not answer.answerable
+    assert answer.citations == []
+    assert "does not cover" in answer.answer
+    assert answer.suggestions
+
+
+def test_off_topic_question_is_refused(tutor) -> None:  # type: ignore[no-untyped-def]
+    assert not tutor.ask("What's a good hydration ratio for sourdough bread?", backend="extractive").answerable
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "x" * 100_000])
+def test_bad_questions_get_clear_errors(tutor, bad: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(TutorError) as err:
+        tutor.ask(bad, backend="extractive")
+    assert "question" in str(err.value).lower()
+
+
+def test_stream_yields_retrieval_then_tokens_then_final(tutor) -> None:  # type: ignore[no-untyped-def]
+    events = list(tutor.ask_stream("What is Amazon Athena?", backend="extractive"))
+    assert isinstance(events[0], Retrieved)
+    assert any(isinstance(e, Token) for e in events)
+    assert isinstance(events[-1], Final)
+    assert "".join(e.text for e in events if isinstance(e, Token)).strip()
+
+
+def test_answer_json_contract(tutor) -> None:  # type: ignore[no-untyped-def]
+    data = tutor.ask("What is Amazon Polly?", backend="extractive").model_dump(mode="json")
+    for key in ("question", "rewritten_query", "answer", "answerable", "backend", "citations", "passages", "timings_ms"):
+        assert key in data
+    cite = data["citations"][0]
+    assert set(cite) >= {"n", "doc_id", "title", "heading", "text", "start", "end", "score", "support"}
+    assert set(data["passages"][0]) >= {"rank", "doc_id", "title", "heading", "text", "start", "end", "score"}
+
+
+def test_polly_claim_is_not_supported_by_the_transcribe_sentence(tutor) -> None:  # type: ignore[no-untyped-def]
+    passages = tutor.retriever.search("What does Amazon Polly do?", k=3).passages
+    from tutor.support import SUPPORT_THRESHOLD, SupportScorer
+
+    scorer = SupportScorer(passages, tutor.embedder.embed)
+    wrong = scorer.best("Amazon Polly is a speech to text service used to convert audio files into text files.")
+    right = scorer.best("Amazon Polly is a deep learning text to speech service.")
+    assert right is not None and right.score >= SUPPORT_THRESHOLD
+    assert wrong is None or wrong.score < SUPPORT_THRESHOLD or "Polly" in wrong.sentence.text
+
+
+def test_unsupported_llm_sentences_are_dropped_and_markers_fixed(tutor) -> None:  # type: ignore[no-untyped-def]
+    """The model's own markers are hints: a sentence no passage backs is dropped, a wrong marker is re-aimed."""
+    passages = tutor.retriever.search("What is Amazon Athena?", k=5).passages
+    from tutor.support import SupportScorer
+
+    scorer = SupportScorer(passages[:3], tutor.embedder.embed)
+    raw = (
+        "Athena is an interactive query service that runs SQL queries on S3 data [7]. "
+        "It was invented in 1850 by Napoleon for baking bread [1]."
+    )
+    text, citations, unsupported = tutor._verify(raw, passages, scorer)
+    assert "Napoleon" not in text and any("Napoleon" in u for u in unsupported)
+    assert "[7]" not in text
+    assert citations and all(c.n in {p.rank for p in passages} for c in citations)
