@@ -24,6 +24,10 @@ def corpus_home() -> Path:
     global _HOME
     if _HOME is None:
         home = Path(tempfile.mkdtemp(prefix="quiz-tests-"))
+        # Reuse already-assembled model files (hundreds of MB) rather than assembling them again.
+        models = Path(os.environ.get("TUTOR_HOME", ROOT / ".tutor")) / "models"
+        if models.is_dir():
+            (home / "models").symlink_to(models.resolve(), target_is_directory=True)
         _use(home)
         from tutor.ingest_service import ingest
 

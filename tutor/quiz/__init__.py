@@ -1,0 +1,13 @@
+"""Practice questions whose answer keys are checked against the material.
+
+Entry points (everything the UI, the eval runner and the CLI need):
+
+- ``service.generate_quiz(topic=None, doc_id=None, domain=None, n=5, types=..., backend=None, learner="default")``
+  -> ``list[QuizItem]`` (validated, remembered as served to the learner); ``service.iter_quiz`` yields them
+  one by one; ``service.quiz_validity_sample(backend, n)`` -> the independent-check figures.
+- ``grade.grade(item, response, bank=None, embed=None)`` -> ``GradeResult`` with cited feedback.
+- ``tutor.progress.Progress``: attempts, mastery, SM-2 review queue; ``tutor.export``: Anki / CSV.
+
+Stages: ``facts`` mines definitional sentences and term lists from the index -> ``generate_rules`` makes
+items (``generate_llm`` may reword a stem) -> ``validate`` gates every item before anyone sees it.
+"""
