@@ -174,9 +174,9 @@ def backend_errors(backend: str) -> Iterator[None]:
     except TutorError:
         raise
     except Exception as exc:
-        raise TutorError(
-            f"The {backend} backend failed: {exc.__class__.__name__}: {str(exc)[:200]}. {backend_setting_hint(backend).capitalize()}."
-        ) from exc
+        detail = str(exc)[:200].rstrip(". ")
+        hint = backend_setting_hint(backend)
+        raise TutorError(f"The {backend} backend failed ({exc.__class__.__name__}: {detail}). {hint[0].upper()}{hint[1:]}.") from exc
 
 
 def complete_json(
