@@ -259,14 +259,15 @@ class Tutor:
         A sentence that introduces a list ("... three components:") brings its items along; a bare list item
         gets its section heading as a subject ("Glue: managed serverless ETL service").
         """
-        candidates: list[tuple[float, int, str]] = []
+        candidates: list[tuple[float, int, str, frozenset[int]]] = []
         for j, sent in enumerate(scorer.sentences):
             p = passages[sent.passage_index]
             text = _DOC_REFS.sub("", sent.text).lstrip("-*• ").strip()
             if is_instruction_like(text) or (_is_heading(text, p) and not sent.list_items):
                 continue
+            covers = frozenset(range(j, j + 1 + len(sent.list_items)))
             if sent.list_items:
-                text = f"{text.rstrip(':')}: {'; '.join(sent.list_items)}"
+                text = f"{text.rstrip(':')}: {'; '.join(i.rstrip(':') for i in sent.list_items)}"
             elif text.endswith(":") or len(text.split()) < 3:
                 continue
             if sent.is_list_item and p.heading:
@@ -274,15 +275,23 @@ class Tutor:
             dense = float(scorer.vectors[j] @ qvec)
             lex = lexical_recall(query, text)
             rank_bonus = 0.05 * (LLM_PASSAGES - sent.passage_index)
-            candidates.append((0.55 * dense + 0.45 * lex + rank_bonus, j, text))
+            score = 0.55 * dense + 0.45 * lex + rank_bonus
+            # A whole list only wins over one of its items when the question is about the list.
+            candidates.append((score * (0.9 if sent.list_items else 1.0), j, text, covers))
         candidates.sort(key=lambda c: -c[0])
         picked: list[tuple[int, str]] = []
-        for score, j, text in candidates:
-            if len(picked) >= 3 or (picked and score < 0.35) or (len(picked) == 2 and score < 0.5):
+        covered: set[int] = set()
+        seen_texts: set[str] = set()
+        for score, j, text, covers in candidates:
+            if len(picked) >= 3 or (picked and score < 0.4) or (len(picked) == 2 and score < 0.5):
                 break
-            if any(text == t or text in t or t in text for _, t in picked):
+            # Overlapping chunks repeat sentences; a list and its items overlap too.
+            key = _DOC_REFS.sub("", scorer.sentences[j].text).strip().lower()
+            if covers & covered or key in seen_texts:
                 continue
             picked.append((j, text))
+            covered |= covers
+            seen_texts.add(key)
         if not picked:
             p = passages[0]
             s, e = split_sentences(p.text)[0]
