@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import clean_document
+from ingest.load import load_file
+from tutor.evaluation import DEFAULT_DATASET, EvalCase, GoldQuote, first_hit_rank, gate, keyword_pass, load_dataset, quote_in
+from tutor.errors import TutorError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_dataset_shape() -> None:
+    cases = load_dataset(DEFAULT_DATASET)
+    assert len(cases) >= 80
+    assert len({c.id for c in cases}) == len(cases)
+    assert sum(1 for c in cases if not c.answerable) >= 10
+    assert sum(1 for c in cases if c.history) >= 10
+    docs = {g.doc for c in cases for g in c.gold}
+    assert {p.name for p in (ROOT / "corpus").iterdir()} <= docs
+
+
+def test_every_gold_quote_is_in_the_cleaned_corpus() -> None:
+    cleaned = {p.name: clean_document(load_file(p)).text for p in (ROOT / "corpus").iterdir()}
+    everything = "\n".join(cleaned.values())
+    missing = [(c.id, g.quote) for c in load_dataset(DEFAULT_DATASET) for g in c.gold if not quote_in(everything, g.quote)]
+    assert missing == []
+
+
+def test_quote_matching_rules() -> None:
+    assert quote_in("Amazon   FSx for\nLustre speeds up", "amazon fsx for lustre")
+    long_quote = "x" * 30 + " a long quote that a chunk border cut in the middle of its text " + "y" * 30
+    assert quote_in("prefix " + long_quote[:80], long_quote)
+    assert not quote_in("unrelated text", "FSx for Lustre")
+    assert first_hit_rank(["no", "FSx for Lustre here"], [GoldQuote(quote="FSx for Lustre")]) == 2
+
+
+def test_keyword_groups() -> None:
+    assert keyword_pass("Use Amazon FSx for Lustre with S3", [["FSx"], ["S3", "Simple Storage"]])
+    assert not keyword_pass("Use EFS", [["FSx"], ["S3"]])
+
+
+def test_bad_dataset_line_is_reported_with_its_number(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    good = EvalCase(id="a", question="q", answerable=True).model_dump_json()
+    bad.write_text(good + "\n{not json\n")
+    with pytest.raises(TutorError, match="line 2"):
+        load_dataset(bad)
+
+
+def test_gate_names_the_metric_that_regressed() -> None:
+    baseline = {"tolerance": 0.03, "floors": {"extractive": {"hit@3": 0.95}}, "metrics": {"extractive": {"hit@1": 0.86}}}
+    failures = gate({"hit@1": 0.70, "hit@3": 0.80, "false_refusal_rate": 0.0}, "extractive", baseline)
+    assert any("hit@3" in f and "floor" in f for f in failures)
+    assert any("hit@1" in f and "baseline" in f for f in failures)
+    assert gate({"hit@1": 0.86, "hit@3": 0.97, "false_refusal_rate": 0.0}, "extractive", baseline) == []
+
+
+@pytest.mark.slow
+def test_a_broken_retriever_fails_the_gate(corpus_home: Path) -> None:
+    """k=1 starves the answer of passages: the gate must fail and say which metric fell."""
+    env = {**os.environ, "TUTOR_HOME": str(corpus_home), "TUTOR_CORPUS": str(corpus_home / "corpus")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tutor", "eval", "--backend", "extractive", "--k", "1", "--gate", "--subset", "every:3",
+         "--no-quickstart", "--quiz-sample", "0", "--out", str(corpus_home / "broken-eval")],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=900,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "EVAL GATE FAILED" in proc.stderr and "hit@3" in proc.stderr
+    report = (corpus_home / "broken-eval" / "report.md").read_text()
+    assert "FAIL: hit@3" in report
