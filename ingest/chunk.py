@@ -67,6 +67,13 @@ def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[
     """Map line index -> (level, heading text)."""
     found: dict[int, tuple[int, str]] = {}
     prev_heading_level: int | None = None
+    # next_text[i]: the first non-blank line after line i (one backward pass instead of a scan per line).
+    next_text: list[_Line | None] = [None] * len(lines)
+    following: _Line | None = None
+    for j in range(len(lines) - 1, -1, -1):
+        next_text[j] = following
+        if lines[j].text:
+            following = lines[j]
     for i, line in enumerate(lines):
         if not line.text:
             continue
@@ -80,7 +87,7 @@ def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[
         elif _DOMAIN_SUB.match(line.text):
             level = 2
         elif not markdown_only and _is_short_title(line.text):
-            nxt = next((ln for ln in lines[i + 1 :] if ln.text), None)
+            nxt = next_text[i]
             blank_after = i + 1 < len(lines) and not lines[i + 1].text
             if nxt is None:
                 level = None

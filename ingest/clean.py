@@ -33,7 +33,7 @@ _SECTION_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _HEADER_LINES = re.compile(r"^.{0,60}\bhome page\b.{0,60}\blogo\b.{0,20}$", re.I)
 _FOOTER_STARTS = re.compile(
     r"^(\S+'s People|Recommend (Projects|Topics|Org)|Related (Projects|Repositories)|Share this( article| post)?:?|"
-    r"Cookie (Policy|Settings)|All rights reserved.*|© ?\d{4}.*|Copyright © .*)$",
+    r"Cookie (Policy|Settings)|All rights reserved.*|© ?(Copyright )?\d{4}.*|Copyright © .*)$",
     re.I,
 )
 _DROP_SECTIONS = re.compile(r"^(Bibliography|Sources|Further reading)\s*:?$", re.I)

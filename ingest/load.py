@@ -109,7 +109,15 @@ _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "blockquote", "pre",
     "br", "dd", "dt", "dl", "figure", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
 }
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
+_DROP_TAGS = frozenset(
+    ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
+)
+# The ARIA landmarks that mean the same as those tags (e.g. Sphinx's <div class="related" role="navigation">).
+_DROP_ROLES = frozenset(("navigation", "banner", "contentinfo", "search"))
+
+
+def _is_chrome(tag: Tag) -> bool:
+    return tag.name in _DROP_TAGS or tag.get("role") in _DROP_ROLES
 
 
 def _html_to_text(node: Tag) -> str:
@@ -149,7 +157,7 @@ def load_html(data: bytes, doc_id: str, source: str) -> RawDocument:
     soup = BeautifulSoup(data, "html.parser")
     title_tag = soup.find("title")
     title = title_tag.get_text(" ", strip=True) if title_tag else None
-    for tag in soup.find_all(_DROP_TAGS):
+    for tag in soup.find_all(_is_chrome):
         tag.decompose()
     body = soup.body or soup
     text = _html_to_text(body)

@@ -16,9 +16,10 @@ def encoding() -> tiktoken.Encoding:
 
 
 def count_tokens_batch(texts: list[str]) -> list[int]:
-    if not texts:
-        return []
-    return [len(ids) for ids in encoding().encode_ordinary_batch(texts, num_threads=2)]
+    # A plain loop: encode_ordinary_batch submits every text to a thread pool, and for sentence-sized
+    # texts that overhead made it ~4x slower than this on 2 cores.
+    enc = encoding()
+    return [len(enc.encode_ordinary(t)) for t in texts]
 
 
 def count_tokens(text: str) -> int:
