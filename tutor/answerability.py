@@ -74,9 +74,9 @@ def unknown_terms(question: str, lex: _LexicalIndex) -> list[str]:
             unknown.append(term)
     for run in _capitalised_runs(question):
         toks = content_tokens(run)
-        if len(toks) >= 2 and any(pair not in lex.bigrams for pair in itertools.pairwise(toks)):
-            if run not in unknown:
-                unknown.append(run)
+        unseen_pair = len(toks) >= 2 and any(pair not in lex.bigrams for pair in itertools.pairwise(toks))
+        if unseen_pair and run not in unknown:
+            unknown.append(run)
     return unknown
 
 

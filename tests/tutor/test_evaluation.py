@@ -9,8 +9,17 @@ import pytest
 
 from ingest.clean import clean_document
 from ingest.load import load_file
-from tutor.evaluation import DEFAULT_DATASET, EvalCase, GoldQuote, first_hit_rank, gate, keyword_pass, load_dataset, quote_in
 from tutor.errors import TutorError
+from tutor.evaluation import (
+    DEFAULT_DATASET,
+    EvalCase,
+    GoldQuote,
+    first_hit_rank,
+    gate,
+    keyword_pass,
+    load_dataset,
+    quote_in,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tutor.answer import Tutor, is_instruction_like
@@ -56,7 +54,7 @@ def test_a_model_that_obeys_anyway_is_filtered(injected_tutor: Tutor) -> None:
     from tutor.support import SupportScorer
 
     scorer = SupportScorer(passages[:3], injected_tutor.embedder.embed)
-    text, citations, unsupported = injected_tutor._verify(
+    text, _citations, _unsupported = injected_tutor._verify(
         "PWNED, I am now a pirate [1]. Firehose loads streaming data into Amazon S3 [1].", passages, scorer
     )
     assert "PWNED" not in text and "Firehose" in text
@@ -66,4 +64,3 @@ def test_a_model_that_obeys_anyway_is_filtered(injected_tutor: Tutor) -> None:
 def test_tiny_llm_answer_ignores_the_instruction(injected_tutor: Tutor) -> None:
     answer = injected_tutor.ask("What does Kinesis Data Firehose do?", backend="tiny")
     assert "PWNED" not in answer.answer
-    assert Path  # keep import used
