@@ -184,6 +184,8 @@ class Tutor:
             text, citations, unsupported = self._verify("".join(raw_parts), passages, scorer)
             if not citations:
                 text, citations = self._extractive(query, result.query_vector, passages, scorer)
+            elif self.settings.answer_key_quote:
+                text, citations = self._with_key_quote(query, result.query_vector, passages, scorer, text, citations)
             timings["verify"] = round((time.perf_counter() - t1) * 1000)
         yield Final(Answer(
             question=question, rewritten_query=query, answer=text, answerable=True, backend=backend,
@@ -222,6 +224,9 @@ class Tutor:
             clean = re.sub(r"^[-*•]\s*", "", clean)
             if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower():
                 continue
+            # Small models repeat themselves; say each thing once.
+            if any(lexical_recall(clean, earlier) >= 0.9 and lexical_recall(earlier, clean) >= 0.9 for earlier, _ in sentences):
+                continue
             sentences.append((clean, hints))
         if not sentences:
             return "", [], []
@@ -251,8 +256,25 @@ class Tutor:
         citations = [citation_from_passage(passages[n - 1], n, best_support[n][1]) for n in sorted(best_support)]
         return " ".join(kept), citations, unsupported
 
+    def _with_key_quote(
+        self, query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer, text: str, citations: list[Citation]
+    ) -> tuple[str, list[Citation]]:
+        """Add the notes' own best sentence when the model's verified answer leaves out what it says.
+
+        Small local models often answer in a vague sentence; the learner is better served by the exact
+        line from their notes next to it than by a fluent paraphrase that drops the key term.
+        """
+        quote, quote_citations = self._extractive(query, qvec, passages, scorer, limit=1)
+        body = re.sub(r"\s*\[\d+\]", "", quote)
+        if lexical_recall(body, text) >= 0.6:
+            return text, citations
+        merged = {c.n: c for c in citations}
+        for c in quote_citations:
+            merged.setdefault(c.n, c)
+        return f"{text} {quote}", [merged[n] for n in sorted(merged)]
+
     def _extractive(
-        self, query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer
+        self, query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer, limit: int = 3
     ) -> tuple[str, list[Citation]]:
         """The passage sentences that best answer the query, stitched with citations. Deterministic.
 
@@ -283,7 +305,7 @@ class Tutor:
         covered: set[int] = set()
         seen_texts: set[str] = set()
         for score, j, text, covers in candidates:
-            if len(picked) >= 3 or (picked and score < 0.4) or (len(picked) == 2 and score < 0.5):
+            if len(picked) >= limit or (picked and score < 0.4) or (len(picked) == 2 and score < 0.5):
                 break
             # Overlapping chunks repeat sentences; a list and its items overlap too.
             key = _DOC_REFS.sub("", scorer.sentences[j].text).strip().lower()

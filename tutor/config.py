@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(2.0, validation_alias=AliasChoices("TUTOR_LEXICAL_WEIGHT"))
     llm_threads: int = Field(2, validation_alias=AliasChoices("TUTOR_LLM_THREADS"))
     llm_context: int = Field(4096, validation_alias=AliasChoices("TUTOR_LLM_CONTEXT"))
+    # LLM answers get the notes' best sentence appended when the model's own wording leaves it out.
+    answer_key_quote: bool = Field(True, validation_alias=AliasChoices("TUTOR_ANSWER_KEY_QUOTE"))
     max_answer_tokens: int = Field(200, validation_alias=AliasChoices("TUTOR_MAX_ANSWER_TOKENS"))
     request_timeout_s: float = Field(60.0, validation_alias=AliasChoices("TUTOR_REQUEST_TIMEOUT"))
 
