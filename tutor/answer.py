@@ -33,7 +33,7 @@ from tutor.text import content_tokens, split_sentences
 PROMPTS = Path(__file__).parent / "prompts"
 MAX_QUESTION_CHARS = 2000
 LLM_PASSAGES = 3
-EXCERPT_WORDS = 80
+EXCERPT_WORDS = 60
 NOT_IN_MATERIAL = "NOT IN MATERIAL"
 
 _INJECTION = re.compile(
