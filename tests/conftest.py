@@ -107,11 +107,11 @@ def tutor_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def run_tutor(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """``run_tutor(args, home, timeout=..., **env)``: the CLI in a subprocess, cwd a scratch folder."""
-    cwd = tmp_path / "cwd"
-    cwd.mkdir(exist_ok=True)
+@pytest.fixture(scope="session")
+def run_tutor(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_tutor(args, home, timeout=..., **env)``: the CLI in a subprocess, cwd an empty scratch folder
+    (so no stray ``.env`` or ``corpus/`` of the developer's is picked up)."""
+    cwd = tmp_path_factory.mktemp("cli_cwd")
 
     def run(args: list[str], home: Path, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -126,7 +126,7 @@ def run_tutor(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]
     return run
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_env() -> Callable[..., dict[str, str]]:
     """``make_env(home, **extra)``: this process's environment for a tutor subprocess using ``home``."""
     return tutor_env
