@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from ingest.index import ChunkParams, ChunkStore, IngestReport, ingest_paths, ma
 from ingest.load import load_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CORPUS_NAMES = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "corpus").iterdir())
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -534,3 +536,92 @@ def test_missing_path_is_an_error_not_a_crash(tmp_path: Path, minilm: Any) -> No
     report = ingest_paths([folder, tmp_path / "no-such-folder"], store)
     assert report.added == 1
     assert [e.file for e in report.errors] == [str(tmp_path / "no-such-folder")]
+
+
+# -- a Chroma server instead of the embedded store ------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _use_chroma_server(monkeypatch: pytest.MonkeyPatch, port: int) -> None:
+    from tutor.config import get_settings
+    from tutor.store import _store_for
+
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(port))
+    get_settings.cache_clear()
+    _store_for.cache_clear()
+
+
+@pytest.mark.slow
+def test_ingest_and_ask_through_a_chroma_server(
+    tmp_path: Path, tutor_home: Path, minilm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from tutor.answer import get_tutor
+    from tutor.ingest_service import ingest, list_documents
+    from tutor.retrieve import Retriever
+    from tutor.store import get_store
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "corpus", corpus)
+    server_path = tmp_path / "server-data"
+    port = _free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(server_path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "chroma run exited"
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "chroma run did not start listening"
+            time.sleep(0.2)
+        _use_chroma_server(monkeypatch, port)
+
+        report = ingest([corpus])
+        assert (report.added, report.errors) == (5, ())
+        again = ingest([corpus])
+        assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+        assert {d.doc_id for d in list_documents()} == set(CORPUS_NAMES)
+        # The chunks live in the server, not in the local TUTOR_HOME.
+        assert not (tutor_home / "chroma").exists()
+        direct = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
+        assert direct.get_collection("study_chunks").count() == report.chunks
+
+        result = Retriever(get_store(), minilm).search("What does Amazon Kinesis Data Firehose do?", k=5)
+        assert result.passages and result.passages[0].doc_id == "aws-ml-specialty-exam-notes.txt"
+        assert "Firehose" in result.passages[0].text
+
+        answer = get_tutor().ask("What does Amazon Kinesis Data Firehose do?", backend="extractive")
+        assert answer.answerable and answer.citations
+        assert answer.citations[0].doc_id == "aws-ml-specialty-exam-notes.txt"
+        assert "Firehose" in answer.answer
+    finally:
+        server.terminate()
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    assert server_path.exists()
+
+
+def test_an_unreachable_chroma_server_names_chroma_host(tutor_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.errors import TutorError
+    from tutor.ingest_service import ingest
+
+    port = _free_port()  # nothing listens there
+    _use_chroma_server(monkeypatch, port)
+    with pytest.raises(TutorError, match="CHROMA_HOST") as info:
+        ingest([FIXTURES / "study-note.txt"])
+    assert f"127.0.0.1:{port}" in str(info.value)
