@@ -20,7 +20,7 @@ DEFAULT_OVERLAP_TOKENS = 30
 DEFAULT_MIN_TOKENS = 60
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
-_DOMAIN_TOP = re.compile(r"^((FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH) DOMAIN\b|(Domain|DOMAIN) \d+\s*[:.–-]|Part \d+\s*[:.–-])")
+_DOMAIN_TOP = re.compile(r"^((FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH) DOMAIN\b|(Domain|DOMAIN) \d+(?!\.\d)\s*[:.–-]|Part \d+\s*[:.–-])")
 _DOMAIN_SUB = re.compile(r"^((Domain|DOMAIN) \d+\.\d+\b|(First|Second|Third|Fourth|Fifth|Sixth) (sub)?domain in\b)")
 _LIST_ITEM = re.compile(r"^(- |\* |\d+[.)] )")
 _ABBREVIATIONS = re.compile(r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$")
@@ -58,9 +58,7 @@ def _lines(text: str) -> list[_Line]:
 def _is_short_title(line: str) -> bool:
     if len(line) > 80 or len(line.split()) > 12 or _LIST_ITEM.match(line):
         return False
-    if line[-1] in ".,;!?" or not (line[0].isupper() or line[0].isdigit()):
-        return False
-    return True
+    return line[-1] not in ".,;!?" and (line[0].isupper() or line[0].isdigit())
 
 
 def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[int, str]]:
@@ -122,6 +120,7 @@ def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[
     approx_chars = max_tokens * 3
     out: list[tuple[int, int]] = []
     piece_start = words[0][0]
+    prev_end = words[0][1]
     for w_start, w_end in words:
         if w_end - piece_start > approx_chars and w_start > piece_start:
             out.append((piece_start, prev_end))
@@ -174,24 +173,30 @@ def chunk_document(
         else:
             expanded.append((span, n))
 
+    # Each sentence is charged one token more than its own count: the whitespace joining it to the one
+    # before ("\n\n", or a space before a number) can be a token of its own, and without the allowance the
+    # joined chunk came out up to ~10% over max_tokens. The first sentence of a chunk has no joint: +1.
     groups: list[list[int]] = []
     current: list[int] = []
     current_tokens = 0
     for idx, (span, n) in enumerate(expanded):
         new_section = bool(current) and span.section != expanded[current[-1]][0].section
-        if current and (current_tokens + n > max_tokens or (new_section and current_tokens >= min_tokens)):
+        if current and (current_tokens + n + 1 > max_tokens + 1 or (new_section and current_tokens >= min_tokens)):
             groups.append(current)
             carry: list[int] = []
             carry_tokens = 0
             if not new_section:
                 for j in reversed(current):
-                    if carry_tokens + expanded[j][1] > overlap_tokens or len(carry) + 1 >= len(current):
+                    if carry_tokens + expanded[j][1] + 1 > overlap_tokens + 1 or len(carry) + 1 >= len(current):
                         break
                     carry.insert(0, j)
-                    carry_tokens += expanded[j][1]
+                    carry_tokens += expanded[j][1] + 1
+                # The overlap must still leave room for the sentence that did not fit.
+                while carry and carry_tokens + n + 1 > max_tokens + 1:
+                    carry_tokens -= expanded[carry.pop(0)][1] + 1
             current, current_tokens = carry, carry_tokens
         current.append(idx)
-        current_tokens += n
+        current_tokens += n + 1
     if current:
         groups.append(current)
 

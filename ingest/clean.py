@@ -89,7 +89,7 @@ def clean_text(text: str) -> str:
             continue
         if stripped:
             after_image = False
-        out.append(stripped if not stripped.startswith("- ") else stripped)
+        out.append(stripped)
     cleaned = "\n".join(out)
     cleaned = re.sub(r"[ \t]+", " ", cleaned)
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)

@@ -31,7 +31,7 @@ from ingest.models import Chunk
 
 COLLECTION = "study_chunks"
 # Bump when cleaning/chunking changes meaningfully: every document's hash changes and gets re-chunked.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 _UPSERT_BATCH = 256
 
 Progress = Callable[[str, int, int], None]
