@@ -102,7 +102,7 @@ def _rephraser(monkeypatch: pytest.MonkeyPatch, outputs: list[str]) -> tuple[Rep
     calls: list[str] = []
     r = Rephraser("local", quiz_context().bank)
 
-    def fake_ask(item: QuizItem) -> str:
+    def fake_ask(item: QuizItem, attempt: int = 0) -> str:
         calls.append(item.id)
         return outputs[min(len(calls) - 1, len(outputs) - 1)]
 
@@ -122,7 +122,7 @@ def test_malformed_llm_output_is_retried_a_bounded_number_of_times_and_never_sho
 def test_llm_rewording_that_leaks_the_key_is_rejected(polly: QuizItem, monkeypatch: pytest.MonkeyPatch) -> None:
     r, _ = _rephraser(monkeypatch, ['{"question": "Is Amazon Polly the Deep Learning text to speech service?"}'])
     assert r(polly) is None
-    assert r.stats["rejected"] == MAX_ATTEMPTS
+    assert r.stats["rejected"] == 1
 
 
 def test_llm_rewording_that_keeps_the_meaning_is_used(polly: QuizItem, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,7 +136,7 @@ def test_llm_rewording_that_keeps_the_meaning_is_used(polly: QuizItem, monkeypat
 def test_llm_rewording_that_changes_what_is_asked_for_is_rejected(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     item = mcq("Scalability", "restaurant chain")
     r, _ = _rephraser(monkeypatch, ['{"question": "Which restaurant chain is similar to a restaurant chain?"}'])
-    assert r(item) is None and r.stats["rejected"] == MAX_ATTEMPTS
+    assert r(item) is None and r.stats["rejected"] == 1
 
 
 def test_true_false_items_are_not_reworded(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,9 @@
 
 DESIGN.md's probe found small models write valid JSON under a grammar but pick wrong keys, so the key,
 distractors and citation stay those of the rule-based item; the model only rewords the stem
-(JSON-schema constrained). Each rewording goes back through the gate; malformed or failing output is
-retried a bounded number of times and then dropped, and the learner gets the rule-based wording.
+(JSON out; JSON-schema constrained decoding on retry). Each rewording goes back through the gate; malformed or failing output is
+retried a bounded number of times (the retry under the JSON grammar) and then dropped; a wording the gate
+rejects is dropped at once (decoding is deterministic). Either way the learner gets the rule wording.
 """
 
 from __future__ import annotations
@@ -71,20 +72,32 @@ class Rephraser:
         self.failed_backend = False
         self.stats = {"reworded": 0, "rejected": 0, "malformed": 0, "unchanged": 0}
 
-    def _ask(self, item: QuizItem) -> str:
-        from tutor.llm import complete_json
+    def _ask(self, item: QuizItem, attempt: int = 0) -> str:
+        """One completion. On llama.cpp the first try is unconstrained (the grammar roughly triples the
+        time per item in this build, and the model answers in JSON anyway); a retry after malformed
+        output uses JSON-schema constrained decoding, which cannot be malformed."""
+        from langchain_core.messages import HumanMessage, SystemMessage
 
+        from tutor.llm import LlamaCppChat, backend_errors, complete_json, get_chat_model
+
+        system = prompt("quiz_rephrase_system.txt")
         user = prompt("quiz_rephrase_user.txt").format(
             support=item.citation.support, question=item.question, answer=item.answer
         )
-        return complete_json(self.backend, prompt("quiz_rephrase_system.txt"), user, SCHEMA, self.settings, max_tokens=80)
+        model = get_chat_model(self.backend, self.settings)
+        if attempt == 0 and isinstance(model, LlamaCppChat):
+            with backend_errors(self.backend):
+                out = model.invoke([SystemMessage(content=system), HumanMessage(content=user)], max_tokens=80, stop=["}"])
+            text = str(out.content).strip()
+            return text if text.endswith("}") else text + "}"
+        return complete_json(self.backend, system, user, SCHEMA, self.settings, max_tokens=80)
 
     def __call__(self, item: QuizItem, seen: Sequence[Served] = ()) -> QuizItem | None:
         if self.failed_backend or item.type not in REWORDED_TYPES:
             return None
-        for _ in range(self.attempts):
+        for attempt in range(self.attempts):
             try:
-                raw = self._ask(item)
+                raw = self._ask(item, attempt)
             except TutorError as exc:
                 # The backend itself is unusable (not installed, unreachable): keep rule wording for the rest.
                 log.warning("rewording disabled: %s", exc)
@@ -102,6 +115,8 @@ class Rephraser:
             if verdict.ok:
                 self.stats["reworded"] += 1
                 return candidate
+            # Decoding is deterministic, so asking again would give the same rejected wording.
             self.stats["rejected"] += 1
             log.debug("rewording rejected (%s): %s", "; ".join(verdict.reasons), question)
+            return None
         return None
