@@ -28,7 +28,7 @@ from tutor.rewrite import rewrite
 from tutor.schema import Answer, Citation, Passage, citation_from_passage
 from tutor.store import get_embedder, get_store
 from tutor.support import SUPPORT_THRESHOLD, SupportScorer, lexical_recall
-from tutor.text import content_tokens, split_sentences
+from tutor.text import STOPWORDS, content_tokens, split_sentences
 
 PROMPTS = Path(__file__).parent / "prompts"
 MAX_QUESTION_CHARS = 2000
@@ -222,7 +222,7 @@ class Tutor:
             hints = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
             clean = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", piece).strip()
             clean = re.sub(r"^[-*•]\s*", "", clean)
-            if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower():
+            if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower() or _is_fragment(clean):
                 continue
             # Small models repeat themselves; say each thing once.
             if any(lexical_recall(clean, earlier) >= 0.9 and lexical_recall(earlier, clean) >= 0.9 for earlier, _ in sentences):
@@ -264,14 +264,20 @@ class Tutor:
         Small local models often answer in a vague sentence; the learner is better served by the exact
         line from their notes next to it than by a fluent paraphrase that drops the key term.
         """
-        quote, quote_citations = self._extractive(query, qvec, passages, scorer, limit=1)
-        body = re.sub(r"\s*\[\d+\]", "", quote)
-        if lexical_recall(body, text) >= 0.6:
+        quote, quote_citations = self._extractive(query, qvec, passages, scorer, limit=2)
+        kept = [
+            part.strip()
+            for part in re.split(r"(?<=\])\s+", quote)
+            if part.strip() and lexical_recall(re.sub(r"\s*\[\d+\]", "", part), text) < 0.6
+        ]
+        if not kept:
             return text, citations
+        used = {int(n) for part in kept for n in re.findall(r"\[(\d+)\]", part)}
         merged = {c.n: c for c in citations}
         for c in quote_citations:
-            merged.setdefault(c.n, c)
-        return f"{text} {quote}", [merged[n] for n in sorted(merged)]
+            if c.n in used:
+                merged.setdefault(c.n, c)
+        return " ".join([text, *kept]), [merged[n] for n in sorted(merged)]
 
     def _extractive(
         self, query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer, limit: int = 3
@@ -331,6 +337,12 @@ class Tutor:
 
 
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z-]{2,}\b")
+
+
+def _is_fragment(sentence: str) -> bool:
+    """A bare list of names ("AWS Glue and Amazon EMR") says nothing a learner can use."""
+    return not any(w not in STOPWORDS for w in _LOWER_WORD.findall(sentence))
 
 
 def _is_heading(text: str, p: Passage) -> bool:
