@@ -61,7 +61,7 @@ def ingest_ours(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def ingest_quickstart(args: dict[str, Any]) -> dict[str, Any]:
-    from evals.quickstart import build_quickstart
+    from tutor.quickstart import build_quickstart
 
     t0 = time.perf_counter()
     index = build_quickstart([Path(args["corpus"])], Path(args["chroma"]))
