@@ -1,4 +1,4 @@
-"""The LangChain quickstart baseline (evals/quickstart.py) builds on the real corpus and retrieves from it."""
+"""The LangChain quickstart baseline (tutor/quickstart.py) builds on the real corpus and retrieves from it."""
 
 from __future__ import annotations
 
