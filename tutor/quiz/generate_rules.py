@@ -189,8 +189,10 @@ class RuleGenerator:
     def short(self, fact: Fact, score: float = 1.0) -> QuizItem | None:
         name = spelled(fact.term, fact.sentence)
         accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if canonical(a)} - {name})
+        # Without options to pick from, "Which of the following" reads oddly: ask for the term instead.
+        question = re.sub(r"\b([Ww])hich of the following\b", r"\1hich term", fact.stem, count=1)
         return QuizItem(
-            question=fact.stem, options=[], answer=name, accept=accept,
+            question=question, options=[], answer=name, accept=accept,
             explanation=f"{name}. The material says: “{fact.sentence}”",
             **self._base(fact, "short", score),  # type: ignore[arg-type]
         )
