@@ -71,13 +71,13 @@ class Plan:
     large_ingest_reps: int = 1
     reingest_reps: int = 3
     retrieval_queries: int = 200
-    answer_questions: int = 5
+    answer_questions: int = 6
     answer_backends: tuple[str, ...] = ("extractive", "local", "local-large")
     quiz_items: int = 10
     quiz_backends: tuple[str, ...] = ("extractive", "local")
     large_files: int | None = None  # None: the whole subset
     child_timeout_s: float = 1500.0
-    answer_budget_s: float = 150.0
+    answer_budget_s: float = 240.0
     quiz_budget_s: float = 120.0
 
 
@@ -93,7 +93,7 @@ QUICK = Plan(
     quiz_backends=("extractive",),
     large_files=40,
     child_timeout_s=600.0,
-    answer_budget_s=60.0,
+    answer_budget_s=120.0,
     quiz_budget_s=60.0,
 )
 
