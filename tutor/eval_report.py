@@ -76,7 +76,8 @@ def write_reports(
               "| --- | --- |" + (" --- |" if baseline_metrics else "")]
     for key, label in _METRIC_ROWS:
         if key in metrics:
-            row = f"| {label} | {_fmt(metrics[key])} |"
+            value = round(metrics[key]) if key.endswith("_ms") else metrics[key]
+            row = f"| {label} | {_fmt(value)} |"
             if baseline_metrics:
                 row += f" {_fmt(baseline_metrics[key])} |" if key in baseline_metrics else " – |"
             lines.append(row)
