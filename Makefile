@@ -59,20 +59,20 @@ browser:
 lint: setup
 	$(BIN)/ruff check ingest tutor ui evals tests bench
 
-test: models browser
+test: ingest browser
 	$(BIN)/ruff check ingest tutor ui evals tests bench
 	$(BIN)/pytest -q -p no:cacheprovider
 	$(BIN)/tutor eval --gate --backend extractive --out evals/out/extractive
 	$(BIN)/tutor eval --gate --backend local --out evals/out/local
 
-test-fast: models
+test-fast: ingest
 	$(BIN)/pytest -q -m "not slow" -p no:cacheprovider
 
-eval: models
+eval: ingest
 	$(BIN)/tutor eval --backend $${BACKEND:-extractive} --out evals/out/$${BACKEND:-extractive}
 
 # Deliberate, reviewed step: rewrites evals/baseline.json from a fresh run of both backends.
-eval-baseline: models
+eval-baseline: ingest
 	$(BIN)/tutor eval --backend extractive --out evals/out/extractive --write-baseline
 	$(BIN)/tutor eval --backend local --out evals/out/local --write-baseline
 
