@@ -207,7 +207,7 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "local": {
         "hit@1": 0.83, "hit@3": 0.94, "citation_marker_validity": 1.0, "citation_verbatim": 1.0,
-        "keyword_pass": 0.65, "refusal_recall": 0.85,
+        "keyword_pass": 0.55, "refusal_recall": 0.85,
     },
 }
 CEILINGS: dict[str, float] = {"false_refusal_rate": 0.05}
