@@ -25,6 +25,7 @@ class ChildResult:
     ok: bool
     wall_s: float
     peak_rss_mb: float
+    cpu_s: float = 0.0
     data: dict[str, Any] = field(default_factory=dict)
     error: str = ""
 
@@ -69,13 +70,14 @@ def run_task(task: str, args: dict[str, Any], env: dict[str, str], log_dir: Path
         proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped; keep Popen from waiting again
     wall = time.perf_counter() - started
     peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime  # the child's own CPU time: less sensitive to other jobs than wall time
     lines = [ln for ln in out_path.read_text(errors="replace").splitlines() if ln.startswith("{")]
     if timed_out:
-        return ChildResult(task, False, wall, peak_mb, error=f"timed out after {timeout_s:.0f} s (log {err_path})")
+        return ChildResult(task, False, wall, peak_mb, cpu, error=f"timed out after {timeout_s:.0f} s (log {err_path})")
     if proc.returncode != 0 or not lines:
         tail = err_path.read_text(errors="replace").strip().splitlines()[-3:]
-        return ChildResult(task, False, wall, peak_mb, error=f"exit {proc.returncode}: {' | '.join(tail)}")
+        return ChildResult(task, False, wall, peak_mb, cpu, error=f"exit {proc.returncode}: {' | '.join(tail)}")
     data = json.loads(lines[-1])
     if "error" in data:
-        return ChildResult(task, False, wall, peak_mb, data=data, error=str(data["error"]))
-    return ChildResult(task, True, wall, peak_mb, data=data)
+        return ChildResult(task, False, wall, peak_mb, cpu, data=data, error=str(data["error"]))
+    return ChildResult(task, True, wall, peak_mb, cpu, data=data)

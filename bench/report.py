@@ -85,8 +85,8 @@ def _ingest_table(title: str, section: dict[str, Any], target: bool) -> list[str
         f"{corpus['description']}: {corpus['files']} files, {mb:.1f} MB. {_stamp(section)} "
         f"Repetitions: {section['reps']} (medians).",
         "",
-        "| pipeline | chunks | wall s | chunks/s | MB/s | peak RSS MB | process s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| pipeline | chunks | wall s | chunks/s | MB/s | peak RSS MB | process s | process CPU s | MB per CPU-s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     stats: dict[str, dict[str, float]] = {}
     for name, label in (("ours", "ours (`ingest.index.ingest_paths`)"), ("quickstart", "LangChain quickstart (`evals/quickstart.py`)")):
@@ -96,24 +96,29 @@ def _ingest_table(title: str, section: dict[str, Any], target: bool) -> list[str
         s = {
             "seconds": secs, "chunks": chunks, "cps": ratio(chunks, secs), "mbps": ratio(mb, secs),
             "rss": median([r["peak_rss_mb"] for r in runs]), "wall": median([r["wall_s"] for r in runs]),
+            "cpu": median([r["cpu_s"] for r in runs if r.get("cpu_s")]),
         }
+        s["mb_per_cpu"] = ratio(mb, s["cpu"])
         stats[name] = s
         lines.append(
             f"| {label} | {_f(s['chunks'], 0)} | {_f(s['seconds'])} | {_f(s['cps'])} | {_f(s['mbps'], 3)} | "
-            f"{_f(s['rss'], 0)} | {_f(s['wall'])} |"
+            f"{_f(s['rss'], 0)} | {_f(s['wall'])} | {_f(s['cpu'])} | {_f(s['mb_per_cpu'], 4)} |"
         )
     o, q = stats["ours"], stats["quickstart"]
     lines.append(
         f"| **ours ÷ quickstart** | {_f(ratio(o['chunks'], q['chunks']), 2)}× | {_f(ratio(o['seconds'], q['seconds']), 2)}× | "
         f"{_f(ratio(o['cps'], q['cps']), 2)}× | **{_f(ratio(o['mbps'], q['mbps']), 2)}×** | {_f(ratio(o['rss'], q['rss']), 2)}× | "
-        f"{_f(ratio(o['wall'], q['wall']), 2)}× |"
+        f"{_f(ratio(o['wall'], q['wall']), 2)}× | {_f(ratio(o['cpu'], q['cpu']), 2)}× | **{_f(ratio(o['mb_per_cpu'], q['mb_per_cpu']), 2)}×** |"
     )
     for name in ("ours", "quickstart"):
         for err in _errors(section["runs"][name]):
             lines.append(f"\n{name} run failed: {err}")
     if target:
         speedup = ratio(o["mbps"], q["mbps"])
-        lines += ["", f"Target: throughput ≥ {TARGET_INGEST_SPEEDUP}× the quickstart's — {_verdict(None if math.isnan(speedup) else speedup >= TARGET_INGEST_SPEEDUP)} ({_f(speedup, 2)}×)."]
+        cpu_speedup = ratio(o["mb_per_cpu"], q["mb_per_cpu"])
+        lines += ["", f"Target: throughput ≥ {TARGET_INGEST_SPEEDUP}× the quickstart's — "
+                  f"{_verdict(None if math.isnan(speedup) else speedup >= TARGET_INGEST_SPEEDUP)} ({_f(speedup, 2)}× in wall "
+                  f"time; {_f(cpu_speedup, 2)}× per CPU-second, the figure other jobs on the machine disturb less)."]
     return [*lines, ""]
 
 

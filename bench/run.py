@@ -79,7 +79,8 @@ class Context:
 
 
 def _run_record(result: ChildResult) -> dict[str, Any]:
-    return {"ok": result.ok, "wall_s": result.wall_s, "peak_rss_mb": result.peak_rss_mb, "error": result.error, **result.data}
+    return {"ok": result.ok, "wall_s": result.wall_s, "cpu_s": result.cpu_s, "peak_rss_mb": result.peak_rss_mb,
+            "error": result.error, **result.data}
 
 
 def _corpus_record(c: Corpus) -> dict[str, Any]:
@@ -211,11 +212,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--large-reps", type=int, help="repetitions of the large-corpus ingest (default 1; ~10 min each)")
     p.add_argument("--work", type=Path, help="scratch folder to use and keep (default: a temp dir, removed)")
     p.add_argument("--no-report", action="store_true", help="do not rewrite docs/BENCHMARKS.md")
+    p.add_argument("--report-only", action="store_true", help="only re-render docs/BENCHMARKS.md from bench/out/results.json")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.report_only:
+        write_report(_load_results(OUT_DIR / "results.json"), REPORT)
+        return 0
     plan = QUICK if args.quick else FULL
     if args.large_reps:
         plan = replace(plan, large_ingest_reps=args.large_reps)
