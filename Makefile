@@ -50,7 +50,7 @@ ingest: models
 run: ingest
 	$(BIN)/tutor ui --port $(PORT)
 
-# Debian's chromium for the real-browser UI tests (never `playwright install`, which downloads).
+# Debian's chromium for the real-browser UI tests (never Playwright's own browser download).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
