@@ -8,7 +8,6 @@ so the same learner is not asked the same thing twice.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import logging
 import random
 import threading
@@ -139,8 +138,10 @@ def _topic_facts(ctx: QuizContext, facts: list[Fact], topic: str, doc_id: str | 
     return chosen
 
 
-def _spread(facts: list[Fact], served_per_doc: dict[str, int], served_subjects: set[str], rng: random.Random) -> list[Fact]:
-    """Round-robin over documents, least-practised first; within a document, unseen terms first."""
+def _spread(
+    facts: list[Fact], served_per_doc: dict[str, int], served_subjects: set[str], rng: random.Random
+) -> list[list[tuple[Fact, float]]]:
+    """One queue per document, least-practised document first; within a document, unseen terms first."""
     by_doc: dict[str, list[Fact]] = defaultdict(list)
     for f in facts:
         by_doc[f.doc_id].append(f)
@@ -148,10 +149,7 @@ def _spread(facts: list[Fact], served_per_doc: dict[str, int], served_subjects: 
         rng.shuffle(fs)
         fs.sort(key=lambda f: f.term.name in served_subjects)
     order = sorted(by_doc, key=lambda d: (served_per_doc.get(d, 0), rng.random()))
-    out: list[Fact] = []
-    for group in itertools.zip_longest(*(by_doc[d] for d in order)):
-        out.extend(f for f in group if f is not None)
-    return out
+    return [[(f, 1.0) for f in by_doc[d]] for d in order]
 
 
 def iter_quiz(
@@ -181,10 +179,9 @@ def iter_quiz(
     seed_text = f"{learner}|{len(served)}" if seed is None else str(seed)
     rng = random.Random(int(hashlib.sha1(seed_text.encode()).hexdigest()[:8], 16))
     if topic is not None:
-        ranked = _topic_facts(ctx, facts, topic, doc, s)
+        queues = [_topic_facts(ctx, facts, topic, doc, s)]
     else:
-        ordered = _spread(facts, served_per_doc or {}, {x.subject for x in served}, rng)
-        ranked = [(f, 1.0) for f in ordered]
+        queues = _spread(facts, served_per_doc or {}, {x.subject for x in served}, rng)
 
     rephrase = None
     if name != "extractive":
@@ -194,28 +191,59 @@ def iter_quiz(
         rephrase = Rephraser(name, ctx.bank, settings=s, embed=get_embedder().embed)
     seen = list(served)
     per_subject: dict[str, int] = defaultdict(int)
+    failed: set[tuple[int, str]] = set()
     made = 0
-    # First pass: each fact only as the type whose turn it is, so the types stay balanced; facts that
-    # cannot make that type get a second chance, as any type, once the first pass runs out.
-    leftovers: list[tuple[Fact, float]] = []
-    for strict, pool in ((True, ranked), (False, leftovers)):
-        for fact, score in pool:
-            if made >= n:
-                return
+    turn = 0
+    # Item slots go round the queues (one per document when spreading) so every document gets its turn
+    # even when one of its facts cannot make the type whose turn it is; types rotate so they stay balanced.
+    while made < n and any(queues):
+        queue = queues[turn % len(queues)]
+        turn += 1
+        if not queue:
+            continue
+        want = kinds[made % len(kinds)]
+        picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed)
+        if picked is None:
+            continue
+        fact, item = picked
+        if rephrase is not None:
+            item = rephrase(item, seen) or item
+        seen.append(Served(item.fact_key, item.subject, item.question))
+        per_subject[fact.term.key] += 1
+        made += 1
+        yield item
+
+
+def _take(
+    ctx: QuizContext,
+    queue: list[tuple[Fact, float]],
+    want: str,
+    kinds: Sequence[str],
+    rng: random.Random,
+    seen: Sequence[Served],
+    per_subject: dict[str, int],
+    failed: set[tuple[int, str]],
+) -> tuple[Fact, QuizItem] | None:
+    """The first fact in ``queue`` that makes a valid item, preferring the wanted type; it leaves the queue.
+
+    Facts that can make no type at all, or whose subject has had its share, are dropped from the queue so
+    later slots do not retry them; ``failed`` remembers (fact, type) pairs already rejected.
+    """
+    for allowed in ((want,), kinds):
+        for i, (fact, score) in enumerate(queue):
             if per_subject[fact.term.key] >= MAX_PER_SUBJECT:
                 continue
-            want = kinds[made % len(kinds)]
-            item = _first_valid(ctx, fact, (want,) if strict else kinds, rng, score, seen)
-            if item is None:
-                if strict:
-                    leftovers.append((fact, score))
-                continue
-            if rephrase is not None:
-                item = rephrase(item, seen) or item
-            seen.append(Served(item.fact_key, item.subject, item.question))
-            per_subject[fact.term.key] += 1
-            made += 1
-            yield item
+            todo = [k for k in allowed if (id(fact), k) not in failed]
+            item = _first_valid(ctx, fact, todo, rng, score, seen)
+            failed.update((id(fact), k) for k in todo)
+            if item is not None:
+                del queue[i]
+                return fact, item
+    queue[:] = [
+        (f, sc) for f, sc in queue
+        if per_subject[f.term.key] < MAX_PER_SUBJECT and any((id(f), k) not in failed for k in kinds)
+    ]
+    return None
 
 
 def _first_valid(
