@@ -39,7 +39,8 @@ def _errors(runs: list[dict[str, Any]]) -> list[str]:
 
 def _stamp(section: dict[str, Any]) -> str:
     quick = " — **quick run (smoke test, not comparable)**" if section.get("quick") else ""
-    return f"_Measured {section.get('measured', '?')}{quick}._"
+    load = f"; load average 1/5/15 min {section['load']}" if section.get("load") else ""
+    return f"_Measured {section.get('measured', '?')}{load}{quick}._"
 
 
 def _machine(meta: dict[str, Any]) -> list[str]:
@@ -138,7 +139,7 @@ def _reingest(section: dict[str, Any]) -> list[str]:
         "### Re-ingest (ours, large corpus)",
         "",
         f"{_stamp(section)} Each run is a fresh `ingest_paths` process over the same index. Full ingest reference: "
-        f"{_f(full)} s (the large-corpus run above).",
+        f"{_f(full)} s ({section.get('full_source') or 'a full ingest of the same index'}).",
         "",
         "| run | reps | median s | ÷ full | chunks embedded | check |",
         "| --- | ---: | ---: | ---: | ---: | --- |",

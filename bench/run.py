@@ -52,6 +52,7 @@ class Context:
     large: Corpus | None = None
     large_index: Path | None = None
     large_full_s: float | None = None
+    large_full_source: str = ""
     home_ready: bool = False
 
     def child(self, task: str, args: dict[str, Any], timeout_s: float | None = None) -> ChildResult:
@@ -101,6 +102,7 @@ def bench_ingest(ctx: Context, corpus: Corpus, reps: int) -> dict[str, Any]:
             if ctx.large_index and ctx.large_index != ours_dir:
                 shutil.rmtree(ctx.large_index, ignore_errors=True)
             ctx.large_index, ctx.large_full_s = ours_dir, float(ours.data["seconds"])
+            ctx.large_full_source = "the large-corpus ingest run above, same run"
     return {"corpus": _corpus_record(corpus), "reps": reps, "runs": runs}
 
 
@@ -112,6 +114,7 @@ def ensure_large_index(ctx: Context) -> Path:
         if not result.ok:
             raise RuntimeError(f"could not build the large index: {result.error}")
         ctx.large_index, ctx.large_full_s = path, float(result.data["seconds"])
+        ctx.large_full_source = "a full ingest of the same index built for this section"
     return ctx.large_index
 
 
@@ -129,7 +132,8 @@ def bench_reingest(ctx: Context) -> dict[str, Any]:
         _run_record(ctx.child("reingest", {"corpus": str(corpus.path), "chroma": str(index), "changed": changed, "marker": rep}))
         for rep in range(ctx.plan.reingest_reps)
     ]
-    return {"corpus": _corpus_record(corpus), "full_s": ctx.large_full_s, "changed_file": changed, "nochange": nochange, "change": change}
+    return {"corpus": _corpus_record(corpus), "full_s": ctx.large_full_s, "full_source": ctx.large_full_source,
+            "changed_file": changed, "nochange": nochange, "change": change}
 
 
 def bench_retrieval(ctx: Context) -> dict[str, Any]:
@@ -254,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in selected:
             print(f"[bench] {name}", flush=True)
             t0 = time.perf_counter()
+            load_before = load_average()
             try:
                 section = runners[name]()
             except (CorpusMissing, RuntimeError) as exc:
@@ -262,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
             section["measured"] = time.strftime("%Y-%m-%d %H:%M")
             section["quick"] = args.quick
             section["section_s"] = round(time.perf_counter() - t0, 1)
+            section["load"] = f"{load_before} before, {load_average()} after"
             results.setdefault("sections", {})[name] = section
             results_path.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     finally:
