@@ -34,6 +34,10 @@ PROMPTS = Path(__file__).parent / "prompts"
 MAX_QUESTION_CHARS = 2000
 LLM_PASSAGES = 3
 EXCERPT_WORDS = 60
+# Extractive sentence choice (weights picked on the eval set): novelty saturates at this many new words,
+# and a sentence whose words are mostly in one already picked is a near-duplicate.
+NOVEL_CAP = 12
+NEAR_DUPLICATE = 0.7
 NOT_IN_MATERIAL = "NOT IN MATERIAL"
 
 _INJECTION = re.compile(
@@ -288,6 +292,7 @@ class Tutor:
         gets its section heading as a subject ("Glue: managed serverless ETL service").
         """
         candidates: list[tuple[float, int, str, frozenset[int]]] = []
+        query_tokens = set(content_tokens(query))
         for j, sent in enumerate(scorer.sentences):
             p = passages[sent.passage_index]
             text = _DOC_REFS.sub("", sent.text).lstrip("-*• ").strip()
@@ -302,20 +307,23 @@ class Tutor:
                 text = f"{p.heading.split(' > ')[-1].rstrip(':')}: {text}"
             dense = float(scorer.vectors[j] @ qvec)
             lex = lexical_recall(query, text)
-            rank_bonus = 0.05 * (LLM_PASSAGES - sent.passage_index)
-            score = 0.55 * dense + 0.45 * lex + rank_bonus
-            # A whole list only wins over one of its items when the question is about the list.
-            candidates.append((score * (0.9 if sent.list_items else 1.0), j, text, covers))
+            # A sentence that only restates the question teaches nothing: reward words the question lacks.
+            novel = min(len(set(content_tokens(text)) - query_tokens), NOVEL_CAP) / NOVEL_CAP
+            rank_bonus = 0.1 * (LLM_PASSAGES - sent.passage_index)
+            score = 0.55 * dense + 0.3 * lex + 0.2 * novel + rank_bonus
+            candidates.append((score, j, text, covers))
         candidates.sort(key=lambda c: -c[0])
         picked: list[tuple[int, str]] = []
         covered: set[int] = set()
         seen_texts: set[str] = set()
         for score, j, text, covers in candidates:
-            if len(picked) >= limit or (picked and score < 0.4) or (len(picked) == 2 and score < 0.5):
+            if len(picked) >= limit or (picked and score < 0.3) or (len(picked) == 2 and score < 0.4):
                 break
             # Overlapping chunks repeat sentences; a list and its items overlap too.
             key = _DOC_REFS.sub("", scorer.sentences[j].text).strip().lower()
             if covers & covered or key in seen_texts:
+                continue
+            if any(lexical_recall(text, earlier) >= NEAR_DUPLICATE for _, earlier in picked):
                 continue
             picked.append((j, text))
             covered |= covers

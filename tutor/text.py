@@ -11,7 +11,8 @@ STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset(["what", "which", "who", "whom", "whose", "why", "how", "when", "where", "does", "do", "did", "is", "are", "can", "could", "should", "would"])
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_/.][a-z0-9]+)*")
-_SENT = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“(\[]?[A-Z0-9])|\n+")
+# A full stop after "e.g." or "i.e." does not end a sentence.
+_SENT = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)[\"”’')\]]*\s+(?=[\"“(\[]?[A-Z0-9])|\n+")
 
 
 @lru_cache(maxsize=1)
