@@ -38,6 +38,8 @@ EXCERPT_WORDS = 60
 # and a sentence whose words are mostly in one already picked is a near-duplicate.
 NOVEL_CAP = 12
 NEAR_DUPLICATE = 0.7
+# How many of the notes' own sentences may follow a model-written answer (see _with_key_quote).
+KEY_QUOTES = 3
 NOT_IN_MATERIAL = "NOT IN MATERIAL"
 
 _INJECTION = re.compile(
@@ -268,7 +270,7 @@ class Tutor:
         Small local models often answer in a vague sentence; the learner is better served by the exact
         line from their notes next to it than by a fluent paraphrase that drops the key term.
         """
-        quote, quote_citations = self._extractive(query, qvec, passages, scorer, limit=2)
+        quote, quote_citations = self._extractive(query, qvec, passages, scorer, limit=KEY_QUOTES)
         kept = [
             part.strip()
             for part in re.split(r"(?<=\])\s+", quote)
@@ -303,7 +305,7 @@ class Tutor:
                 text = f"{text.rstrip(':')}: {'; '.join(i.rstrip(':') for i in sent.list_items)}"
             elif text.endswith(":") or len(text.split()) < 3:
                 continue
-            if sent.is_list_item and p.heading:
+            if sent.is_list_item and p.heading and not _HAS_SUBJECT.match(text):
                 text = f"{p.heading.split(' > ')[-1].rstrip(':')}: {text}"
             dense = float(scorer.vectors[j] @ qvec)
             lex = lexical_recall(query, text)
@@ -346,6 +348,8 @@ class Tutor:
 
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z-]{2,}\b")
+# A list item that already names its subject ("Amazon FSx for Lustre: ...") needs no heading in front.
+_HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
 
 
 def _is_fragment(sentence: str) -> bool:

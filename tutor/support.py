@@ -20,6 +20,7 @@ from tutor.text import content_tokens, split_sentences
 
 SUPPORT_THRESHOLD = 0.55
 _NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=\w )([A-Z][a-z]{2,})\b")
+_REFERS_BACK = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I)
 _GENERIC_NAMES = frozenset(content_tokens("AWS Amazon ML AI The This It They These Those In For An"))
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -51,7 +52,8 @@ def _sentences_of(p: Passage, index: int) -> list[PassageSentence]:
     for j, (s, e) in enumerate(spans):
         text = texts[j]
         items: list[str] = []
-        if not text.lstrip().startswith(("- ", "* ")):
+        # Only a line that announces something ("...:" or an unfinished heading-like line) owns the bullets below it.
+        if not text.lstrip().startswith(("- ", "* ")) and not text.rstrip().endswith((".", "!", "?")):
             for nxt in texts[j + 1 :]:
                 if not nxt.lstrip().startswith(("- ", "* ")):
                     break
@@ -123,7 +125,9 @@ class SupportScorer:
         sent = self.sentences[j]
         p = self.passages[sent.passage_index]
         parts = [p.title, p.heading, sent.text, " ".join(sent.list_items)]
-        if j > 0 and self.sentences[j - 1].passage_index == sent.passage_index:
+        # The sentence before lends its names only to a sentence that refers back to it ("It is ...");
+        # otherwise "Athena ... SQL. Use Glue for Spark." would let "Athena runs Spark" pass.
+        if j > 0 and self.sentences[j - 1].passage_index == sent.passage_index and _REFERS_BACK.match(sent.text):
             parts.append(self.sentences[j - 1].text)
         return " ".join(parts)
 
