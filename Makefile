@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 PORT ?= 8501
 
-.PHONY: setup run test test-fast lint eval eval-baseline bench bench-setup models ingest browser clean
+.PHONY: setup run test test-fast lint eval eval-heldout eval-baseline bench bench-setup models ingest browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ test-fast: ingest
 
 eval: ingest
 	$(BIN)/tutor eval --backend $${BACKEND:-extractive} --out evals/out/$${BACKEND:-extractive}
+
+# Questions the project was never tuned on (evals/datasets/heldout.jsonl): a check that the numbers generalise.
+eval-heldout: ingest
+	$(BIN)/tutor eval --backend $${BACKEND:-extractive} --dataset evals/datasets/heldout.jsonl --out evals/out/heldout-$${BACKEND:-extractive}
 
 # Deliberate, reviewed step: rewrites evals/baseline.json from a fresh run of both backends.
 eval-baseline: ingest
