@@ -71,7 +71,7 @@ class Plan:
     large_ingest_reps: int = 1
     reingest_reps: int = 3
     retrieval_queries: int = 200
-    answer_questions: int = 6
+    answer_questions: int = 10
     answer_backends: tuple[str, ...] = ("extractive", "local", "local-large")
     quiz_items: int = 10
     quiz_backends: tuple[str, ...] = ("extractive", "local")

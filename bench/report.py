@@ -90,7 +90,7 @@ def _ingest_table(title: str, section: dict[str, Any], target: bool) -> list[str
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     stats: dict[str, dict[str, float]] = {}
-    for name, label in (("ours", "ours (`ingest.index.ingest_paths`)"), ("quickstart", "LangChain quickstart (`evals/quickstart.py`)")):
+    for name, label in (("ours", "ours (`ingest.index.ingest_paths`)"), ("quickstart", "LangChain quickstart (`tutor/quickstart.py`)")):
         runs = _ok_runs(section["runs"][name])
         secs = median([r["seconds"] for r in runs])
         chunks = median([r["chunks"] for r in runs])
