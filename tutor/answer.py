@@ -89,22 +89,33 @@ def validate_question(question: str) -> str:
     return re.sub(r"\s+", " ", question).strip()
 
 
-def _excerpt(p: Passage, query_tokens: set[str]) -> str:
-    """The passage's most query-relevant sentences, in order, within a word budget (keeps prompts short)."""
-    spans = [(s, e) for s, e in split_sentences(p.text) if not is_instruction_like(p.text[s:e])]
-    scored = sorted(
-        range(len(spans)),
-        key=lambda i: -len(query_tokens & set(content_tokens(p.text[spans[i][0] : spans[i][1]]))),
-    )
-    chosen: list[int] = []
+def _relevance(text: str, vector: np.ndarray, qvec: np.ndarray, query: str, query_tokens: set[str]) -> float:
+    """How well a passage sentence answers the query: meaning, the query's words, and what it adds.
+
+    A sentence that only restates the question teaches nothing, so words the question lacks count too.
+    Weights picked on the eval set (evals/datasets/mls_c01.jsonl; the held-out set was not used).
+    """
+    novel = min(len(set(content_tokens(text)) - query_tokens), NOVEL_CAP) / NOVEL_CAP
+    return 0.55 * float(vector @ qvec) + 0.3 * lexical_recall(query, text) + 0.2 * novel
+
+
+def _excerpt(index: int, scorer: SupportScorer, qvec: np.ndarray, query: str) -> str:
+    """Passage ``index``'s sentences that best answer the query, in order, within a word budget (short prompts)."""
+    qtok = set(content_tokens(query))
+    rows = [
+        (j, sent.text) for j, sent in enumerate(scorer.sentences)
+        if sent.passage_index == index and not is_instruction_like(sent.text)
+    ]
+    ranked = sorted(rows, key=lambda r: -_relevance(r[1], scorer.vectors[r[0]], qvec, query, qtok))
+    chosen: list[tuple[int, str]] = []
     words = 0
-    for i in scored:
-        n = len(p.text[spans[i][0] : spans[i][1]].split())
+    for j, text in ranked:
+        n = len(text.split())
         if chosen and words + n > EXCERPT_WORDS:
             continue
-        chosen.append(i)
+        chosen.append((j, text))
         words += n
-    return " ".join(p.text[spans[i][0] : spans[i][1]] for i in sorted(chosen))
+    return " ".join(text for _, text in sorted(chosen))
 
 
 class Tutor:
@@ -176,7 +187,7 @@ class Tutor:
             raw_parts: list[str] = []
             first_token_ms = None
             with backend_errors(backend):
-                for chunk in model.stream(self._messages(query, passages)):
+                for chunk in model.stream(self._messages(query, passages, scorer, result.query_vector)):
                     piece = str(chunk.content)
                     if not piece:
                         continue
@@ -199,11 +210,14 @@ class Tutor:
         ))
 
     # -- pieces ----------------------------------------------------------------------------------
-    def _messages(self, query: str, passages: list[Passage]) -> list[SystemMessage | HumanMessage]:
-        qtok = set(content_tokens(query))
+    def _messages(
+        self, query: str, passages: list[Passage], scorer: SupportScorer | None = None, qvec: np.ndarray | None = None
+    ) -> list[SystemMessage | HumanMessage]:
+        scorer = scorer or SupportScorer(passages[:LLM_PASSAGES], self.embedder.embed)
+        qvec = qvec if qvec is not None else self.embedder.embed([query])[0]
         numbered = "\n".join(
-            f"[{p.rank}] ({p.heading.split(' > ')[-1] if p.heading else p.title}) {_excerpt(p, qtok)}"
-            for p in passages[:LLM_PASSAGES]
+            f"[{p.rank}] ({p.heading.split(' > ')[-1] if p.heading else p.title}) {_excerpt(i, scorer, qvec, query)}"
+            for i, p in enumerate(passages[:LLM_PASSAGES])
         )
         user = prompt("answer_user").format(passages=numbered, question=query)
         return [SystemMessage(content=prompt("answer_system")), HumanMessage(content=user)]
@@ -307,12 +321,7 @@ class Tutor:
                 continue
             if sent.is_list_item and p.heading and not _HAS_SUBJECT.match(text):
                 text = f"{p.heading.split(' > ')[-1].rstrip(':')}: {text}"
-            dense = float(scorer.vectors[j] @ qvec)
-            lex = lexical_recall(query, text)
-            # A sentence that only restates the question teaches nothing: reward words the question lacks.
-            novel = min(len(set(content_tokens(text)) - query_tokens), NOVEL_CAP) / NOVEL_CAP
-            rank_bonus = 0.1 * (LLM_PASSAGES - sent.passage_index)
-            score = 0.55 * dense + 0.3 * lex + 0.2 * novel + rank_bonus
+            score = _relevance(text, scorer.vectors[j], qvec, query, query_tokens) + 0.1 * (LLM_PASSAGES - sent.passage_index)
             candidates.append((score, j, text, covers))
         candidates.sort(key=lambda c: -c[0])
         picked: list[tuple[int, str]] = []

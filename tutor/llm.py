@@ -7,6 +7,7 @@ and reused); ``openai`` talks to any OpenAI-compatible server; ``bedrock`` uses 
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +32,11 @@ _GENERATE_LOCKS: dict[str, threading.Lock] = {}
 def _load_llama(path: str, n_ctx: int, n_threads: int) -> Any:
     from llama_cpp import Llama
 
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False, seed=0)
+    llm = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False, seed=0)
+    # Free the model while the interpreter is still whole: left to Llama.__del__ at shutdown, it prints
+    # "Exception ignored ... 'NoneType' object is not callable" tracebacks after every command.
+    atexit.register(llm.close)
+    return llm
 
 
 def _role(message: BaseMessage) -> str:

@@ -11,7 +11,8 @@ import re
 
 from tutor.text import STOPWORDS
 
-_PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|theirs|one|ones|those|these)\b", re.I)
+# "that"/"this" count only at the end ("which variant fits that?"); elsewhere they are usually relative words.
+_PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|theirs|one|ones|those|these)\b|\b(that|this)(?=\s*[?.!]*\s*$)", re.I)
 _CONNECTIVE = re.compile(r"^\s*(and|so|also|then|okay|ok|what about|how about|but|or)\b[,\s]*", re.I)
 _LEAD = re.compile(
     r"^\s*(what|which|who|how|why|when|where|is|are|does|do|can|could|should|would|tell me about|explain|describe)"

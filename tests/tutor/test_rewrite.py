@@ -33,3 +33,10 @@ def test_connective_follow_up_gets_the_earlier_terms() -> None:
 def test_follow_up_detection() -> None:
     assert is_follow_up("And which one is cheaper?")
     assert not is_follow_up("What does Amazon Kinesis Data Firehose do?")
+
+
+def test_trailing_demonstrative_points_back() -> None:
+    out = rewrite("My dataset is only 1% positives. Is there a variant I should use for that?", ["How does k-fold cross-validation work?"])
+    assert "k-fold cross-validation" in out
+    # "that" in the middle of a question is a relative word, not a reference to the last turn.
+    assert rewrite("What does the service that stores data do?", ["What is S3?"]) == "What does the service that stores data do?"
