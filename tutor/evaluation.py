@@ -199,7 +199,7 @@ def run_cases(
 # Floors sit at the issue targets less 0.02 (about three cases of 188): the scores are deterministic on one
 # machine, but another CPU's float rounding can flip a near-tie in ranking, and a flip must not fail CI by
 # itself. The committed baseline (evals/baseline.json) plus TOLERANCE catches real regressions. The local
-# model's keyword floor is what it reaches today, not the 0.85 target (see report.md).
+# model's keyword floor sits below the 0.85 target: the CI subset (every 4th case) scores 0.837 today.
 FLOORS: dict[str, dict[str, float]] = {
     "extractive": {
         "hit@1": 0.83, "hit@3": 0.94, "citation_marker_validity": 1.0, "citation_verbatim": 1.0,
@@ -207,7 +207,7 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "local": {
         "hit@1": 0.83, "hit@3": 0.94, "citation_marker_validity": 1.0, "citation_verbatim": 1.0,
-        "keyword_pass": 0.55, "refusal_recall": 0.85,
+        "keyword_pass": 0.78, "refusal_recall": 0.85,
     },
 }
 CEILINGS: dict[str, float] = {"false_refusal_rate": 0.05}
@@ -246,6 +246,8 @@ def write_baseline(metrics: dict[str, float], backend: str, subset: str, path: P
     data = load_baseline(path) or {"tolerance": TOLERANCE, "floors": FLOORS, "metrics": {}, "subsets": {}}
     keep = ("hit@1", "hit@3", "hit@5", "mrr", "keyword_pass", "refusal_recall", "refusal_precision",
             "false_refusal_rate", "citation_verbatim", "citation_marker_validity", "citation_support_present")
+    # The floors and tolerance in code are the source of truth; the file records the ones this baseline was cut with.
+    data["floors"], data["tolerance"] = FLOORS, TOLERANCE
     data.setdefault("metrics", {})[backend] = {k: round(metrics[k], 4) for k in keep if k in metrics}
     data.setdefault("subsets", {})[backend] = subset
     path.write_text(json.dumps(data, indent=2) + "\n")
