@@ -99,9 +99,8 @@ def _relevance(text: str, vector: np.ndarray, qvec: np.ndarray, query: str, quer
     return 0.55 * float(vector @ qvec) + 0.3 * lexical_recall(query, text) + 0.2 * novel
 
 
-def _excerpt(index: int, scorer: SupportScorer, qvec: np.ndarray, query: str) -> str:
+def _excerpt(index: int, scorer: SupportScorer, qvec: np.ndarray, query: str, qtok: set[str]) -> str:
     """Passage ``index``'s sentences that best answer the query, in order, within a word budget (short prompts)."""
-    qtok = set(content_tokens(query))
     rows = [
         (j, sent.text) for j, sent in enumerate(scorer.sentences)
         if sent.passage_index == index and not is_instruction_like(sent.text)
@@ -211,12 +210,11 @@ class Tutor:
 
     # -- pieces ----------------------------------------------------------------------------------
     def _messages(
-        self, query: str, passages: list[Passage], scorer: SupportScorer | None = None, qvec: np.ndarray | None = None
+        self, query: str, passages: list[Passage], scorer: SupportScorer, qvec: np.ndarray
     ) -> list[SystemMessage | HumanMessage]:
-        scorer = scorer or SupportScorer(passages[:LLM_PASSAGES], self.embedder.embed)
-        qvec = qvec if qvec is not None else self.embedder.embed([query])[0]
+        qtok = set(content_tokens(query))
         numbered = "\n".join(
-            f"[{p.rank}] ({p.heading.split(' > ')[-1] if p.heading else p.title}) {_excerpt(i, scorer, qvec, query)}"
+            f"[{p.rank}] ({p.heading.split(' > ')[-1] if p.heading else p.title}) {_excerpt(i, scorer, qvec, query, qtok)}"
             for i, p in enumerate(passages[:LLM_PASSAGES])
         )
         user = prompt("answer_user").format(passages=numbered, question=query)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.answer import Tutor, is_instruction_like
+from tutor.answer import LLM_PASSAGES, Tutor, is_instruction_like
 from tutor.config import Settings
+from tutor.support import SupportScorer
 
 NOTE = """# Amazon Kinesis Data Firehose notes
 
@@ -35,8 +36,9 @@ def test_instruction_sentences_are_recognised() -> None:
 
 
 def test_the_model_never_sees_the_planted_instruction(injected_tutor: Tutor) -> None:
-    passages = injected_tutor.retriever.search("What does Kinesis Data Firehose do?", k=3).passages
-    messages = injected_tutor._messages("What does Kinesis Data Firehose do?", passages)
+    result = injected_tutor.retriever.search("What does Kinesis Data Firehose do?", k=3)
+    scorer = SupportScorer(result.passages[:LLM_PASSAGES], injected_tutor.embedder.embed)
+    messages = injected_tutor._messages("What does Kinesis Data Firehose do?", result.passages, scorer, result.query_vector)
     prompt = "\n".join(str(m.content) for m in messages)
     assert "Firehose" in prompt
     assert "PWNED" not in prompt and "pirate" not in prompt
