@@ -20,7 +20,9 @@ from typing import Any
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import InternalError
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_document
@@ -128,14 +130,34 @@ def make_client(path: Path | None = None, host: str | None = None, port: int = 8
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
-class ChunkStore:
-    """The chunk collection plus the operations ingest and retrieval need from it."""
+def reopen_client(path: Path) -> Any:
+    """A fresh embedded client that reads ``path`` from disk again.
 
-    def __init__(self, client: Any, embedder: LocalSentenceEmbedder, name: str = COLLECTION) -> None:
+    Chroma keeps one in-memory system per directory and per process and never notices writes made by
+    another process (say `tutor ingest` in a terminal while the app runs): its reads then fail with
+    "Error finding id". Dropping the cached system makes the next client load the current files; clients
+    still holding the old one keep working until they are garbage collected.
+    """
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    return make_client(path=path)
+
+
+class ChunkStore:
+    """The chunk collection plus the operations ingest and retrieval need from it.
+
+    ``reopen`` (embedded stores only) returns a fresh client: used when another process changed the
+    index, which this process's client cannot see.
+    """
+
+    def __init__(
+        self, client: Any, embedder: LocalSentenceEmbedder, name: str = COLLECTION, reopen: Callable[[], Any] | None = None
+    ) -> None:
         self.client = client
         self.embedder = embedder
         self.name = name
+        self._reopen = reopen
         self._collection: Any = None
+        self._seen_version: str | None = None
         self.messages: list[str] = []
 
     # -- collection lifecycle ------------------------------------------------------------------
@@ -168,6 +190,8 @@ class ChunkStore:
             self.client.delete_collection(self.name)
             col = self._create()
         self._collection = col
+        if self._seen_version is None:
+            self._seen_version = str((col.metadata or {}).get("index_version", ""))
         return col
 
     def reset(self) -> None:
@@ -178,15 +202,46 @@ class ChunkStore:
 
     @property
     def version(self) -> str:
-        """Changes whenever the contents change; retrieval caches key on it."""
+        """Changes whenever the contents change; retrieval caches key on it.
+
+        Every ingest ends by writing a new ``index_version``; one this store did not write means another
+        process changed the index, so the client is reopened before anything reads through it.
+        """
         col = self.client.get_collection(self.name, embedding_function=self.embedder)
-        return str((col.metadata or {}).get("index_version", "")) + f":{col.count()}"
+        stamp = str((col.metadata or {}).get("index_version", ""))
+        if self._seen_version is not None and stamp != self._seen_version:
+            self.refresh()
+            col = self.collection
+        self._seen_version = stamp
+        return f"{stamp}:{col.count()}"
+
+    def refresh(self) -> None:
+        """Reopen an embedded client so it sees the files as they are now (a server needs nothing)."""
+        if self._reopen is not None:
+            self.client = self._reopen()
+            self._collection = None
 
     def _bump_version(self) -> None:
         meta = dict(self.collection.metadata or {})
         meta["index_version"] = uuid.uuid4().hex
         meta.pop("hnsw:space", None)
         self.collection.modify(metadata=meta)
+        self._seen_version = meta["index_version"]
+
+    def _read(self, op: Callable[[Any], Any]) -> Any:
+        """Run a read; if another process changed the index under it mid-ingest (before its final version
+        stamp), reopen the client once and retry."""
+        try:
+            return op(self.collection)
+        except InternalError:
+            if self._reopen is None:
+                raise
+            self.refresh()
+            return op(self.collection)
+
+    def page(self, include: list[str], offset: int, limit: int = 5000) -> dict[str, Any]:
+        """One page of the collection's records (ids always included)."""
+        return self._read(lambda col: col.get(include=include, limit=limit, offset=offset))
 
     # -- reads -----------------------------------------------------------------------------------
     def count(self) -> int:
@@ -197,7 +252,7 @@ class ChunkStore:
         total = self.count()
         step = 5000
         for offset in range(0, total, step):
-            got = self.collection.get(include=["metadatas"], limit=step, offset=offset)
+            got = self.page(["metadatas"], offset, step)
             out.extend(zip(got["ids"], got["metadatas"], strict=True))
         return out
 
@@ -228,7 +283,7 @@ class ChunkStore:
         total = self.count()
         step = 5000
         for offset in range(0, total, step):
-            got = self.collection.get(include=["documents", "metadatas"], limit=step, offset=offset)
+            got = self.page(["documents", "metadatas"], offset, step)
             out.extend(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
         return out
 
@@ -236,11 +291,10 @@ class ChunkStore:
         n = min(n, self.count())
         if n <= 0:
             return []
-        got = self.collection.query(
-            query_embeddings=[embedding.tolist()],
-            n_results=n,
-            where=where,
-            include=["documents", "metadatas", "distances"],
+        got = self._read(
+            lambda col: col.query(
+                query_embeddings=[embedding.tolist()], n_results=n, where=where, include=["documents", "metadatas", "distances"]
+            )
         )
         return [
             (cid, doc, meta, 1.0 - float(dist))

@@ -85,9 +85,7 @@ class Retriever:
                 vecs: list[Any] = []
                 total = self.store.count()
                 for offset in range(0, total, 5000):
-                    got = self.store.collection.get(
-                        include=["documents", "metadatas", "embeddings"], limit=5000, offset=offset
-                    )
+                    got = self.store.page(["documents", "metadatas", "embeddings"], offset)
                     rows.extend(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
                     vecs.extend(got["embeddings"])
                 matrix = np.asarray(vecs, dtype=np.float32) if vecs else np.zeros((0, 384), dtype=np.float32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ingest.embed import LocalSentenceEmbedder
-from ingest.index import ChunkParams, ChunkStore, make_client
+from ingest.index import ChunkParams, ChunkStore, make_client, reopen_client
 from tutor.config import Settings, get_settings
 
 
@@ -18,8 +18,9 @@ def get_embedder() -> LocalSentenceEmbedder:
 def _store_for(chroma_dir: str, host: str | None, port: int) -> ChunkStore:
     from pathlib import Path
 
-    client = make_client(path=Path(chroma_dir), host=host, port=port)
-    return ChunkStore(client, get_embedder())
+    path = Path(chroma_dir)
+    client = make_client(path=path, host=host, port=port)
+    return ChunkStore(client, get_embedder(), reopen=None if host else lambda: reopen_client(path))
 
 
 def get_store(settings: Settings | None = None) -> ChunkStore:
