@@ -139,6 +139,15 @@ def test_llm_rewording_that_changes_what_is_asked_for_is_rejected(quiz_home: Pat
     assert r(item) is None and r.stats["rejected"] == 1
 
 
+def test_llm_rewording_emptied_of_content_is_rejected(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the 135M model once produced for the Scalability item: the key-plus-question sentence was still
+    # "covered", but the learner would be asked nothing.
+    item = mcq("Scalability", "large datasets")
+    r, _ = _rephraser(monkeypatch, ['{"question": "Which term describes?"}'])
+    assert r(item) is None and r.stats["rejected"] == 1
+    assert "too short or vague" in reasons(item.model_copy(update={"question": "Which term describes?", "source": "llm"}))
+
+
 def test_true_false_items_are_not_reworded(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = quiz_context()
     item = next(i for i in (ctx.generator.true_false(f, random.Random(0)) for f in ctx.bank.facts) if i is not None)

@@ -451,7 +451,7 @@ def build_fact_bank(rows: list[ChunkRow], chunk_domain: Callable[[ChunkRow], str
                 term = term_for(term_text, kind_hint=kind_hint)
                 which = _which(KIND_LABELS.get(term.kind, ""))
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
-                if not _good_stem(stem, term):
+                if not good_stem(stem):
                     continue
                 dedupe = (term.key, " ".join(content_tokens(stem)))
                 if dedupe in seen:
@@ -493,7 +493,8 @@ def _chunk_for(chunks: list[ChunkRow], start: int, end: int) -> ChunkRow | None:
     return best
 
 
-def _good_stem(stem: str, term: Term) -> bool:
+def good_stem(stem: str) -> bool:
+    """A question a learner can answer without context: long enough, with at least three topical words."""
     n = len(_words(stem))
     if n < 5 or n > 45:
         return False

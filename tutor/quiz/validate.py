@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tutor.quiz.facts import KIND_LABELS, FactBank, canonical
+from tutor.quiz.facts import KIND_LABELS, FactBank, canonical, good_stem
 from tutor.quiz.generate_rules import TF_PREFIX, could_be_true, declarative, informative, related
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Term, Verdict
 from tutor.text import content_tokens, normalise
@@ -123,6 +123,8 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     if item.type in ("mcq", "short"):
         if reworded and not _keeps_kind(item.question, item.subject, bank):
             return ["reworded question no longer asks for the kind of thing the key is"]
+        if reworded and not good_stem(item.question):
+            return ["reworded question is too short or vague to answer"]
         # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
         if not _literally(item.answer, sup):
             return [f"support does not name the key '{item.answer}'"]
