@@ -61,6 +61,34 @@ def test_off_topic_question_is_refused(tutor) -> None:  # type: ignore[no-untype
     assert not tutor.ask("What's a good hydration ratio for sourdough bread?", backend="extractive").answerable
 
 
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("How many shards can one Kinesis stream have at most?", "no such figure"),
+        ("What's the max size of a single SageMaker training job input file?", "no such size limit"),
+        ("How long does Amazon S3 keep deleted objects around?", "no such duration"),
+    ],
+)
+def test_a_figure_the_notes_never_give_is_refused(tutor, question: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """The passages are about the right service, but none states the number asked for."""
+    from tutor.answerability import assess
+
+    result = tutor.retriever.search(question, k=5)
+    assert reason in assess(question, question, result.passages, tutor.retriever.lexical()).reason
+    assert not tutor.ask(question, backend="extractive").answerable
+
+
+def test_a_figure_the_notes_give_is_answered(tutor) -> None:  # type: ignore[no-untyped-def]
+    answer = tutor.ask("How big was the cloud computing market in 2020?", backend="extractive")
+    assert answer.answerable and "billion" in answer.answer
+
+
+def test_everyday_wording_is_not_refused(tutor) -> None:  # type: ignore[no-untyped-def]
+    """Learners' words ("bother", "guessing") need not be in the notes for the notes to answer."""
+    answer = tutor.ask("Why bother tuning hyperparameters automatically instead of guessing?", backend="extractive")
+    assert answer.answerable and "automated hyperparameter tuning" in answer.answer
+
+
 @pytest.mark.parametrize("bad", ["", "   \n\t ", "x" * 100_000])
 def test_bad_questions_get_clear_errors(tutor, bad: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TutorError) as err:
