@@ -1,7 +1,9 @@
-"""Grid over chunk sizes and fusion weights, scored by retrieval hit@k on the eval set.
+"""Grids scored by retrieval hit@k: chunk sizes on the eval set, or fusion methods on several sets.
 
 Run: python -m evals.tune_retrieval [--sizes 120,180,240] [--overlaps 0,30]
-Each configuration gets its own temporary index; prints one table row per configuration.
+     Each chunking configuration gets its own temporary index; one table row per configuration.
+Run: python -m evals.tune_retrieval --fusion [--datasets mls_c01,heldout]
+     Fusion configurations over the index in TUTOR_HOME; hit@1 / hit@3 / MRR per dataset.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from pathlib import Path
 
 from ingest.index import ChunkParams, ChunkStore, ingest_paths, make_client
 from tutor.evaluation import DEFAULT_DATASET, first_hit_rank, load_dataset
-from tutor.retrieve import Retriever
+from tutor.retrieve import FusionParams, Retriever
 from tutor.rewrite import rewrite
-from tutor.store import get_embedder
+from tutor.store import get_embedder, get_store
+
+DATASETS = Path(__file__).resolve().parent / "datasets"
 
 
 def score(retriever: Retriever, cases, k: int = 5) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -27,7 +31,21 @@ def score(retriever: Retriever, cases, k: int = 5) -> dict[str, float]:  # type:
         "hit@1": sum(1 for r in ranks if r == 1) / n,
         "hit@3": sum(1 for r in ranks if r and r <= 3) / n,
         "hit@5": sum(1 for r in ranks if r and r <= 5) / n,
+        "mrr": sum(1 / r for r in ranks if r) / n,
     }
+
+
+def fusion_grid(datasets: list[str]) -> None:
+    sets = {n: [c for c in load_dataset(DATASETS / f"{n}.jsonl") if c.answerable and c.gold] for n in datasets}
+    configs = [("dense only", FusionParams(method="rrf", lexical_weight=0.0)), ("BM25 only", FusionParams(method="rrf", dense_weight=0.0))]
+    configs += [(f"rrf lexical x{w} k={k}", FusionParams(method="rrf", lexical_weight=w, rrf_k=k)) for w in (1.0, 2.0) for k in (10, 60)]
+    configs += [(f"linear alpha={a}", FusionParams(method="linear", linear_alpha=a)) for a in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8)]
+    print("| fusion | " + " | ".join(f"{n} hit@1 / hit@3 / MRR" for n in sets) + " |")
+    print("| --- |" + " --- |" * len(sets))
+    for name, params in configs:
+        retriever = Retriever(get_store(), get_embedder(), params)
+        cells = [score(retriever, cases) for cases in sets.values()]
+        print(f"| {name} | " + " | ".join(f"{m['hit@1']:.3f} / {m['hit@3']:.3f} / {m['mrr']:.3f}" for m in cells) + " |", flush=True)
 
 
 def main() -> None:
@@ -36,7 +54,12 @@ def main() -> None:
     parser.add_argument("--overlaps", default="30")
     parser.add_argument("--mins", default="60")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("--fusion", action="store_true", help="grid over fusion methods instead of chunk sizes")
+    parser.add_argument("--datasets", default="mls_c01,heldout")
     args = parser.parse_args()
+    if args.fusion:
+        fusion_grid(args.datasets.split(","))
+        return
     cases = [c for c in load_dataset(DEFAULT_DATASET) if c.answerable and c.gold]
     print("| max tokens | overlap | min | chunks | hit@1 | hit@3 | hit@5 |")
     print("| --- | --- | --- | --- | --- | --- | --- |")

@@ -124,7 +124,7 @@ class Tutor:
         self.settings = settings or get_settings()
         self.embedder = get_embedder()
         s = self.settings
-        fusion = FusionParams(s.fusion, s.rrf_k, s.dense_weight, s.lexical_weight)
+        fusion = FusionParams(s.fusion, s.rrf_k, s.dense_weight, s.lexical_weight, s.linear_alpha)
         self.retriever = Retriever(get_store(s), self.embedder, fusion)
         self._lock = threading.Lock()
 

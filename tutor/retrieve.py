@@ -25,15 +25,17 @@ CANDIDATES = 30
 
 @dataclass(frozen=True)
 class FusionParams:
-    """How dense and lexical rankings combine. Defaults chosen by hit@1/hit@3 on the eval set
-    (evals/tune_retrieval.py; figures in docs/BENCHMARKS.md): BM25 is the stronger signal on this corpus of
-    service names and acronyms, so it weighs double, and a small k lets the top ranks dominate."""
+    """How dense and lexical rankings combine. Defaults chosen by mean hit@1/hit@3 over the tuned and the
+    held-out eval sets (python -m evals.tune_retrieval --fusion; figures in docs/BENCHMARKS.md). A score
+    blend beats rank fusion: BM25 finds service names and acronyms, but for questions in a learner's own
+    words its scores are low and flat, and a blend then lets the embedding similarity decide, where rank
+    fusion would still give BM25's arbitrary order full weight."""
 
-    method: str = "rrf"  # "rrf" (weighted reciprocal rank fusion) or "linear" (normalised score blend)
-    rrf_k: int = 10
-    dense_weight: float = 1.0
-    lexical_weight: float = 2.0
-    linear_alpha: float = 0.5
+    method: str = "linear"  # "linear" (cosine blended with max-normalised BM25) or "rrf" (weighted reciprocal rank fusion)
+    rrf_k: int = 10  # rrf only
+    dense_weight: float = 1.0  # rrf only
+    lexical_weight: float = 2.0  # rrf only
+    linear_alpha: float = 0.7  # linear: weight of the cosine similarity
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,9 @@ class Retriever:
         if f.method == "linear":
             dense_score = {cid: sim for cid, _doc, _meta, sim in dense_hits}
             for cid in {*dense_score, *lexical_ids}:
-                i = lex.position[cid]
+                i = lex.position.get(cid)
+                if i is None:  # written after the lexical index was built; next search sees it
+                    continue
                 sim = dense_score.get(cid, float(lex.vectors[i] @ qvec))
                 fused[cid] = f.linear_alpha * sim + (1 - f.linear_alpha) * float(bm[i]) / bm_max
         else:
