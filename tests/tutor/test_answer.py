@@ -32,7 +32,7 @@ def test_exact_terms_and_acronyms_are_found(tutor) -> None:  # type: ignore[no-u
     for question, needle in [
         ("What is the KPL?", "Kinesis Producer Library"),
         ("What is SSE-C?", "SSE-C"),
-        ("Which API call is not logged by CloudTrail?", "InvokeEndpoint"),
+        ("Is InvokeEndpoint logged in CloudTrail?", "InvokeEndpoint"),
     ]:
         result = tutor.retriever.search(question, k=3)
         assert any(needle in p.text for p in result.passages), question
