@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from ui_helpers import ROOT, UIEnv
 
 pytestmark = pytest.mark.slow
@@ -141,6 +142,15 @@ def open_first_citation(page):  # type: ignore[no-untyped-def]
     return panel
 
 
+def wait_idle(page, timeout_ms: int = ANSWER_TIMEOUT_MS) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the app's script run has finished: mid-rerun, Streamlit shows stale copies of elements
+    beside new ones, and a widget touched then can be replaced under the pointer."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=timeout_ms,
+    )
+
+
 def test_chat_cited_answer_citation_reload(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     page = open_app(browser, server.url, height=1250)  # tall enough for the citation to open below the answer
     page.get_by_text("ready").first.wait_for()
@@ -201,11 +211,13 @@ def test_library_upload_through_the_browser(server: Server, browser, tmp_path: P
     page.get_by_role("button", name=re.compile(r"^Add 1 file")).click()
     page.get_by_text(re.compile(r"^Added glacier-notes\.md")).wait_for(timeout=ANSWER_TIMEOUT_MS)
     page.get_by_text("glacier-notes.md").first.wait_for()
-    # exact: the uploader's own "Remove glacier-notes.md" button may still be on the page.
-    remove = page.get_by_role("button", name="Remove", exact=True)
-    remove.wait_for()
+    wait_idle(page)
     page.locator("[data-testid='stSelectbox']").filter(has_text="Document").click()
     page.get_by_role("option", name=re.compile("glacier-notes.md")).click()
+    wait_idle(page)
+    # exact: the uploader's own "Remove glacier-notes.md" button may still be on the page.
+    remove = page.get_by_role("button", name="Remove", exact=True)
+    expect(remove).to_have_count(1)
     remove.click()
     page.get_by_text("Removed glacier-notes.md.").wait_for()
     page.context.close()
