@@ -249,6 +249,8 @@ class ChunkStore:
 
     def _all_metadata(self) -> list[tuple[str, dict[str, Any]]]:
         out: list[tuple[str, dict[str, Any]]] = []
+        _ = self.collection  # created when missing, so that reading the version stamp works
+        _ = self.version  # reopens the client if another process changed the index since the last read
         total = self.count()
         step = 5000
         for offset in range(0, total, step):

@@ -27,6 +27,7 @@ def test_a_running_process_sees_what_another_process_ingested(tutor_home: Path, 
     first = run_tutor(["ingest", str(docs)], tutor_home)
     assert first.returncode == 0, first.stderr
 
+    assert {d.doc_id for d in get_store().documents()} == {"study-note.txt"}
     retriever = Retriever(get_store(), get_embedder())
     before = retriever.search("What is Amazon S3 Glacier?", k=3)
     assert before.passages and all("Glacier" not in p.title for p in before.passages)
@@ -36,6 +37,8 @@ def test_a_running_process_sees_what_another_process_ingested(tutor_home: Path, 
     (extra / "glacier.md").write_text(GLACIER)
     added = run_tutor(["ingest", str(extra)], tutor_home)
     assert added.returncode == 0, added.stderr
+    # The document list (the Library page) sees it before any search has run.
+    assert {d.doc_id for d in get_store().documents()} == {"study-note.txt", "glacier.md"}
 
     after = retriever.search("What is Amazon S3 Glacier?", k=3)
     assert after.passages[0].title == "Amazon S3 Glacier"
