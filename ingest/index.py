@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,9 +239,14 @@ class ChunkStore:
             self.refresh()
             return op(self.collection)
 
-    def page(self, include: list[str], offset: int, limit: int = 5000) -> dict[str, Any]:
-        """One page of the collection's records (ids always included)."""
-        return self._read(lambda col: col.get(include=include, limit=limit, offset=offset))
+    def records(self, include: list[str], step: int = 5000) -> Iterator[dict[str, Any]]:
+        """Every record, a page at a time (ids always included), read through a client that has seen the
+        latest index version: the one path for reading the whole collection."""
+        _ = self.collection  # created when missing, so the version stamp can be read
+        _ = self.version  # reopens the client if another process changed the index
+        total = self.count()
+        for offset in range(0, total, step):
+            yield self._read(lambda col, at=offset: col.get(include=include, limit=step, offset=at))
 
     # -- reads -----------------------------------------------------------------------------------
     def count(self) -> int:
@@ -249,12 +254,7 @@ class ChunkStore:
 
     def _all_metadata(self) -> list[tuple[str, dict[str, Any]]]:
         out: list[tuple[str, dict[str, Any]]] = []
-        _ = self.collection  # created when missing, so that reading the version stamp works
-        _ = self.version  # reopens the client if another process changed the index since the last read
-        total = self.count()
-        step = 5000
-        for offset in range(0, total, step):
-            got = self.page(["metadatas"], offset, step)
+        for got in self.records(["metadatas"]):
             out.extend(zip(got["ids"], got["metadatas"], strict=True))
         return out
 
@@ -282,10 +282,7 @@ class ChunkStore:
     def all_chunks(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(id, text, metadata) of every chunk of every complete document version."""
         out: list[tuple[str, str, dict[str, Any]]] = []
-        total = self.count()
-        step = 5000
-        for offset in range(0, total, step):
-            got = self.page(["documents", "metadatas"], offset, step)
+        for got in self.records(["documents", "metadatas"]):
             out.extend(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
         return out
 

@@ -85,9 +85,7 @@ class Retriever:
             if self._lexical is None or version != self._version:
                 rows: list[tuple[str, str, dict[str, Any]]] = []
                 vecs: list[Any] = []
-                total = self.store.count()
-                for offset in range(0, total, 5000):
-                    got = self.store.page(["documents", "metadatas", "embeddings"], offset)
+                for got in self.store.records(["documents", "metadatas", "embeddings"]):
                     rows.extend(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
                     vecs.extend(got["embeddings"])
                 matrix = np.asarray(vecs, dtype=np.float32) if vecs else np.zeros((0, 384), dtype=np.float32)

@@ -56,9 +56,7 @@ _LOCK = threading.Lock()
 
 def _chunk_vectors(store: Any) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
-    total = store.count()
-    for offset in range(0, total, 5000):
-        got = store.page(["embeddings"], offset)
+    for got in store.records(["embeddings"]):
         for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
             out[cid] = np.asarray(vec, dtype=np.float32)
     return out
