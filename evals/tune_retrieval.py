@@ -37,9 +37,17 @@ def score(retriever: Retriever, cases, k: int = 5) -> dict[str, float]:  # type:
 
 def fusion_grid(datasets: list[str]) -> None:
     sets = {n: [c for c in load_dataset(DATASETS / f"{n}.jsonl") if c.answerable and c.gold] for n in datasets}
-    configs = [("dense only", FusionParams(method="rrf", lexical_weight=0.0)), ("BM25 only", FusionParams(method="rrf", dense_weight=0.0))]
+    configs = [
+        ("passage vectors only", FusionParams(method="rrf", lexical_weight=0.0, sentence_weight=0.0)),
+        ("passage + sentence vectors", FusionParams(method="rrf", lexical_weight=0.0)),
+        ("BM25 only", FusionParams(method="rrf", dense_weight=0.0)),
+    ]
     configs += [(f"rrf lexical x{w} k={k}", FusionParams(method="rrf", lexical_weight=w, rrf_k=k)) for w in (1.0, 2.0) for k in (10, 60)]
-    configs += [(f"linear alpha={a}", FusionParams(method="linear", linear_alpha=a)) for a in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8)]
+    configs += [
+        (f"linear alpha={a} sentence={w}", FusionParams(method="linear", linear_alpha=a, sentence_weight=w))
+        for w in (0.0, 0.3, 0.5, 0.7)
+        for a in (0.6, 0.7, 0.8)
+    ]
     print("| fusion | " + " | ".join(f"{n} hit@1 / hit@3 / MRR" for n in sets) + " |")
     print("| --- |" + " --- |" * len(sets))
     for name, params in configs:

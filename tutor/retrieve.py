@@ -1,5 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) + lexical BM25 (bm25s), fused with reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma, passage and sentence vectors) + lexical BM25 (bm25s), fused.
 
+The dense score of a passage is the mean of its own cosine similarity and that of its best sentence, when
+that is higher: the passage vector carries the topic, a sentence vector the specific statement a question
+asks about. A sentence can only raise a passage: bullets ("- managed serverless ETL service") lose the
+heading that says what they are about, and must not sink the passage they belong to.
 The BM25 index and an in-memory copy of the chunk vectors are rebuilt from the Chroma contents whenever
 the collection's version changes, so Chroma stays the only source of truth.
 """
@@ -21,6 +25,8 @@ from tutor.schema import Passage
 from tutor.text import content_tokens
 
 CANDIDATES = 30
+# Sentences are ~7 per passage; 100 nearest sentences reach well past the passages that can win.
+SENTENCE_CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,8 @@ class FusionParams:
     rrf_k: int = 10  # rrf only
     dense_weight: float = 1.0  # rrf only
     lexical_weight: float = 2.0  # rrf only
-    linear_alpha: float = 0.7  # linear: weight of the cosine similarity
+    linear_alpha: float = 0.7  # linear: weight of the dense score
+    sentence_weight: float = 0.5  # share of the best sentence's similarity in a passage's dense score
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,11 @@ class Retriever:
         qvec = self.embed_query(query)
         where = {"doc_id": doc_id} if doc_id else None
         dense_hits = self.store.query(qvec, CANDIDATES, where=where)
+        sentence_hits = self.store.query_sentences(qvec, SENTENCE_CANDIDATES, where=where) if self.fusion.sentence_weight else []
         timings["dense"] = (time.perf_counter() - t0) * 1000
+        best_sentence: dict[str, float] = {}
+        for cid, sim in sentence_hits:
+            best_sentence.setdefault(cid, sim)  # hits come best first
 
         t0 = time.perf_counter()
         bm = lex.scores(query)
@@ -122,17 +133,22 @@ class Retriever:
         t0 = time.perf_counter()
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         f = self.fusion
+        passage_sim = {cid: sim for cid, _doc, _meta, sim in dense_hits}
+        dense: dict[str, float] = {}
+        sentence: dict[str, float] = {}
+        for cid in {*passage_sim, *lexical_ids, *best_sentence}:
+            i = lex.position.get(cid)
+            if i is None:  # written after the lexical index was built (or an orphan sentence); next search sees it
+                continue
+            own = passage_sim.get(cid, float(lex.vectors[i] @ qvec))
+            sentence[cid] = max(best_sentence.get(cid, own), own)
+            dense[cid] = (1 - f.sentence_weight) * own + f.sentence_weight * sentence[cid]
         fused: dict[str, float] = {}
         if f.method == "linear":
-            dense_score = {cid: sim for cid, _doc, _meta, sim in dense_hits}
-            for cid in {*dense_score, *lexical_ids}:
-                i = lex.position.get(cid)
-                if i is None:  # written after the lexical index was built; next search sees it
-                    continue
-                sim = dense_score.get(cid, float(lex.vectors[i] @ qvec))
-                fused[cid] = f.linear_alpha * sim + (1 - f.linear_alpha) * float(bm[i]) / bm_max
+            for cid, d in dense.items():
+                fused[cid] = f.linear_alpha * d + (1 - f.linear_alpha) * float(bm[lex.position[cid]]) / bm_max
         else:
-            for rank, (cid, *_rest) in enumerate(dense_hits):
+            for rank, cid in enumerate(sorted(dense, key=lambda c: -dense[c])[:CANDIDATES]):
                 fused[cid] = fused.get(cid, 0.0) + f.dense_weight / (f.rrf_k + rank + 1)
             for rank, cid in enumerate(lexical_ids):
                 fused[cid] = fused.get(cid, 0.0) + f.lexical_weight / (f.rrf_k + rank + 1)
@@ -143,7 +159,7 @@ class Retriever:
             if i is None:
                 continue
             meta = lex.metas[i]
-            dense = float(lex.vectors[i] @ qvec) if lex.vectors.size else 0.0
+            own = float(lex.vectors[i] @ qvec) if lex.vectors.size else 0.0
             passages.append(
                 Passage(
                     rank=rank,
@@ -153,10 +169,11 @@ class Retriever:
                     text=lex.texts[i],
                     start=int(meta["start"]),
                     end=int(meta["end"]),
-                    score=round(dense, 4),
+                    score=round(own, 4),
                     page=meta.get("page"),
                     chunk_id=cid,
-                    dense=dense,
+                    dense=own,
+                    sentence=sentence.get(cid, own),
                     lexical=float(bm[i]) / bm_max,
                 )
             )

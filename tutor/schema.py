@@ -20,6 +20,7 @@ class Passage(BaseModel):
     chunk_id: str = Field(default="", exclude=True)
     # Retrieval diagnostics; not part of the JSON contract.
     dense: float = Field(default=0.0, exclude=True)
+    sentence: float = Field(default=0.0, exclude=True)  # best sentence's similarity
     lexical: float = Field(default=0.0, exclude=True)
 
 
