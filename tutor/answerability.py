@@ -2,8 +2,8 @@
 
 Four signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
 digits, or a multi-word name) that the whole corpus never mentions — the typical near miss, "How does
-SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a duration, a size
-or a count needs passages that state one; (3) the best passage's embedding similarity; (4) the
+SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a saving, a score,
+a duration, a size, a count or code syntax needs passages that state one; (3) the best passage's embedding similarity; (4) the
 IDF-weighted share of the question's content words that the top passages contain, as a floor only.
 Learners ask in everyday words the notes do not use ("pick", "stuff"), so word coverage above that floor
 says little: at 0.40 it refused 16.5% of the held-out set's answerable questions (docs/BENCHMARKS.md).
@@ -59,6 +59,25 @@ _ANSWER_TYPES = (
         re.compile(r"\bhow much\b.*\b(cost|costs|charge|charges|price|pay)\b|\b(pricing|price per|cost per)\b", re.I),
         re.compile(r"(\$|USD|€|£)\s?\d|\d+(\.\d+)?\s?(cents?|dollars?)|per (hour|month|GB|request|token)", re.I),
         "the material gives no prices",
+    ),
+    _AnswerType(
+        re.compile(r"\bhow much\b.*\b(save|saves|saving|savings|cheaper|discount)\b", re.I),
+        re.compile(r"\d+(\.\d+)?\s?(%|percent)|(\$|USD|€|£)\s?\d|\b\d+x\b|\b(half|twice|a third|a quarter)\b", re.I),
+        "the material gives no figure for the saving",
+    ),
+    _AnswerType(
+        re.compile(
+            r"\bwhat (score|mark|grade|percentage)\b|\b(score|mark|grade) (do|did|does|would|will|should)( \w+){1,3} (need|get|got|have)\b"
+            r"|\bpass(ing)? (score|mark|grade)\b",
+            re.I,
+        ),
+        re.compile(r"\b\d+\s*(points?|%|percent|out of)|\bscore of \d|\b\d+\s?/\s?\d+\b", re.I),
+        "the material gives no such score",
+    ),
+    _AnswerType(
+        re.compile(r"\b(syntax|code snippet|sample code|code sample|exact command)\b", re.I),
+        re.compile(r"`[^`\n]+`|\b[a-z_][\w.]*\([^()\n]*\)|(?:^|\s)--[a-z][\w-]+|\b(SELECT|CREATE|INSERT|UPDATE|DELETE)\s+[A-Z_]{2,}"),
+        "the material shows no code or syntax for it",
     ),
     _AnswerType(
         re.compile(r"\bhow long\b(?!.*\b(take|takes|train|training)\b)|\bretention period\b|\bhow many (seconds|minutes|hours|days|weeks|months|years)\b", re.I),

@@ -13,6 +13,8 @@ from tutor.text import STOPWORDS
 
 # "that"/"this" count only at the end ("which variant fits that?"); elsewhere they are usually relative words.
 _PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|theirs|one|ones|those|these)\b|\b(that|this)(?=\s*[?.!]*\s*$)", re.I)
+# "could I do that serverless instead?": refers back to the previous question's action, not to a noun.
+_ACTION_REFERENCE = re.compile(r"\b(do|does|did|doing|try|use)\s+(that|this)\b|\binstead\s*[?.!]*\s*$", re.I)
 _CONNECTIVE = re.compile(r"^\s*(and|so|also|then|okay|ok|what about|how about|but|or)\b[,\s]*", re.I)
 _LEAD = re.compile(
     r"^\s*(what|which|who|how|why|when|where|is|are|does|do|can|could|should|would|tell me about|explain|describe)"
@@ -49,7 +51,7 @@ def subject_of(question: str) -> str:
 
 
 def is_follow_up(question: str) -> bool:
-    if _CONNECTIVE.match(question) or _PRONOUN.search(question):
+    if _CONNECTIVE.match(question) or _PRONOUN.search(question) or _ACTION_REFERENCE.search(question):
         return True
     return len(_content_phrase(question).split()) < 2
 

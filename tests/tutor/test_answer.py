@@ -67,6 +67,9 @@ def test_off_topic_question_is_refused(tutor) -> None:  # type: ignore[no-untype
         ("How many shards can one Kinesis stream have at most?", "no such figure"),
         ("What's the max size of a single SageMaker training job input file?", "no such size limit"),
         ("How long does Amazon S3 keep deleted objects around?", "no such duration"),
+        ("How much would I save by running Glue jobs instead of my own Spark cluster?", "no figure for the saving"),
+        ("What's the passing score for the specialty exam?", "no such score"),
+        ("What's the syntax for starting a SageMaker training job from the AWS CLI?", "no code or syntax"),
     ],
 )
 def test_a_figure_the_notes_never_give_is_refused(tutor, question: str, reason: str) -> None:  # type: ignore[no-untyped-def]

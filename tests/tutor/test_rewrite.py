@@ -40,3 +40,10 @@ def test_trailing_demonstrative_points_back() -> None:
     assert "k-fold cross-validation" in out
     # "that" in the middle of a question is a relative word, not a reference to the last turn.
     assert rewrite("What does the service that stores data do?", ["What is S3?"]) == "What does the service that stores data do?"
+
+
+def test_a_reference_to_the_previous_action_gets_its_terms() -> None:
+    out = rewrite("Can I do that with Lambda instead?", ["How do I invoke a SageMaker endpoint from a web app?"])
+    assert "Lambda" in out and "SageMaker endpoint" in out
+    # "instead of X" inside a standalone question is no reference back.
+    assert rewrite("What does Firehose do instead of Kinesis Data Streams?", ["What is S3?"]).startswith("What does Firehose do instead")
