@@ -356,9 +356,14 @@ class ChunkStore:
                 ids.append(f"{cid}::s{j}")
                 texts.append(sentence)
                 metas.append({"chunk_id": cid, "doc_id": meta["doc_id"], "doc_hash": meta["doc_hash"]})
+        # Chunks overlap, so neighbours share sentences: embed each distinct text once.
+        unique = list(dict.fromkeys(texts))
+        vectors = self.embedder.embed(unique)
+        row = {text: i for i, text in enumerate(unique)}
+        embeddings = vectors[[row[t] for t in texts]] if texts else vectors
         for i in range(0, len(ids), _UPSERT_BATCH):
             part = slice(i, i + _UPSERT_BATCH)
-            self.sentences.upsert(ids=ids[part], documents=texts[part], metadatas=metas[part], embeddings=self.embedder.embed(texts[part]))
+            self.sentences.upsert(ids=ids[part], documents=texts[part], metadatas=metas[part], embeddings=embeddings[part])
 
     def upsert(self, records: list[tuple[str, Chunk, dict[str, Any]]]) -> None:
         for i in range(0, len(records), _UPSERT_BATCH):
