@@ -6,11 +6,6 @@ against an embedded store or a Chroma server). Per document the order is "upsert
 hash-tagged deterministic ids, then delete every other version": a run killed at any point leaves either
 the old version, or a partial new one that the next run completes, and stale versions are swept on every
 run. Nothing is ever duplicated because ids are deterministic.
-
-Next to the chunks, a second collection holds one vector per sentence of every chunk (ids derived from the
-chunk id, same document metadata): a learner's question in everyday words is usually close to one
-sentence of the passage that answers it, and far from the average of the whole passage. Sentence records
-are written before their chunk and deleted with it, so a chunk that is present always has its sentences.
 """
 
 from __future__ import annotations
@@ -35,11 +30,10 @@ from ingest.embed import LocalSentenceEmbedder
 from ingest.errors import TutorError
 from ingest.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, load_bytes
 from ingest.models import Chunk
-from ingest.sentences import indexed_sentences
 
 COLLECTION = "study_chunks"
 # Bump when cleaning/chunking changes meaningfully: every document's hash changes and gets re-chunked.
-PIPELINE_VERSION = "6"  # 6: sentence vectors
+PIPELINE_VERSION = "5"
 _UPSERT_BATCH = 256
 
 Progress = Callable[[str, int, int], None]
@@ -163,33 +157,25 @@ class ChunkStore:
         self.name = name
         self._reopen = reopen
         self._collection: Any = None
-        self._sentences: Any = None
         self._seen_version: str | None = None
         self.messages: list[str] = []
 
     # -- collection lifecycle ------------------------------------------------------------------
-    @property
-    def sentence_name(self) -> str:
-        return f"{self.name}_sentences"
-
-    def _create(self, name: str) -> Any:
+    def _create(self) -> Any:
         return self.client.create_collection(
-            name,
+            self.name,
             embedding_function=self.embedder,
             metadata={"embedding_model": self.embedder.model_id, "index_version": uuid.uuid4().hex},
             configuration={"hnsw": {"space": "cosine"}},
         )
 
-    def _names(self) -> set[str]:
-        return {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
-
     @property
     def collection(self) -> Any:
         if self._collection is not None:
             return self._collection
-        if self.name not in self._names():
-            self._drop(self.sentence_name)  # sentences of a deleted chunk collection are orphans
-            self._collection = self._create(self.name)
+        names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+        if self.name not in names:
+            self._collection = self._create()
             return self._collection
         try:
             col = self.client.get_collection(self.name, embedding_function=self.embedder)
@@ -202,35 +188,17 @@ class ChunkStore:
                 "Re-embedding every document."
             )
             self.client.delete_collection(self.name)
-            self._drop(self.sentence_name)
-            col = self._create(self.name)
+            col = self._create()
         self._collection = col
         if self._seen_version is None:
             self._seen_version = str((col.metadata or {}).get("index_version", ""))
         return col
 
-    @property
-    def sentences(self) -> Any:
-        """The sentence-vector collection (created on first use, after the chunk collection)."""
-        if self._sentences is None:
-            _ = self.collection
-            self._sentences = self.client.get_or_create_collection(
-                self.sentence_name,
-                embedding_function=self.embedder,
-                metadata={"embedding_model": self.embedder.model_id},
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-        return self._sentences
-
-    def _drop(self, name: str) -> None:
-        if name in self._names():
-            self.client.delete_collection(name)
-
     def reset(self) -> None:
-        self._drop(self.name)
-        self._drop(self.sentence_name)
+        names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+        if self.name in names:
+            self.client.delete_collection(self.name)
         self._collection = None
-        self._sentences = None
 
     @property
     def version(self) -> str:
@@ -252,7 +220,6 @@ class ChunkStore:
         if self._reopen is not None:
             self.client = self._reopen()
             self._collection = None
-            self._sentences = None
 
     def _bump_version(self) -> None:
         meta = dict(self.collection.metadata or {})
@@ -261,16 +228,16 @@ class ChunkStore:
         self.collection.modify(metadata=meta)
         self._seen_version = meta["index_version"]
 
-    def _read(self, op: Callable[[Any], Any], sentences: bool = False) -> Any:
-        """Run a read on the chunk (or sentence) collection; if another process changed the index under it
-        mid-ingest (before its final version stamp), reopen the client once and retry."""
+    def _read(self, op: Callable[[Any], Any]) -> Any:
+        """Run a read; if another process changed the index under it mid-ingest (before its final version
+        stamp), reopen the client once and retry."""
         try:
-            return op(self.sentences if sentences else self.collection)
+            return op(self.collection)
         except InternalError:
             if self._reopen is None:
                 raise
             self.refresh()
-            return op(self.sentences if sentences else self.collection)
+            return op(self.collection)
 
     def records(self, include: list[str], step: int = 5000) -> Iterator[dict[str, Any]]:
         """Every record, a page at a time (ids always included), read through a client that has seen the
@@ -335,40 +302,10 @@ class ChunkStore:
             )
         ]
 
-    def query_sentences(self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the ``n`` sentences closest to ``embedding``, best first."""
-        n = min(n, int(self._read(lambda col: col.count(), sentences=True)))
-        if n <= 0:
-            return []
-        got = self._read(
-            lambda col: col.query(query_embeddings=[embedding.tolist()], n_results=n, where=where, include=["metadatas", "distances"]),
-            sentences=True,
-        )
-        return [(str(meta["chunk_id"]), 1.0 - float(dist)) for meta, dist in zip(got["metadatas"][0], got["distances"][0], strict=True)]
-
     # -- writes ----------------------------------------------------------------------------------
-    def _upsert_sentences(self, batch: list[tuple[str, Chunk, dict[str, Any]]]) -> None:
-        ids: list[str] = []
-        texts: list[str] = []
-        metas: list[dict[str, Any]] = []
-        for cid, chunk, meta in batch:
-            for j, sentence in enumerate(indexed_sentences(chunk.text)):
-                ids.append(f"{cid}::s{j}")
-                texts.append(sentence)
-                metas.append({"chunk_id": cid, "doc_id": meta["doc_id"], "doc_hash": meta["doc_hash"]})
-        # Chunks overlap, so neighbours share sentences: embed each distinct text once.
-        unique = list(dict.fromkeys(texts))
-        vectors = self.embedder.embed(unique)
-        row = {text: i for i, text in enumerate(unique)}
-        embeddings = vectors[[row[t] for t in texts]] if texts else vectors
-        for i in range(0, len(ids), _UPSERT_BATCH):
-            part = slice(i, i + _UPSERT_BATCH)
-            self.sentences.upsert(ids=ids[part], documents=texts[part], metadatas=metas[part], embeddings=embeddings[part])
-
     def upsert(self, records: list[tuple[str, Chunk, dict[str, Any]]]) -> None:
         for i in range(0, len(records), _UPSERT_BATCH):
             batch = records[i : i + _UPSERT_BATCH]
-            self._upsert_sentences(batch)
             vectors = self.embedder.embed([chunk.embedding_text() for _, chunk, _ in batch])
             self.collection.upsert(
                 ids=[cid for cid, _, _ in batch],
@@ -381,10 +318,7 @@ class ChunkStore:
         where: dict[str, Any] = {"doc_id": doc_id}
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
-        # Chunks first: a run killed in between leaves orphan sentences, which retrieval ignores and the
-        # next sweep of this document removes, never a chunk without its sentences.
         self.collection.delete(where=where)
-        self.sentences.delete(where=where)
 
 
 def _content_hash(data: bytes, params: ChunkParams) -> str:

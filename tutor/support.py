@@ -8,23 +8,18 @@ sentences nothing supports, and by the extractive backend to pick sentences that
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from tutor.schema import Passage
+from tutor.sentence_vectors import Embed, sentence_vectors
 from tutor.text import content_tokens, split_sentences
 
 SUPPORT_THRESHOLD = 0.55
 _NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=\w )([A-Z][a-z]{2,})\b")
 _REFERS_BACK = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I)
 _GENERIC_NAMES = frozenset(content_tokens("AWS Amazon ML AI The This It They These Those In For An"))
-
-Embed = Callable[[list[str]], np.ndarray]
-
 
 @dataclass(frozen=True)
 class PassageSentence:
@@ -77,31 +72,6 @@ def lexical_recall(claim: str, evidence: str) -> float:
     return len(claim_toks & set(content_tokens(evidence))) / len(claim_toks)
 
 
-class _VectorCache:
-    """Sentence vectors per passage chunk: a chunk's sentences are embedded once per process, not per question."""
-
-    def __init__(self, capacity: int = 4096) -> None:
-        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-        self.capacity = capacity
-
-    def get(self, key: str) -> np.ndarray | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: str, value: np.ndarray) -> None:
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.capacity:
-                self._data.popitem(last=False)
-
-
-_CACHE = _VectorCache()
-
-
 class SupportScorer:
     """Scores claims against the sentences of a fixed passage list."""
 
@@ -109,16 +79,9 @@ class SupportScorer:
         self.passages = passages
         self._embed = embed
         self.sentences: list[PassageSentence] = []
-        blocks: list[np.ndarray] = []
         for i, p in enumerate(passages):
-            sents = _sentences_of(p, i)
-            key = f"{p.chunk_id or p.doc_id}:{p.start}:{hash(p.text)}"
-            vecs = _CACHE.get(key)
-            if vecs is None or len(vecs) != len(sents):
-                vecs = embed([s.text for s in sents]) if sents else np.zeros((0, 384), dtype=np.float32)
-                _CACHE.put(key, vecs)
-            self.sentences.extend(sents)
-            blocks.append(vecs)
+            self.sentences.extend(_sentences_of(p, i))
+        blocks = sentence_vectors([(p.chunk_id or f"{p.doc_id}:{p.start}", p.text) for p in passages], embed)
         self.vectors = np.vstack(blocks) if blocks else np.zeros((0, 384), dtype=np.float32)
 
     def _evidence(self, j: int) -> str:
