@@ -1,7 +1,7 @@
 """Does the study material cover a question? Decided from retrieval signals, not by asking the model.
 
 Four signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
-digits, or a multi-word name) that the whole corpus never mentions — the typical near miss, "How does
+digits, a single-letter compound such as "k-means", or a multi-word name) that the whole corpus never mentions — the typical near miss, "How does
 SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a saving, a score,
 a duration, a size, a count or code syntax needs passages that state one; (3) the best passage's embedding similarity; (4) the
 IDF-weighted share of the question's content words that the top passages contain, as a floor only.
@@ -38,6 +38,8 @@ _QUESTION_START = frozenset(["what", "which", "who", "whom", "how", "why", "when
 _SINGLE = re.compile(
     r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}\w*|[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|\w+_\w+)\b|(?<=[\w,;:] )([A-Z][a-z]{2,})\b"
 )
+# Single-letter compounds name methods ("k-means", "t-SNE", "n-gram"); e-/x- ones are everyday words (e-mail, x-ray).
+_LETTER_COMPOUND = re.compile(r"\b(?![eExX]-)[A-Za-z]-[A-Za-z]{2,}\b")
 # Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$)){2,}")
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|hundred|thousand|few|several)"
@@ -127,6 +129,10 @@ def unknown_terms(question: str, lex: _LexicalIndex) -> list[str]:
         toks = content_tokens(term)
         if toks and all(t not in lex.doc_freq for t in toks):
             unknown.append(term)
+    for m in _LETTER_COMPOUND.finditer(question):
+        whole = content_tokens(m.group(0))[:1]  # the compound itself; its parts ("k", "means") prove nothing
+        if whole and whole[0] not in lex.doc_freq and m.group(0) not in unknown:
+            unknown.append(m.group(0))
     for run in _capitalised_runs(question):
         toks = content_tokens(run)
         unseen_pair = len(toks) >= 2 and any(pair not in lex.bigrams for pair in itertools.pairwise(toks))

@@ -141,3 +141,9 @@ def test_unsupported_llm_sentences_are_dropped_and_markers_fixed(tutor) -> None:
     assert "Napoleon" not in text and any("Napoleon" in u for u in unsupported)
     assert "[7]" not in text
     assert citations and all(c.n in {p.rank for p in passages} for c in citations)
+
+
+def test_a_method_name_the_notes_never_mention_is_refused(tutor) -> None:  # type: ignore[no-untyped-def]
+    answer = tutor.ask("Which distance does the k-medoids algorithm use?", backend="extractive")
+    assert not answer.answerable and "k-medoids" in answer.answer
+    assert tutor.ask("What is k-fold cross-validation?", backend="extractive").answerable
