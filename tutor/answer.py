@@ -124,7 +124,10 @@ class Tutor:
         self.settings = settings or get_settings()
         self.embedder = get_embedder()
         s = self.settings
-        fusion = FusionParams(s.fusion, s.rrf_k, s.dense_weight, s.lexical_weight, s.linear_alpha)
+        fusion = FusionParams(
+            method=s.fusion, rrf_k=s.rrf_k, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight,
+            linear_alpha=s.linear_alpha, sentence_weight=s.sentence_weight,
+        )
         self.retriever = Retriever(get_store(s), self.embedder, fusion)
         self._lock = threading.Lock()
 
