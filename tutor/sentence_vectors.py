@@ -1,8 +1,8 @@
-"""Sentence vectors of passages, embedded on first use and kept per process.
+"""Sentence vectors, embedded on first use and kept per process.
 
 Retrieval rescores its best candidates by their closest sentence and answer checking compares claims
-with passage sentences: both need the same vectors, so they share this cache. Keys carry the chunk id,
-which includes the document's content hash, so a re-ingested document never reuses stale vectors.
+with passage sentences: both ask for the same sentences, so they share one cache keyed by the sentence
+text (overlapping chunks repeat sentences, so a text is embedded once however many chunks hold it).
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ import numpy as np
 from tutor.text import split_sentences
 
 Embed = Callable[[list[str]], np.ndarray]
-# Shorter lines are headings or bullet stubs ("- Notebooks"): a question matching one of them alone
+# Shorter lines are headings, bullet stubs ("- Notebooks") or code: a question matching one of them alone
 # shares a word with it, not a meaning.
 MIN_MATCHING_WORDS = 3
+_CAPACITY = 50_000  # ~75 MB of 384-d float32 vectors
 
 
 class _VectorCache:
-    def __init__(self, capacity: int = 4096) -> None:
+    def __init__(self, capacity: int) -> None:
         self._data: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self.capacity = capacity
@@ -41,36 +42,33 @@ class _VectorCache:
                 self._data.popitem(last=False)
 
 
-_CACHE = _VectorCache()
+_CACHE = _VectorCache(_CAPACITY)
 
 
-def _key(chunk_id: str, text: str) -> str:
-    return f"{chunk_id}:{hash(text)}"
-
-
-def sentence_vectors(passages: list[tuple[str, str]], embed: Embed) -> list[np.ndarray]:
-    """One matrix per (chunk id, text): a row per ``split_sentences(text)`` span. Every sentence not yet
-    cached goes through the embedder in a single batch."""
-    out: list[np.ndarray | None] = [_CACHE.get(_key(cid, text)) for cid, text in passages]
-    missing = [i for i, v in enumerate(out) if v is None]
+def embed_sentences(texts: list[str], embed: Embed) -> np.ndarray:
+    """A row per text; every text not cached yet goes through the embedder in a single batch."""
+    cached = {t: v for t in dict.fromkeys(texts) if (v := _CACHE.get(t)) is not None}
+    missing = [t for t in dict.fromkeys(texts) if t not in cached]
     if missing:
-        spans = {i: [passages[i][1][s:e] for s, e in split_sentences(passages[i][1])] for i in missing}
-        flat = [s for i in missing for s in spans[i]]
-        vectors = embed(flat) if flat else np.zeros((0, 384), dtype=np.float32)
-        at = 0
-        for i in missing:
-            block = vectors[at : at + len(spans[i])]
-            at += len(spans[i])
-            _CACHE.put(_key(*passages[i]), block)
-            out[i] = block
-    return [v if v is not None else np.zeros((0, 384), dtype=np.float32) for v in out]
+        for text, vector in zip(missing, embed(missing), strict=True):
+            _CACHE.put(text, vector)
+            cached[text] = vector
+    return np.vstack([cached[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
 
-def best_sentence_similarity(text: str, vectors: np.ndarray, query_vector: np.ndarray) -> float | None:
-    """Cosine similarity of the query to the passage's closest sentence of at least MIN_MATCHING_WORDS words."""
-    sims = [
-        float(vectors[j] @ query_vector)
-        for j, (s, e) in enumerate(split_sentences(text))
-        if j < len(vectors) and len(text[s:e].split()) >= MIN_MATCHING_WORDS
-    ]
-    return max(sims) if sims else None
+def matching_sentences(text: str) -> list[str]:
+    """The sentences of a passage a question is compared with (MIN_MATCHING_WORDS words or more)."""
+    return [text[s:e] for s, e in split_sentences(text) if len(text[s:e].split()) >= MIN_MATCHING_WORDS]
+
+
+def best_sentence_similarities(texts: list[str], query_vector: np.ndarray, embed: Embed) -> list[float | None]:
+    """Per passage, the cosine similarity of the query to its closest matching sentence (None: it has none)."""
+    sentences = [matching_sentences(t) for t in texts]
+    vectors = embed_sentences([s for group in sentences for s in group], embed)
+    sims = vectors @ query_vector if len(vectors) else np.zeros(0, dtype=np.float32)
+    out: list[float | None] = []
+    at = 0
+    for group in sentences:
+        out.append(float(sims[at : at + len(group)].max()) if group else None)
+        at += len(group)
+    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tutor.schema import Passage
-from tutor.sentence_vectors import Embed, sentence_vectors
+from tutor.sentence_vectors import Embed, embed_sentences
 from tutor.text import content_tokens, split_sentences
 
 SUPPORT_THRESHOLD = 0.55
@@ -81,8 +81,7 @@ class SupportScorer:
         self.sentences: list[PassageSentence] = []
         for i, p in enumerate(passages):
             self.sentences.extend(_sentences_of(p, i))
-        blocks = sentence_vectors([(p.chunk_id or f"{p.doc_id}:{p.start}", p.text) for p in passages], embed)
-        self.vectors = np.vstack(blocks) if blocks else np.zeros((0, 384), dtype=np.float32)
+        self.vectors = embed_sentences([s.text for s in self.sentences], embed)
 
     def _evidence(self, j: int) -> str:
         sent = self.sentences[j]
