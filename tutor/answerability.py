@@ -38,8 +38,9 @@ _QUESTION_START = frozenset(["what", "which", "who", "whom", "how", "why", "when
 _SINGLE = re.compile(
     r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}\w*|[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|\w+_\w+)\b|(?<=[\w,;:] )([A-Z][a-z]{2,})\b"
 )
-# Single-letter compounds name methods ("k-means", "t-SNE", "n-gram"); e-/x- ones are everyday words (e-mail, x-ray).
-_LETTER_COMPOUND = re.compile(r"\b(?![eExX]-)[A-Za-z]-[A-Za-z]{2,}\b")
+# Single-letter compounds name methods ("k-means", "t-SNE", "n-gram"), except a few everyday words.
+_LETTER_COMPOUND = re.compile(r"\b[A-Za-z]-[A-Za-z]{2,}\b")
+_EVERYDAY_COMPOUNDS = frozenset(["e-mail", "e-mails", "e-commerce", "e-book", "e-books", "x-ray", "x-rays", "t-shirt", "t-shirts", "u-turn", "v-neck", "a-list", "t-bone", "g-force"])
 # Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$)){2,}")
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|hundred|thousand|few|several)"
@@ -130,6 +131,8 @@ def unknown_terms(question: str, lex: _LexicalIndex) -> list[str]:
         if toks and all(t not in lex.doc_freq for t in toks):
             unknown.append(term)
     for m in _LETTER_COMPOUND.finditer(question):
+        if m.group(0).lower() in _EVERYDAY_COMPOUNDS:
+            continue
         whole = content_tokens(m.group(0))[:1]  # the compound itself; its parts ("k", "means") prove nothing
         if whole and whole[0] not in lex.doc_freq and m.group(0) not in unknown:
             unknown.append(m.group(0))

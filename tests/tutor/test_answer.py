@@ -147,3 +147,5 @@ def test_a_method_name_the_notes_never_mention_is_refused(tutor) -> None:  # typ
     answer = tutor.ask("Which distance does the k-medoids algorithm use?", backend="extractive")
     assert not answer.answerable and "k-medoids" in answer.answer
     assert tutor.ask("What is k-fold cross-validation?", backend="extractive").answerable
+    # An everyday compound is no method name.
+    assert tutor.ask("My shop has a t-shirt colour column: how do I encode a category without order?", backend="extractive").answerable
