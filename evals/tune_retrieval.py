@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ingest.index import ChunkParams, ChunkStore, ingest_paths, make_client
-from tutor.evaluation import DEFAULT_DATASET, first_hit_rank, load_dataset
+from tutor.evaluation import DEFAULT_DATASET, first_hit_rank, load_dataset, rank_metrics
 from tutor.retrieve import FusionParams, Retriever
 from tutor.rewrite import rewrite
 from tutor.store import get_embedder, get_store
@@ -26,13 +26,7 @@ def score(retriever: Retriever, cases, k: int = 5) -> dict[str, float]:  # type:
     for c in cases:
         result = retriever.search(rewrite(c.question, c.history), k=k)
         ranks.append(first_hit_rank([p.text for p in result.passages], c.gold))
-    n = len(cases)
-    return {
-        "hit@1": sum(1 for r in ranks if r == 1) / n,
-        "hit@3": sum(1 for r in ranks if r and r <= 3) / n,
-        "hit@5": sum(1 for r in ranks if r and r <= 5) / n,
-        "mrr": sum(1 / r for r in ranks if r) / n,
-    }
+    return rank_metrics(ranks)
 
 
 def fusion_grid(datasets: list[str]) -> None:

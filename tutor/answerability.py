@@ -1,10 +1,11 @@
 """Does the study material cover a question? Decided from retrieval signals, not by asking the model.
 
 Four signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
-digits, a single-letter compound such as "k-means", or a multi-word name) that the whole corpus never mentions — the typical near miss, "How does
-SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a saving, a score,
-a duration, a size, a count or code syntax needs passages that state one; (3) the best passage's embedding similarity; (4) the
-IDF-weighted share of the question's content words that the top passages contain, as a floor only.
+digits, a single-letter compound such as "k-means", or a multi-word name) that the whole corpus never
+mentions — the typical near miss, "How does SageMaker Clarify ...?"; (2) the expected answer type: a
+question asking for a price, a saving, a score, a duration, a size, a count or code syntax needs passages
+that state one; (3) the best passage's embedding similarity; (4) the IDF-weighted share of the
+question's content words that the top passages contain, as a floor only.
 Learners ask in everyday words the notes do not use ("pick", "stuff"), so word coverage above that floor
 says little: at 0.40 it refused 16.5% of the held-out set's answerable questions (docs/BENCHMARKS.md).
 """

@@ -140,11 +140,20 @@ class CaseResult:
         return not self.answer.answerable
 
 
+def rank_metrics(ranks: list[int | None]) -> dict[str, float]:
+    """hit@1/3/5 and MRR from each case's rank of its first gold passage (None: not retrieved)."""
+    n = max(1, len(ranks))
+    return {
+        "hit@1": sum(1 for r in ranks if r and r <= 1) / n,
+        "hit@3": sum(1 for r in ranks if r and r <= 3) / n,
+        "hit@5": sum(1 for r in ranks if r and r <= 5) / n,
+        "mrr": sum(1 / r for r in ranks if r) / n,
+    }
+
+
 def compute_metrics(results: list[CaseResult]) -> dict[str, float]:
     answerable = [r for r in results if r.case.answerable and r.case.gold]
     unanswerable = [r for r in results if not r.case.answerable]
-    n = max(1, len(answerable))
-    hits = [r.hit_rank for r in answerable]
     refused = [r for r in results if r.refused]
     refused_correct = [r for r in refused if not r.case.answerable]
     totals = {key: sum(r.checks[key] for r in results) for key in ("markers", "markers_valid", "citations", "verbatim", "supported")}
@@ -155,10 +164,7 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float]:
     total_s = [r.seconds for r in results]
     return {
         "cases": len(results),
-        "hit@1": sum(1 for h in hits if h and h <= 1) / n,
-        "hit@3": sum(1 for h in hits if h and h <= 3) / n,
-        "hit@5": sum(1 for h in hits if h and h <= 5) / n,
-        "mrr": sum(1 / h for h in hits if h) / n,
+        **rank_metrics([r.hit_rank for r in answerable]),
         "citation_marker_validity": totals["markers_valid"] / totals["markers"] if totals["markers"] else 1.0,
         "citation_verbatim": totals["verbatim"] / totals["citations"] if totals["citations"] else 1.0,
         "citation_support_present": totals["supported"] / totals["citations"] if totals["citations"] else 1.0,

@@ -134,13 +134,14 @@ class Retriever:
         bm_max = float(bm.max()) if bm.size and bm.max() > 0 else 1.0
         f = self.fusion
         passage_sim = {cid: sim for cid, _doc, _meta, sim in dense_hits}
-        dense: dict[str, float] = {}
+        own: dict[str, float] = {}  # each candidate's own cosine similarity
         for cid in {*passage_sim, *lexical_ids}:
             i = lex.position.get(cid)
             if i is None:  # written after the lexical index was built; next search sees it
                 continue
-            dense[cid] = passage_sim.get(cid, float(lex.vectors[i] @ qvec))
-        sentence = dict(dense)
+            own[cid] = passage_sim.get(cid, float(lex.vectors[i] @ qvec))
+        dense = dict(own)
+        sentence: dict[str, float] = {}  # best sentence's similarity, where it raised the dense score
 
         def fuse() -> dict[str, float]:
             if f.method == "linear":
@@ -160,20 +161,17 @@ class Retriever:
             head = ranked[:RESCORE]
             texts = [lex.texts[lex.position[cid]] for cid in head]
             for cid, best in zip(head, best_sentence_similarities(texts, qvec, self.embedder.embed), strict=True):
-                if best is not None and best > dense[cid]:
+                if best is not None and best > own[cid]:
                     sentence[cid] = best
-                    dense[cid] = (1 - f.sentence_weight) * dense[cid] + f.sentence_weight * best
+                    dense[cid] = (1 - f.sentence_weight) * own[cid] + f.sentence_weight * best
             rescored = fuse()
             ranked = sorted(head, key=lambda c: -rescored[c]) + ranked[RESCORE:]
             timings["sentences"] = (time.perf_counter() - t0) * 1000
         top = ranked[:k]
         passages: list[Passage] = []
         for rank, cid in enumerate(top, start=1):
-            i = lex.position.get(cid)
-            if i is None:
-                continue
+            i = lex.position[cid]
             meta = lex.metas[i]
-            own = float(lex.vectors[i] @ qvec) if lex.vectors.size else 0.0
             passages.append(
                 Passage(
                     rank=rank,
@@ -183,11 +181,11 @@ class Retriever:
                     text=lex.texts[i],
                     start=int(meta["start"]),
                     end=int(meta["end"]),
-                    score=round(own, 4),
+                    score=round(own[cid], 4),
                     page=meta.get("page"),
                     chunk_id=cid,
-                    dense=own,
-                    sentence=sentence.get(cid, own),
+                    dense=own[cid],
+                    sentence=sentence.get(cid, own[cid]),
                     lexical=float(bm[i]) / bm_max,
                 )
             )

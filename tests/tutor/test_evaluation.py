@@ -24,8 +24,8 @@ from tutor.evaluation import (
 ROOT = Path(__file__).resolve().parents[2]
 # The tuned regression set, and the held-out set written later by someone who had not seen it (never tuned on).
 FULL_DATASETS = [DEFAULT_DATASET, ROOT / "evals" / "datasets" / "heldout.jsonl"]
-# fresh.jsonl: 45 questions written blind to the system and scored once per change, a smaller check.
-DATASETS = [*FULL_DATASETS, ROOT / "evals" / "datasets" / "fresh.jsonl"]
+# fresh.jsonl and blind.jsonl: 45 and 50 questions written blind to the system, smaller checks.
+DATASETS = [*FULL_DATASETS, ROOT / "evals" / "datasets" / "fresh.jsonl", ROOT / "evals" / "datasets" / "blind.jsonl"]
 
 
 @pytest.mark.parametrize("dataset", FULL_DATASETS, ids=lambda p: p.name)
