@@ -15,6 +15,7 @@ gain of rescoring all candidates; rescoring 8 or more would also add 0.025 hit@3
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from tutor.sentence_vectors import best_sentence_similarities
 from tutor.text import content_tokens
 
 CANDIDATES = 30
+_MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:*(] )\**([A-Z][a-z]+)\b")
 RESCORE = 3
 
 
@@ -69,6 +71,9 @@ class _LexicalIndex:
         self.vocab = set(self.bm25.vocab_dict)
         self.doc_freq: dict[str, int] = {}
         self.bigrams: set[tuple[str, str]] = set()
+        # Words the material writes capitalised mid-sentence: names ("Autopilot"), as opposed to words it
+        # only uses in their everyday sense ("experiments").
+        self.names = {m.group(1) for t in self.texts for m in _MID_SENTENCE_NAME.finditer(t)}
         for toks in corpus:
             for tok in set(toks):
                 self.doc_freq[tok] = self.doc_freq.get(tok, 0) + 1

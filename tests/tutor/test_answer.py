@@ -149,3 +149,25 @@ def test_a_method_name_the_notes_never_mention_is_refused(tutor) -> None:  # typ
     assert tutor.ask("What is k-fold cross-validation?", backend="extractive").answerable
     # An everyday compound is no method name.
     assert tutor.ask("My shop has a t-shirt colour column: how do I encode a category without order?", backend="extractive").answerable
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What does SageMaker Debugger do?", "SageMaker Debugger"),  # a name right before the question mark
+        ("How does the isolation forest algorithm score anomalies?", "isolation forest"),  # lowercase, called an algorithm
+    ],
+)
+def test_a_name_the_notes_never_mention_is_refused(tutor, question: str, term: str) -> None:  # type: ignore[no-untyped-def]
+    answer = tutor.ask(question, backend="extractive")
+    assert not answer.answerable and term in answer.answer
+
+
+def test_a_feature_the_notes_name_in_a_list_is_not_refused(tutor) -> None:  # type: ignore[no-untyped-def]
+    """The notes list "Autopilot" among SageMaker's features but never write "SageMaker Autopilot"."""
+    assert tutor.ask("Is SageMaker Autopilot, the AutoML feature, worth learning?", backend="extractive").answerable
+
+
+def test_a_time_limit_the_notes_never_give_is_refused(tutor) -> None:  # type: ignore[no-untyped-def]
+    answer = tutor.ask("What's the maximum run time for a Glue job?", backend="extractive")
+    assert not answer.answerable
