@@ -39,8 +39,8 @@ def fusion_grid(datasets: list[str]) -> None:
     configs += [(f"rrf lexical x{w} k={k}", FusionParams(method="rrf", lexical_weight=w, rrf_k=k)) for w in (1.0, 2.0) for k in (10, 60)]
     configs += [
         (f"linear alpha={a} sentence={w}", FusionParams(method="linear", linear_alpha=a, sentence_weight=w))
-        for w in (0.0, 0.3, 0.5, 0.7)
-        for a in (0.6, 0.7, 0.8)
+        for w in (0.0, 0.5, 0.7, 0.85)
+        for a in (0.7, 0.8, 0.85, 0.9)
     ]
     print("| fusion | " + " | ".join(f"{n} hit@1 / hit@3 / MRR" for n in sets) + " |")
     print("| --- |" + " --- |" * len(sets))
@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--mins", default="60")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     parser.add_argument("--fusion", action="store_true", help="grid over fusion methods instead of chunk sizes")
-    parser.add_argument("--datasets", default="mls_c01,heldout")
+    parser.add_argument("--datasets", default="mls_c01,heldout,fresh,blind,blind2")
     args = parser.parse_args()
     if args.fusion:
         fusion_grid(args.datasets.split(","))

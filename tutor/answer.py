@@ -162,7 +162,7 @@ class Tutor:
             raise TutorError("The index is empty. Run `tutor ingest` (or add documents in the Library page) first.")
         result = self.retriever.search(query, k=k, doc_id=doc_id)
         passages = result.passages
-        verdict = assess(question, query, passages, self.retriever.lexical())
+        verdict = assess(question, passages, self.retriever.lexical())
         answerable = verdict.answerable
         timings["retrieve"] = round((time.perf_counter() - t0) * 1000)
         yield Retrieved(query, passages, answerable)

@@ -38,11 +38,11 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(20.0, validation_alias=AliasChoices("TUTOR_MAX_FILE_MB"))
 
     top_k: int = Field(5, validation_alias=AliasChoices("TUTOR_TOP_K"))
-    # Fusion chosen by mean hit@1/hit@3 over the tuned and held-out sets (docs/BENCHMARKS.md).
+    # Fusion chosen by mean hit@1/hit@3 over five eval sets, four of them in learners' own words (docs/BENCHMARKS.md).
     fusion: Literal["rrf", "linear"] = Field("linear", validation_alias=AliasChoices("TUTOR_FUSION"))
-    linear_alpha: float = Field(0.7, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_LINEAR_ALPHA"))
+    linear_alpha: float = Field(0.85, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_LINEAR_ALPHA"))
     # Share of a candidate's best sentence in its dense score; 0 turns sentence rescoring off.
-    sentence_weight: float = Field(0.5, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_SENTENCE_WEIGHT"))
+    sentence_weight: float = Field(0.7, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_SENTENCE_WEIGHT"))
     rrf_k: int = Field(10, validation_alias=AliasChoices("TUTOR_RRF_K"))
     dense_weight: float = Field(1.0, validation_alias=AliasChoices("TUTOR_DENSE_WEIGHT"))
     lexical_weight: float = Field(2.0, validation_alias=AliasChoices("TUTOR_LEXICAL_WEIGHT"))

@@ -31,24 +31,25 @@ from tutor.sentence_vectors import best_sentence_similarities
 from tutor.text import content_tokens
 
 CANDIDATES = 30
-_MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:*(] )\**([A-Z][a-z]+)\b")
 RESCORE = 3
+_MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:*(] )\**([A-Z][a-z]+)\b")
 
 
 @dataclass(frozen=True)
 class FusionParams:
-    """How dense and lexical rankings combine. Defaults chosen by mean hit@1/hit@3 over the tuned and the
-    held-out eval sets (python -m evals.tune_retrieval --fusion; figures in docs/BENCHMARKS.md). A score
-    blend beats rank fusion: BM25 finds service names and acronyms, but for questions in a learner's own
-    words its scores are low and flat, and a blend then lets the embedding similarity decide, where rank
-    fusion would still give BM25's arbitrary order full weight."""
+    """How dense and lexical rankings combine. Defaults chosen by mean hit@1/hit@3 over five eval sets, four
+    of them in learners' own words (python -m evals.tune_retrieval --fusion; figures in docs/BENCHMARKS.md).
+    A score blend beats rank fusion: BM25 finds service names and acronyms, but for questions in a learner's
+    own words its scores are low and flat, and a blend then lets the embedding similarity decide, where rank
+    fusion would still give BM25's arbitrary order full weight. BM25 keeps 0.15: enough to lift an exact
+    term ("SSE-C", "KPL") but not to let one shared everyday word ("automatically") outrank meaning."""
 
     method: str = "linear"  # "linear" (cosine blended with max-normalised BM25) or "rrf" (weighted reciprocal rank fusion)
     rrf_k: int = 10  # rrf only
     dense_weight: float = 1.0  # rrf only
     lexical_weight: float = 2.0  # rrf only
-    linear_alpha: float = 0.7  # linear: weight of the dense score
-    sentence_weight: float = 0.5  # share of the best sentence's similarity in a passage's dense score
+    linear_alpha: float = 0.85  # linear: weight of the dense score
+    sentence_weight: float = 0.7  # share of the best sentence's similarity in a passage's dense score
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def test_a_figure_the_notes_never_give_is_refused(tutor, question: str, reason: 
     from tutor.answerability import assess
 
     result = tutor.retriever.search(question, k=5)
-    assert reason in assess(question, question, result.passages, tutor.retriever.lexical()).reason
+    assert reason in assess(question, result.passages, tutor.retriever.lexical()).reason
     assert not tutor.ask(question, backend="extractive").answerable
 
 
