@@ -24,8 +24,8 @@ from tutor.evaluation import (
 ROOT = Path(__file__).resolve().parents[2]
 # The tuned regression set, and the held-out set written later by someone who had not seen it (never tuned on).
 FULL_DATASETS = [DEFAULT_DATASET, ROOT / "evals" / "datasets" / "heldout.jsonl"]
-# fresh.jsonl and blind.jsonl: 45 and 50 questions written blind to the system, smaller checks.
-DATASETS = [*FULL_DATASETS, ROOT / "evals" / "datasets" / "fresh.jsonl", ROOT / "evals" / "datasets" / "blind.jsonl"]
+# fresh, blind, blind2 and blind3: 45-50 questions each, written blind to the system, smaller checks.
+DATASETS = [*FULL_DATASETS, *(ROOT / "evals" / "datasets" / f"{name}.jsonl" for name in ("fresh", "blind", "blind2", "blind3"))]
 
 
 @pytest.mark.parametrize("dataset", FULL_DATASETS, ids=lambda p: p.name)
