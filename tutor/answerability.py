@@ -113,7 +113,7 @@ class Answerability:
     answerable: bool
     reason: str
     unknown_terms: tuple[str, ...] = ()
-    dense: float = 0.0
+    similarity: float = 0.0  # of the closest passage or sentence
 
 
 def _capitalised_runs(question: str) -> list[str]:
@@ -161,13 +161,13 @@ def assess(question: str, passages: list[Passage], lex: _LexicalIndex) -> Answer
     if not passages:
         return Answerability(False, "nothing retrieved")
     # Not the first passage's own similarity: BM25 may have put a passage first on one shared word.
-    dense = max(max(p.dense, p.sentence) for p in passages[:TOP_PASSAGES])
+    similarity = max(max(p.dense, p.sentence) for p in passages[:TOP_PASSAGES])
     unknown = unknown_terms(question, lex)
     if unknown:
-        return Answerability(False, "the material never mentions " + ", ".join(f"'{u}'" for u in unknown), tuple(unknown), dense)
+        return Answerability(False, "the material never mentions " + ", ".join(f"'{u}'" for u in unknown), tuple(unknown), similarity)
     for kind in _ANSWER_TYPES:
         if kind.question.search(question) and not any(kind.evidence.search(p.text) for p in passages[:TOP_PASSAGES]):
-            return Answerability(False, kind.missing, (), dense)
-    if dense < MIN_SIMILARITY:
-        return Answerability(False, "no passage is close in meaning", (), dense)
-    return Answerability(True, "", (), dense)
+            return Answerability(False, kind.missing, (), similarity)
+    if similarity < MIN_SIMILARITY:
+        return Answerability(False, "no passage is close in meaning", (), similarity)
+    return Answerability(True, "", (), similarity)
