@@ -41,9 +41,6 @@ PASSAGE_BONUS = 0.1
 NEAR_DUPLICATE = 0.7
 # How many of the notes' own sentences may follow a model-written answer (see _with_key_quote).
 KEY_QUOTES = 3
-# Models may still answer this unprompted; the prompt no longer asks for it. Whether the notes cover a question
-# is decided before any model runs (tutor/answerability.py), and asked to say it, the 0.5B model said it for 23
-# of 80 answerable questions (blind2 + heldout), where its verified answer is better than none.
 NOT_IN_MATERIAL = "NOT IN MATERIAL"
 
 _INJECTION = re.compile(
@@ -221,7 +218,7 @@ class Tutor:
     ) -> list[SystemMessage | HumanMessage]:
         qtok = set(content_tokens(query))
         numbered = "\n".join(
-            f"[{p.rank}] ({p.heading.split(' > ')[-1] if p.heading else p.title}) {_excerpt(i, scorer, qvec, query, qtok)}"
+            f"[{p.rank}] ({_label(p)}) {_excerpt(i, scorer, qvec, query, qtok)}"
             for i, p in enumerate(passages[:LLM_PASSAGES])
         )
         user = prompt("answer_user").format(passages=numbered, question=query)
@@ -242,11 +239,16 @@ class Tutor:
         if NOT_IN_MATERIAL.lower() in raw.lower() and len(raw.strip()) < 40:
             return "", [], []
         sentences: list[tuple[str, list[int]]] = []
+        labels = {_label(p) for p in passages[:LLM_PASSAGES]}
         for s, e in split_sentences(raw):
             piece = raw[s:e]
             hints = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
             clean = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", piece).strip()
             clean = re.sub(r"^[-*•]\s*", "", clean)
+            # Small models copy a passage's "(topic)" label along with its words.
+            label = _LEADING_LABEL.match(clean)
+            if label and label.group(1) in labels:
+                clean = clean[label.end():]
             if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower() or _is_fragment(clean):
                 continue
             # Small models repeat themselves; say each thing once.
@@ -361,6 +363,12 @@ class Tutor:
 
 
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
+_LEADING_LABEL = re.compile(r"^\(([^()]{1,120})\)\s*")
+
+
+def _label(p: Passage) -> str:
+    """The topic a passage is shown under in the prompt."""
+    return p.heading.split(" > ")[-1] if p.heading else p.title
 _LOWER_WORD = re.compile(r"\b[a-z][a-z-]{2,}\b")
 # A list item that already names its subject ("Amazon FSx for Lustre: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")

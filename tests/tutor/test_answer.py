@@ -171,3 +171,14 @@ def test_a_feature_the_notes_name_in_a_list_is_not_refused(tutor) -> None:  # ty
 def test_a_time_limit_the_notes_never_give_is_refused(tutor) -> None:  # type: ignore[no-untyped-def]
     answer = tutor.ask("What's the maximum run time for a Glue job?", backend="extractive")
     assert not answer.answerable
+
+
+def test_a_copied_topic_label_is_not_part_of_the_answer(tutor) -> None:  # type: ignore[no-untyped-def]
+    """Small models copy the "(topic)" the prompt shows a passage under; the answer keeps only the sentence."""
+    from tutor.support import SupportScorer
+
+    passages = tutor.retriever.search("What is Amazon Athena?", k=5).passages
+    scorer = SupportScorer(passages[:3], tutor.embedder.embed)
+    label = passages[0].heading.split(" > ")[-1] if passages[0].heading else passages[0].title
+    text, citations, _ = tutor._verify(f"({label}) Athena is an interactive query service that runs SQL queries on S3 data [1].", passages, scorer)
+    assert citations and text.startswith("Athena is an interactive query service")
