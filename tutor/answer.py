@@ -227,7 +227,7 @@ class Tutor:
     def _refusal(self, passages: list[Passage], unknown: tuple[str, ...] = ()) -> tuple[str, list[str]]:
         topics: list[str] = []
         for p in passages:
-            topic = p.heading.split(" > ")[-1] if p.heading else p.title
+            topic = _label(p)
             if topic and topic not in topics:
                 topics.append(topic)
         topics = topics[:3]
@@ -364,14 +364,14 @@ class Tutor:
 
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 _LEADING_LABEL = re.compile(r"^\(([^()]{1,120})\)\s*")
-
-
-def _label(p: Passage) -> str:
-    """The topic a passage is shown under in the prompt."""
-    return p.heading.split(" > ")[-1] if p.heading else p.title
 _LOWER_WORD = re.compile(r"\b[a-z][a-z-]{2,}\b")
 # A list item that already names its subject ("Amazon FSx for Lustre: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
+
+
+def _label(p: Passage) -> str:
+    """The topic a passage is shown under: in the prompt, and as a nearby topic in a refusal."""
+    return p.heading.split(" > ")[-1] if p.heading else p.title
 
 
 def _is_fragment(sentence: str) -> bool:
