@@ -2,9 +2,10 @@
 their closest sentence.
 
 A learner's question in everyday words is usually close to one sentence of the passage that answers it
-and far from the average of the whole passage. So the top RESCORE candidates get, as dense score, the mean
-of their own similarity and their best sentence's, when that is higher (a bullet such as "- managed
-serverless ETL service" has lost the heading that says what it is about and must not sink its passage).
+and far from the average of the whole passage. So the top RESCORE candidates get, as dense score, a blend
+of their own similarity and their best sentence's (sentence_weight 0.7 on the sentence), when that is
+higher (a bullet such as "- managed serverless ETL service" has lost the heading that says what it is about
+and must not sink its passage).
 Sentence vectors are embedded on first use and cached (tutor/sentence_vectors.py), so indexing costs
 nothing extra. Three candidates, because answering embeds the sentences of its top three passages anyway
 to check citations: rescoring them adds no work to an answer. On the eval sets the top 3 keep every hit@1
