@@ -2,7 +2,7 @@
 
 Three signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
 digits, a single-letter compound such as "k-means", a multi-word name, or a lowercase name the question
-calls an algorithm or a service) that the whole corpus never mentions — the typical near miss, "How does
+gives an owner and a kind, "sagemaker's ... algorithm") that the whole corpus never mentions — the typical near miss, "How does
 SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a saving, a score, a
 duration, a size, a count or code syntax needs passages that state one; (3) the similarity of the closest
 passage or sentence among the top passages.
@@ -44,8 +44,11 @@ _LETTER_COMPOUND = re.compile(r"\b[A-Za-z]-[A-Za-z]{2,}\b")
 _EVERYDAY_COMPOUNDS = frozenset(["e-mail", "e-mails", "e-commerce", "e-book", "e-books", "x-ray", "x-rays", "t-shirt", "t-shirts", "u-turn", "v-neck", "a-list", "t-bone", "g-force"])
 # Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:)]))){2,}")
-# A lowercase name is still a name when the question calls it one: "the factorization machines algorithm".
-_NAMED_KIND = re.compile(r"\b([a-z][a-z-]+(?: [a-z][a-z-]+)?) (algorithm|algo|service|feature|library|framework|api|tool)s?\b")
+# A lowercase name is still a name when the question gives it an owner and a kind: "sagemaker's factorization
+# machines algorithm". Without the owner, everyday adjectives match too ("the cheapest service").
+_NAMED_KIND = re.compile(
+    r"\b(?i:sagemaker(?:'s)?|aws|amazon|built-in) ([a-z][a-z-]+(?: [a-z][a-z-]+)?) (algorithm|algo|service|feature|library|framework|api|tool)s?\b"
+)
 _NOT_NAMES = frozenset(["besides", "beside", "beyond", "other", "another", "such", "any", "some", "this", "that", "these", "those", "which", "what", "whose", "each", "every", "same", "own", "new", "old", "whole"])
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|hundred|thousand|few|several)"
 

@@ -155,12 +155,19 @@ def test_a_method_name_the_notes_never_mention_is_refused(tutor) -> None:  # typ
     ("question", "term"),
     [
         ("What does SageMaker Debugger do?", "SageMaker Debugger"),  # a name right before the question mark
-        ("How does the isolation forest algorithm score anomalies?", "isolation forest"),  # lowercase, called an algorithm
+        ("How does SageMaker's isolation forest algorithm score anomalies?", "isolation forest"),  # lowercase, an owner and a kind
     ],
 )
 def test_a_name_the_notes_never_mention_is_refused(tutor, question: str, term: str) -> None:  # type: ignore[no-untyped-def]
     answer = tutor.ask(question, backend="extractive")
     assert not answer.answerable and term in answer.answer
+
+
+def test_everyday_words_before_service_or_tool_are_no_names(tutor) -> None:  # type: ignore[no-untyped-def]
+    from tutor.answerability import unknown_terms
+
+    for question in ("What's the cheapest service to keep training data in?", "any decent labelling tool on aws?", "what's the go-to service for speech?"):
+        assert unknown_terms(question, tutor.retriever.lexical()) == [], question
 
 
 def test_a_feature_the_notes_name_in_a_list_is_not_refused(tutor) -> None:  # type: ignore[no-untyped-def]
