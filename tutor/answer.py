@@ -327,7 +327,7 @@ class Tutor:
             elif text.endswith(":") or len(text.split()) < 3:
                 continue
             if sent.is_list_item and p.heading and not _HAS_SUBJECT.match(text):
-                text = f"{p.heading.split(' > ')[-1].rstrip(':')}: {text}"
+                text = f"{_label(p).rstrip(':')}: {text}"
             score = _relevance(text, scorer.vectors[j], qvec, query, query_tokens) + PASSAGE_BONUS * (LLM_PASSAGES - sent.passage_index)
             candidates.append((score, j, text, covers))
         candidates.sort(key=lambda c: -c[0])

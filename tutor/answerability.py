@@ -49,7 +49,6 @@ _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:
 _NAMED_KIND = re.compile(
     r"\b(?i:sagemaker(?:'s)?|aws|amazon|built-in) ([a-z][a-z-]+(?: [a-z][a-z-]+)?) (algorithm|algo|service|feature|library|framework|api|tool)s?\b"
 )
-_NOT_NAMES = frozenset(["besides", "beside", "beyond", "other", "another", "such", "any", "some", "this", "that", "these", "those", "which", "what", "whose", "each", "every", "same", "own", "new", "old", "whole"])
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|hundred|thousand|few|several)"
 
 
@@ -147,7 +146,7 @@ def unknown_terms(question: str, lex: _LexicalIndex) -> list[str]:
         if whole and whole[0] not in lex.doc_freq and m.group(0) not in unknown:
             unknown.append(m.group(0))
     for m in _NAMED_KIND.finditer(question):
-        toks = [t for w in m.group(1).split() if w not in _NOT_NAMES for t in content_tokens(w) if t not in _META]
+        toks = [t for t in content_tokens(m.group(1)) if t not in _META]
         if any(t not in lex.doc_freq for t in toks) and m.group(1) not in unknown:
             unknown.append(m.group(1))
     for run in _capitalised_runs(question):

@@ -18,6 +18,7 @@ from tutor.evaluation import (
     gate,
     load_baseline,
     load_dataset,
+    rank_metrics,
     run_cases,
     write_baseline,
 )
@@ -51,13 +52,7 @@ def quickstart_metrics(cases: list[EvalCase], corpus: Path, k: int) -> dict[str,
         for c in answerable:
             query = c.question if not c.history else " ".join([*c.history, c.question])
             ranks.append(first_hit_rank([t for t, _ in pipeline.retrieve(query, k)], c.gold))
-        n = max(1, len(answerable))
-        return {
-            "hit@1": sum(1 for r in ranks if r and r <= 1) / n,
-            "hit@3": sum(1 for r in ranks if r and r <= 3) / n,
-            "hit@5": sum(1 for r in ranks if r and r <= 5) / n,
-            "mrr": sum(1 / r for r in ranks if r) / n,
-        }
+        return rank_metrics(ranks)
 
 
 def run_eval_command(args: argparse.Namespace) -> int:

@@ -47,8 +47,9 @@ _CACHE = _VectorCache(_CAPACITY)
 
 def embed_sentences(texts: list[str], embed: Embed) -> np.ndarray:
     """A row per text; every text not cached yet goes through the embedder in a single batch."""
-    cached = {t: v for t in dict.fromkeys(texts) if (v := _CACHE.get(t)) is not None}
-    missing = [t for t in dict.fromkeys(texts) if t not in cached]
+    unique = list(dict.fromkeys(texts))
+    cached = {t: v for t in unique if (v := _CACHE.get(t)) is not None}
+    missing = [t for t in unique if t not in cached]
     if missing:
         for text, vector in zip(missing, embed(missing), strict=True):
             _CACHE.put(text, vector)
