@@ -1,8 +1,10 @@
 """Follow-up questions -> standalone queries, without a model call.
 
-A question that points back ("does it need servers?", "and which one is cheaper?") gets the subject of
-the conversation substituted for its pronoun, or the earlier question's key terms appended; a question
-that stands on its own is left untouched. Deterministic and instant, so it never costs answer latency.
+A question that points back ("does it need servers?") gets the named subject of the conversation
+("AWS Glue") in place of its pronoun; when the earlier question names nothing, or the follow-up points
+back with a determiner ("those reviewers", "that one"), the earlier question's key terms are appended in
+brackets instead, so the user's own words stay readable. A question that stands on its own is left
+untouched. Deterministic and instant, so it never costs answer latency.
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ import re
 
 from tutor.text import STOPWORDS
 
-# "that"/"this" count only at the end ("which variant fits that?"); elsewhere they are usually relative words.
-_PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|theirs|one|ones|those|these)\b|\b(that|this)(?=\s*[?.!]*\s*$)", re.I)
+# Words that point back at the conversation. "that"/"this" count only at the end ("which variant fits
+# that?"); elsewhere they are usually relative words or determiners.
+_POINTER = re.compile(r"\b(it|its|it's|they|them|their|theirs|one|ones|those|these)\b|\b(that|this)(?=\s*[?.!]*\s*$)", re.I)
+# The subset that stands for a noun phrase on its own, so a name can take its place. "those reviewers" and
+# "that one" are determiners: substituting there produced "those <whole earlier question> reviewers".
+_PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|theirs)\b(?!\s+(?:one|ones)\b)|\b(that|this)(?=\s*[?.!]*\s*$)", re.I)
 # "could I do that serverless instead?": refers back to the previous question's action, not to a noun.
 _ACTION_REFERENCE = re.compile(r"\b(do|does|did|doing|try|use)\s+(that|this)\b|\binstead\s*[?.!]*\s*$", re.I)
 _CONNECTIVE = re.compile(r"^\s*(and|so|also|then|okay|ok|what about|how about|but|or)\b[,\s]*", re.I)
@@ -24,36 +30,45 @@ _LEAD = re.compile(
 _ENTITY = re.compile(
     r"\b(?:[A-Z][\w\-/.()]*[A-Za-z0-9)]|[A-Z]{2,}\w*)(?:\s+(?:for|of|on|and|&)?\s*(?:[A-Z][\w\-/.()]*[A-Za-z0-9)]|[A-Z]{2,}\w*))*"
 )
-_GENERIC = {"ml", "aws", "ai", "amazon", "i", "what", "which", "how", "is", "the", "okay", "so", "and"}
-_WORD = re.compile(r"[A-Za-z0-9][\w\-/.]*")
+# Capitalised words that open a sentence rather than a name ("Besides Glue, ..."): dropped from its front.
+_OPENERS = {"what", "which", "how", "who", "why", "when", "where", "is", "are", "does", "do", "can", "should", "i"}
+_OPENERS |= {"besides", "apart", "except", "other", "than"}
+_GENERIC = {"ml", "aws", "ai", "ai/ml", "amazon", "okay", "so", "and"}
+# Contractions ("bank's", "they're", "don't") are dropped whole, not split into "bank s" / "re".
+_WORD = re.compile(r"[A-Za-z0-9][\w\-/]*(?:\.[A-Za-z0-9]+)*(?:'[a-z]+)?")
 
 
 def _content_phrase(question: str) -> str:
     body = _LEAD.sub("", question.strip().rstrip("?.! "))
-    words = [w for w in _WORD.findall(body) if w.lower() not in STOPWORDS]
-    return " ".join(words)
+    words = (re.sub(r"'[a-z]+$", "", w) for w in _WORD.findall(body))
+    return " ".join(w for w in words if w.lower() not in STOPWORDS)
 
 
-def subject_of(question: str) -> str:
-    """The thing a question is about: its most specific named entity, else its content words."""
+def named_subject(question: str) -> str:
+    """The most specific name a question mentions ("Amazon Kinesis Data Firehose"), or "" if none."""
     body = _CONNECTIVE.sub("", question.strip())
     candidates = []
     for m in _ENTITY.finditer(body):
-        span = m.group(0).strip()
-        first = span.split()[0].lower()
-        if first in ("what", "which", "how", "who", "why", "when", "where", "is", "are", "does", "do", "can", "should", "i", "besides", "apart", "except", "other", "than"):
-            span = " ".join(span.split()[1:])
-        if span and span.lower() not in _GENERIC:
+        words = m.group(0).split()
+        while words and words[0].lower() in _OPENERS:
+            words = words[1:]
+        span = " ".join(words)
+        # "AWS ML" names nothing in particular; a lone capitalised everyday word is a sentence start
+        # ("My data is in S3"), not a name.
+        specific = [w for w in words if w.lower() not in _GENERIC]
+        if specific and not (len(words) == 1 and span.lower() in STOPWORDS):
             candidates.append(span)
-    if candidates:
-        return max(candidates, key=len)
-    return _content_phrase(body)
+    return max(candidates, key=len) if candidates else ""
 
 
 def is_follow_up(question: str) -> bool:
-    if _CONNECTIVE.match(question) or _PRONOUN.search(question) or _ACTION_REFERENCE.search(question):
+    if _CONNECTIVE.match(question) or _POINTER.search(question) or _ACTION_REFERENCE.search(question):
         return True
     return len(_content_phrase(question).split()) < 2
+
+
+def _with_context(question: str, context: str) -> str:
+    return f"{question.rstrip('?')} ({context})?" if question.endswith("?") else f"{question} ({context})"
 
 
 def rewrite(question: str, history: list[str] | tuple[str, ...]) -> str:
@@ -66,21 +81,20 @@ def rewrite(question: str, history: list[str] | tuple[str, ...]) -> str:
     for turn in history:
         resolved.append(rewrite(turn, resolved) if resolved else turn.strip())
     previous = resolved[-1]
-    subject = subject_of(previous)
-    if not subject:
+    name = named_subject(previous)
+    context = _content_phrase(previous)
+    if not name and not context:
         return question
     body = _CONNECTIVE.sub("", question)
     body = body[:1].upper() + body[1:] if body else body
 
     def substitute(m: re.Match[str]) -> str:
-        word = m.group(0).lower()
-        return f"{subject}'s" if word in ("its", "their", "theirs") else subject
+        return f"{name}'s" if m.group(0).lower() in ("its", "their", "theirs") else name
 
-    context = _content_phrase(previous)
-    if _PRONOUN.search(body):
+    if name and _PRONOUN.search(body):
         standalone = _PRONOUN.sub(substitute, body, count=1)
-        if len(subject.split()) > 1 or subject.lower() == context.lower():
+        if len(name.split()) > 1 or name.lower() == context.lower():
             return standalone
-        # A one-word subject ("SageMaker") is often too broad: keep the earlier question's terms too.
-        return f"{standalone.rstrip('?')} ({context})?" if standalone.endswith("?") else f"{standalone} ({context})"
-    return f"{body.rstrip('?')} ({context})?" if body.endswith("?") else f"{body} ({context})"
+        # A one-word name ("SageMaker") is often too broad: keep the earlier question's terms too.
+        return _with_context(standalone, context)
+    return _with_context(body, context)

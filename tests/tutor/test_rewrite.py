@@ -47,3 +47,24 @@ def test_a_reference_to_the_previous_action_gets_its_terms() -> None:
     assert "Lambda" in out and "SageMaker endpoint" in out
     # "instead of X" inside a standalone question is no reference back.
     assert rewrite("What does Firehose do instead of Kinesis Data Streams?", ["What is S3?"]).startswith("What does Firehose do instead")
+
+
+def test_a_determiner_keeps_the_users_words_and_gets_the_earlier_terms() -> None:
+    # "those reviewers" / "that one" point back through a noun: substituting the whole earlier question
+    # into them gave "do the corrections <bank's loan model ... service> reviewers make ...".
+    out = rewrite(
+        "nice. and do the corrections those reviewers make get used to improve the model?",
+        ["for a bank's loan model I want a person to sign off on predictions before they're final. which AWS service does that?"],
+    )
+    assert out.startswith("Nice. and do the corrections those reviewers make get used to improve the model (")
+    assert "bank loan model" in out and " s " not in out and " re " not in out
+    out = rewrite("and for scaling, what's that one compared to?", ["in the restaurant analogies, what is deploying a model compared to?"])
+    assert out == "For scaling, what's that one compared to (restaurant analogies deploying model compared)?"
+
+
+def test_a_vague_earlier_subject_is_not_substituted() -> None:
+    # "AWS ML" and a sentence-opening "My" name nothing: the pronoun stays and the earlier terms are added.
+    out = rewrite("does it also cover MLOps?", ["What layer of the AWS ML stack is meant for data scientists?"])
+    assert out == "Does it also cover MLOps (layer AWS ML stack meant data scientists)?"
+    out = rewrite("does it have to copy the data again?", ["My training data is in S3. Is anything faster than reading from S3?"])
+    assert "My" not in out.split("(")[0]
