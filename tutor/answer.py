@@ -102,9 +102,10 @@ def _relevance(text: str, vector: np.ndarray, qvec: np.ndarray, query: str, quer
 
 def _excerpt(index: int, scorer: SupportScorer, qvec: np.ndarray, query: str, qtok: set[str]) -> str:
     """Passage ``index``'s sentences that best answer the query, in order, within a word budget (short prompts)."""
+    own = [(j, sent.text) for j, sent in enumerate(scorer.sentences) if sent.passage_index == index]
     rows = [
-        (j, sent.text) for j, sent in enumerate(scorer.sentences)
-        if sent.passage_index == index and not is_instruction_like(sent.text)
+        (j, text) for pos, (j, text) in enumerate(own)
+        if not is_instruction_like(text) and not _titles_next(text, own[pos + 1][1] if pos + 1 < len(own) else "")
     ]
     ranked = sorted(rows, key=lambda r: -_relevance(r[1], scorer.vectors[r[0]], qvec, query, qtok))
     chosen: list[tuple[int, str]] = []
@@ -249,6 +250,8 @@ class Tutor:
             label = _LEADING_LABEL.match(clean)
             if label and label.group(1) in labels:
                 clean = clean[label.end():]
+            # ...and a title line run into its sentence: "Model Deployment Model Deployment makes ...".
+            clean = _REPEATED_OPENING.sub(r"\1", clean)
             if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower() or _is_fragment(clean):
                 continue
             # Small models repeat themselves; say each thing once.
@@ -364,6 +367,7 @@ class Tutor:
 
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 _LEADING_LABEL = re.compile(r"^\(([^()]{1,120})\)\s*")
+_REPEATED_OPENING = re.compile(r"^(\w[\w-]*(?:\s+\w[\w-]*){0,4})\s+\1\b")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z-]{2,}\b")
 # A list item that already names its subject ("Amazon FSx for Lustre: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
@@ -377,6 +381,13 @@ def _label(p: Passage) -> str:
 def _is_fragment(sentence: str) -> bool:
     """A bare list of names ("AWS Glue and Amazon EMR") says nothing a learner can use."""
     return not any(w not in STOPWORDS for w in _LOWER_WORD.findall(sentence))
+
+
+def _titles_next(line: str, following: str) -> bool:
+    """A title line whose next sentence opens with the same words ("Model Deployment" / "Model Deployment
+    makes ..."): joined into one excerpt they read "Model Deployment Model Deployment makes", which small
+    models copy."""
+    return not line.rstrip().endswith((".", "!", "?", ":")) and following.lower().startswith(line.strip().lower() + " ")
 
 
 def _is_heading(text: str, p: Passage) -> bool:

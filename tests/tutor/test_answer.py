@@ -189,3 +189,23 @@ def test_a_copied_topic_label_is_not_part_of_the_answer(tutor) -> None:  # type:
     label = passages[0].heading.split(" > ")[-1] if passages[0].heading else passages[0].title
     text, citations, _ = tutor._verify(f"({label}) Athena is an interactive query service that runs SQL queries on S3 data [1].", passages, scorer)
     assert citations and text.startswith("Athena is an interactive query service")
+
+
+def test_a_title_line_is_not_run_into_its_sentence(tutor) -> None:  # type: ignore[no-untyped-def]
+    """The notes put "Model Deployment" on a line above "Model Deployment makes trained models ...": the prompt's
+    excerpt must not join them into "Model Deployment Model Deployment makes", and a model answer that does so
+    anyway is shown once."""
+    from tutor.support import SupportScorer
+
+    query = "What does model deployment make available?"
+    result = tutor.retriever.search(query, k=5)
+    passages = result.passages
+    assert any("Model Deployment makes trained models" in p.text for p in passages[:3])
+    scorer = SupportScorer(passages[:3], tutor.embedder.embed)
+    prompt_text = "\n".join(str(m.content) for m in tutor._messages(query, passages, scorer, result.query_vector))
+    assert "Model Deployment Model Deployment" not in prompt_text
+    n = next(p.rank for p in passages[:3] if "Model Deployment makes trained models" in p.text)
+    text, citations, _ = tutor._verify(
+        f"Model Deployment Model Deployment makes trained models available for use in applications [{n}].", passages, scorer
+    )
+    assert citations and text.startswith("Model Deployment makes trained models")
