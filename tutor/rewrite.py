@@ -13,12 +13,13 @@ import re
 
 from tutor.text import STOPWORDS
 
-# Words that point back at the conversation. "that"/"this" count only at the end ("which variant fits
-# that?"); elsewhere they are usually relative words or determiners.
-_POINTER = re.compile(r"\b(it|its|it's|they|them|their|theirs|one|ones|those|these)\b|\b(that|this)(?=\s*[?.!]*\s*$)", re.I)
-# The subset that stands for a noun phrase on its own, so a name can take its place. "those reviewers" and
-# "that one" are determiners: substituting there produced "those <whole earlier question> reviewers".
-_PRONOUN = re.compile(r"\b(it|its|it's|they|them|their|theirs)\b(?!\s+(?:one|ones)\b)|\b(that|this)(?=\s*[?.!]*\s*$)", re.I)
+# Pronouns stand for a noun phrase on their own, so a name can take their place. "that"/"this" count only at
+# the end ("which variant fits that?"); elsewhere they are usually relative words or determiners.
+_PRONOUN_WORDS = r"it|its|it's|they|them|their|theirs"
+_TRAILING_DEMONSTRATIVE = r"\b(that|this)(?=\s*[?.!]*\s*$)"
+_PRONOUN = re.compile(rf"\b({_PRONOUN_WORDS})\b|{_TRAILING_DEMONSTRATIVE}", re.I)
+# Determiners point back too, through a noun ("those reviewers", "that one"): no name can replace them.
+_POINTER = re.compile(rf"\b({_PRONOUN_WORDS}|one|ones|those|these)\b|{_TRAILING_DEMONSTRATIVE}", re.I)
 # "could I do that serverless instead?": refers back to the previous question's action, not to a noun.
 _ACTION_REFERENCE = re.compile(r"\b(do|does|did|doing|try|use)\s+(that|this)\b|\binstead\s*[?.!]*\s*$", re.I)
 _CONNECTIVE = re.compile(r"^\s*(and|so|also|then|okay|ok|what about|how about|but|or)\b[,\s]*", re.I)
@@ -31,8 +32,10 @@ _ENTITY = re.compile(
     r"\b(?:[A-Z][\w\-/.()]*[A-Za-z0-9)]|[A-Z]{2,}\w*)(?:\s+(?:for|of|on|and|&)?\s*(?:[A-Z][\w\-/.()]*[A-Za-z0-9)]|[A-Z]{2,}\w*))*"
 )
 # Capitalised words that open a sentence rather than a name ("Besides Glue, ..."): dropped from its front.
-_OPENERS = {"what", "which", "how", "who", "why", "when", "where", "is", "are", "does", "do", "can", "should", "i"}
-_OPENERS |= {"besides", "apart", "except", "other", "than"}
+_OPENERS = {
+    *("what", "which", "how", "who", "why", "when", "where", "is", "are", "does", "do", "can", "should", "i"),
+    *("besides", "apart", "except", "other", "than"),
+}
 _GENERIC = {"ml", "aws", "ai", "ai/ml", "amazon", "okay", "so", "and"}
 # Contractions ("bank's", "they're", "don't") are dropped whole, not split into "bank s" / "re".
 _WORD = re.compile(r"[A-Za-z0-9][\w\-/]*(?:\.[A-Za-z0-9]+)*(?:'[a-z]+)?")
@@ -40,8 +43,12 @@ _WORD = re.compile(r"[A-Za-z0-9][\w\-/]*(?:\.[A-Za-z0-9]+)*(?:'[a-z]+)?")
 
 def _content_phrase(question: str) -> str:
     body = _LEAD.sub("", question.strip().rstrip("?.! "))
-    words = (re.sub(r"'[a-z]+$", "", w) for w in _WORD.findall(body))
-    return " ".join(w for w in words if w.lower() not in STOPWORDS)
+    # Each word once: an earlier follow-up already carries its own earlier terms in brackets.
+    unique: dict[str, str] = {}
+    for word in (re.sub(r"'[a-z]+$", "", w) for w in _WORD.findall(body)):
+        if word.lower() not in STOPWORDS:
+            unique.setdefault(word.lower(), word)
+    return " ".join(unique.values())
 
 
 def named_subject(question: str) -> str:
@@ -91,7 +98,8 @@ def rewrite(question: str, history: list[str] | tuple[str, ...]) -> str:
     def substitute(m: re.Match[str]) -> str:
         return f"{name}'s" if m.group(0).lower() in ("its", "their", "theirs") else name
 
-    if name and _PRONOUN.search(body):
+    # A name the follow-up already says is not what its pronoun stands for ("does it cover MLOps?").
+    if name and name.lower() not in body.lower() and _PRONOUN.search(body):
         standalone = _PRONOUN.sub(substitute, body, count=1)
         if len(name.split()) > 1 or name.lower() == context.lower():
             return standalone

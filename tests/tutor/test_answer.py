@@ -182,11 +182,12 @@ def test_a_time_limit_the_notes_never_give_is_refused(tutor) -> None:  # type: i
 
 def test_a_copied_topic_label_is_not_part_of_the_answer(tutor) -> None:  # type: ignore[no-untyped-def]
     """Small models copy the "(topic)" the prompt shows a passage under; the answer keeps only the sentence."""
+    from tutor.answer import _label
     from tutor.support import SupportScorer
 
     passages = tutor.retriever.search("What is Amazon Athena?", k=5).passages
     scorer = SupportScorer(passages[:3], tutor.embedder.embed)
-    label = passages[0].heading.split(" > ")[-1] if passages[0].heading else passages[0].title
+    label = _label(passages[0])
     text, citations, _ = tutor._verify(f"({label}) Athena is an interactive query service that runs SQL queries on S3 data [1].", passages, scorer)
     assert citations and text.startswith("Athena is an interactive query service")
 

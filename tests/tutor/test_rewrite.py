@@ -68,3 +68,12 @@ def test_a_vague_earlier_subject_is_not_substituted() -> None:
     assert out == "Does it also cover MLOps (layer AWS ML stack meant data scientists)?"
     out = rewrite("does it have to copy the data again?", ["My training data is in S3. Is anything faster than reading from S3?"])
     assert "My" not in out.split("(")[0]
+
+
+def test_chained_follow_ups_do_not_repeat_themselves() -> None:
+    history = ["What layer of the AWS ML stack is for data scientists?", "and does it cover MLOps?"]
+    out = rewrite("and does it cover MLOps?", history)
+    # The name the follow-up already says is not what "it" stands for, and the earlier terms come once.
+    assert out == "Does it cover MLOps (cover MLOps layer AWS ML stack data scientists)?"
+    out = rewrite("and is it cheap?", [*history, "and does it cover MLOps?"])
+    assert out.count("layer") == 1 and out.count("MLOps") <= 2
