@@ -12,8 +12,8 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("chunk (incl. token counts)", "chunk_document", "ingest/chunk.py"),
     ("Chroma upsert", "upsert", "chromadb/api/models/Collection.py"),
     ("Chroma delete", "delete", "chromadb/api/models/Collection.py"),
-    ("manifest read", "manifest", "ingest/index.py"),
-    ("read + hash files", "_content_hash", "ingest/index.py"),
+    ("manifest read", "manifest", "ingest/store.py"),
+    ("read + hash files", "_content_hash", "ingest/pipeline.py"),
 )
 
 

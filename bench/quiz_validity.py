@@ -29,7 +29,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 def _ensure_index() -> None:
     from tutor.config import get_settings
-    from tutor.ingest_service import ingest
+    from tutor.documents import ingest
     from tutor.store import get_store
 
     if get_store().count() == 0:
@@ -38,7 +38,7 @@ def _ensure_index() -> None:
 
 def _child(backend: str, n: int, out: Any) -> None:
     try:
-        from tutor.quiz.validity import quiz_validity_sample
+        from evals.quiz_validity import quiz_validity_sample
 
         _ensure_index()
         out.put(quiz_validity_sample(backend, n))

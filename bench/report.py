@@ -90,7 +90,7 @@ def _ingest_table(title: str, section: dict[str, Any], target: bool) -> list[str
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     stats: dict[str, dict[str, float]] = {}
-    for name, label in (("ours", "ours (`ingest.index.ingest_paths`)"), ("quickstart", "LangChain quickstart (`tutor/quickstart.py`)")):
+    for name, label in (("ours", "ours (`ingest.pipeline.ingest_paths`)"), ("quickstart", "LangChain quickstart (`evals/quickstart.py`)")):
         runs = _ok_runs(section["runs"][name])
         secs = median([r["seconds"] for r in runs])
         chunks = median([r["chunks"] for r in runs])
@@ -169,7 +169,7 @@ def _retrieval(section: dict[str, Any]) -> list[str]:
         "### Retrieval latency (ours, large corpus)",
         "",
         f"{_stamp(section)} {len(rows)} searches (k=5, cycling the 40 fixed questions in `bench/config.py`) over "
-        f"{section['chunks']:,} chunks with `tutor.retrieve.Retriever`, after one warm-up; the one-off cold load "
+        f"{section['chunks']:,} chunks with `tutor.rag.retrieve.Retriever`, after one warm-up; the one-off cold load "
         f"(all chunks + vectors out of Chroma, BM25 index build) took {_f(section['build_ms'] / 1000, 2)} s. "
         "The first of the five cycles meets every passage's sentences for the first time, as a new question in "
         "a fresh session does; that is what sets the p95.",
@@ -197,7 +197,7 @@ def _answers(section: dict[str, Any]) -> list[str]:
     lines = [
         *head,
         f"{_stamp(section)} The first {len(qs)} answerable single-turn questions of `evals/datasets/mls_c01.jsonl`, "
-        "through `tutor.answer.ask_stream` in one fresh process per backend. *Cold* is the first question (loads the "
+        "through `tutor.rag.pipeline.ask_stream` in one fresh process per backend. *Cold* is the first question (loads the "
         "embedder and the LLM); *warm* medians are over the rest. Time to first token = from the call to the first "
         "streamed answer text (retrieval included).",
         "",
@@ -242,7 +242,7 @@ def _memory(answers: dict[str, Any] | None, app: dict[str, Any] | None) -> list[
     for backend, run in backends.items():
         if run.get("ok") and run.get("after_first_answer"):
             mem = run["after_first_answer"]
-            rows.append(f"| answering process, `{backend}` (`tutor.answer` without UI) | – | {_f(mem.get('rss_mb'), 0)} | "
+            rows.append(f"| answering process, `{backend}` (`tutor.rag.pipeline` without UI) | – | {_f(mem.get('rss_mb'), 0)} | "
                         f"{_f(run.get('peak_rss_mb'), 0)} |")
     if not rows:
         return [*lines, "Not measured yet (needs the memory or answers section).", ""]

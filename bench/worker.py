@@ -41,13 +41,13 @@ def rss_mb() -> dict[str, float]:
 
 
 def _store(chroma: str) -> Any:
-    from ingest.index import ChunkStore, make_client
+    from ingest.store import ChunkStore, make_client
 
     return ChunkStore(make_client(Path(chroma)), CountingEmbedder())
 
 
 def ingest_ours(args: dict[str, Any]) -> dict[str, Any]:
-    from ingest.index import ingest_paths
+    from ingest.pipeline import ingest_paths
 
     store = _store(args["chroma"])
     t0 = time.perf_counter()
@@ -61,7 +61,7 @@ def ingest_ours(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def ingest_quickstart(args: dict[str, Any]) -> dict[str, Any]:
-    from tutor.quickstart import build_quickstart
+    from evals.quickstart import build_quickstart
 
     t0 = time.perf_counter()
     index = build_quickstart([Path(args["corpus"])], Path(args["chroma"]))
@@ -79,7 +79,7 @@ def _edit(path: Path, marker: str) -> None:
 
 def reingest(args: dict[str, Any]) -> dict[str, Any]:
     """Re-ingest an existing index: with nothing changed, or after editing ``changed`` (a corpus path)."""
-    from ingest.index import ingest_paths
+    from ingest.pipeline import ingest_paths
 
     corpus = Path(args["corpus"])
     store = _store(args["chroma"])
@@ -107,7 +107,7 @@ def reingest(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def retrieval(args: dict[str, Any]) -> dict[str, Any]:
-    from tutor.retrieve import Retriever
+    from tutor.rag.retrieve import Retriever
 
     store = _store(args["chroma"])
     retriever = Retriever(store, store.embedder)
@@ -133,9 +133,9 @@ def retrieval(args: dict[str, Any]) -> dict[str, Any]:
 def answers(args: dict[str, Any]) -> dict[str, Any]:
     """Time to first token and total per question for one backend, on the index in TUTOR_HOME."""
     try:
-        from tutor.answer import Final, Token, ask_stream
+        from tutor.rag.pipeline import Final, Token, ask_stream
     except ImportError as exc:
-        return {"error": f"not measured yet: tutor.answer is not importable ({exc})"}
+        return {"error": f"not measured yet: tutor.rag.pipeline is not importable ({exc})"}
     rows: list[dict[str, Any]] = []
     memory: dict[str, float] = {}
     deadline = time.perf_counter() + float(args.get("budget_s", 120))
@@ -163,7 +163,7 @@ def answers(args: dict[str, Any]) -> dict[str, Any]:
 
 def ingest_home(args: dict[str, Any]) -> dict[str, Any]:
     """Index a corpus into TUTOR_HOME the way `tutor ingest` does (for the answer and quiz benchmarks)."""
-    from tutor.ingest_service import ingest
+    from tutor.documents import ingest
 
     report = ingest([Path(args["corpus"])])
     return {"chunks": report.chunks, "seconds": report.seconds}
@@ -186,9 +186,9 @@ def _quiz_function() -> tuple[Callable[..., dict[str, Any]], str]:
                 return fn, f"bench.quiz_validity.{name}"
     except ImportError:
         pass
-    from tutor.quiz.validity import quiz_validity_sample
+    from evals.quiz_validity import quiz_validity_sample
 
-    return quiz_validity_sample, "tutor.quiz.validity.quiz_validity_sample"
+    return quiz_validity_sample, "evals.quiz_validity.quiz_validity_sample"
 
 
 def quiz(args: dict[str, Any]) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def profile(args: dict[str, Any]) -> dict[str, Any]:
     from pyinstrument import Profiler
 
     from bench.profile_summary import summarize
-    from ingest.index import ingest_paths
+    from ingest.pipeline import ingest_paths
 
     store = _store(args["chroma"])
     profiler = Profiler(interval=0.005)

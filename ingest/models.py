@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,14 @@ class Document:
         return page
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """A token-sized, sentence-aligned slice of a cleaned document: ``text == doc.text[start:end]``."""
+class ChunkRef(BaseModel):
+    """The fields that locate a passage in a cleaned document: ``text == cleaned_text[start:end]``.
+
+    One record type for every stage that carries a chunk: ``Chunk`` (chunker), ``StoredChunk`` (the index),
+    and the tutor's ``Passage`` and ``Citation``.
+    """
+
+    model_config = ConfigDict(frozen=True)
 
     doc_id: str
     title: str
@@ -50,11 +58,34 @@ class Chunk:
     text: str
     start: int
     end: int
+    page: int | None = None
+
+
+class Chunk(ChunkRef):
+    """A token-sized, sentence-aligned slice of a cleaned document."""
+
     tokens: int
     index: int
-    page: int | None = None
 
     def embedding_text(self) -> str:
         """What gets embedded: the passage with its title and heading path, so short passages keep context."""
         context = " > ".join(part for part in (self.title, self.heading) if part)
         return f"{context}\n{self.text}" if context else self.text
+
+
+class StoredChunk(ChunkRef):
+    """A chunk as the index returns it, with its id; ``similarity`` is set by a vector query."""
+
+    id: str
+    source: str = ""
+    chunk_index: int = 0
+    similarity: float | None = None
+
+    @classmethod
+    def from_row(cls, cid: str, text: str, meta: dict[str, Any], similarity: float | None = None) -> StoredChunk:
+        return cls(
+            id=cid, doc_id=str(meta["doc_id"]), title=str(meta.get("title", "")), heading=str(meta.get("heading", "")),
+            text=text, start=int(meta["start"]), end=int(meta["end"]),
+            page=int(meta["page"]) if meta.get("page") is not None else None,
+            source=str(meta.get("source", "")), chunk_index=int(meta.get("chunk_index", 0)), similarity=similarity,
+        )

@@ -66,8 +66,8 @@ def minilm() -> Any:
 class CorpusIndex:
     home: Path
     corpus: Path
-    store: Any  # ingest.index.ChunkStore
-    report: Any  # ingest.index.IngestReport
+    store: Any  # ingest.store.ChunkStore
+    report: Any  # ingest.pipeline.IngestReport
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +76,8 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, minilm: Any) -> Corpu
 
     Tests must not change it; ones that need to change an index build their own.
     """
-    from ingest.index import ChunkStore, ingest_paths, make_client
+    from ingest.pipeline import ingest_paths
+    from ingest.store import ChunkStore, make_client
 
     base = tmp_path_factory.mktemp("corpus_index")
     corpus = base / "corpus"

@@ -151,9 +151,9 @@ def test_ingest_retrieve_and_answer_touch_no_network(
 ) -> None:
     from ingest.embed import LocalSentenceEmbedder
     from ingest.tokens import ENCODING_NAME
-    from tutor.answer import get_tutor
-    from tutor.ingest_service import ingest
-    from tutor.retrieve import Retriever
+    from tutor.documents import ingest
+    from tutor.rag.pipeline import get_tutor
+    from tutor.rag.retrieve import Retriever
     from tutor.store import get_store
 
     corpus = tmp_path / "corpus"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from ingest.embed import LocalSentenceEmbedder
-from ingest.index import ChunkParams, ChunkStore, make_client, reopen_client
+from ingest.pipeline import ChunkParams
+from ingest.store import ChunkStore, make_client, reopen_client
 from tutor.config import Settings, get_settings
 
 
@@ -16,8 +18,6 @@ def get_embedder() -> LocalSentenceEmbedder:
 
 @lru_cache(maxsize=4)
 def _store_for(chroma_dir: str, host: str | None, port: int) -> ChunkStore:
-    from pathlib import Path
-
     path = Path(chroma_dir)
     client = make_client(path=path, host=host, port=port)
     return ChunkStore(client, get_embedder(), reopen=None if host else lambda: reopen_client(path))

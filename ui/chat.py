@@ -6,11 +6,11 @@ import time
 
 import streamlit as st
 
-from tutor import conversations
-from tutor.answer import Final, Retrieved, Token
-from tutor.conversations import Conversation, Turn
+from tutor.documents import IndexedDocument, list_documents
 from tutor.errors import TutorError
-from tutor.ingest_service import IndexedDocument, list_documents
+from tutor.rag.pipeline import Final, Retrieved, Token
+from tutor.study import conversations
+from tutor.study.conversations import Conversation, Turn
 from ui import session
 from ui.components import md_escape, render_answer
 

@@ -6,8 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from tutor.errors import TutorError
-from tutor.ingest_service import (
+from tutor.documents import (
     SUPPORTED_EXTENSIONS,
     IndexedDocument,
     IngestReport,
@@ -16,6 +15,7 @@ from tutor.ingest_service import (
     ingest,
     list_documents,
 )
+from tutor.errors import TutorError
 from ui import session
 from ui.components import md_escape
 

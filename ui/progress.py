@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from tutor.progress import Mastery, Progress
 from tutor.quiz.domains import DOMAINS
+from tutor.study.progress import Mastery, Progress
 from ui import session
 from ui.components import md_escape
 from ui.quiz_state import LEARNER, RUN_KEY, QuizRun

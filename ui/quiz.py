@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tutor.documents import list_documents
 from tutor.errors import TutorError
-from tutor.ingest_service import list_documents
-from tutor.progress import Progress
 from tutor.quiz.domains import DOMAINS
 from tutor.quiz.grade import LETTERS
 from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem
-from tutor.quiz.service import answer_item, start_quiz
+from tutor.study.practice import answer_item, start_quiz
+from tutor.study.progress import Progress
 from ui import session
 from ui.components import md_escape, passage_html
 from ui.quiz_state import LEARNER, RUN_KEY, QuizRun

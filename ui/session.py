@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from tutor.answer import Tutor, get_tutor
-from tutor.backend_status import load_backend
 from tutor.config import BACKENDS, Settings, get_settings
 from tutor.errors import TutorError
+from tutor.llm.status import load_backend
+from tutor.rag.pipeline import Tutor, get_tutor
 
 log = logging.getLogger("tutor.ui")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tutor.backend_status import backend_status
 from tutor.config import BACKENDS
+from tutor.llm.status import backend_status
 from ui import session
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tutor.quickstart import CHUNK_OVERLAP, CHUNK_SIZE, build_quickstart, load_directory, split_documents
+from evals.quickstart import CHUNK_OVERLAP, CHUNK_SIZE, build_quickstart, load_directory, split_documents
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

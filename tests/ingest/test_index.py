@@ -27,8 +27,9 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_document
-from ingest.index import ChunkParams, ChunkStore, IngestReport, ingest_paths, make_client, remove_document
 from ingest.load import load_file
+from ingest.pipeline import ChunkParams, IngestReport, ingest_paths, remove_document
+from ingest.store import ChunkStore, make_client
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CORPUS_NAMES = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "corpus").iterdir())
@@ -74,8 +75,9 @@ def new_store(base: Path, embedder: Any) -> ChunkStore:
 def stored(store: ChunkStore) -> dict[str, list[tuple[str, str, dict[str, Any]]]]:
     """doc_id -> [(id, text, metadata)] sorted by chunk index."""
     by_doc: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
-    for cid, text, meta in store.all_chunks():
-        by_doc[meta["doc_id"]].append((cid, text, meta))
+    for got in store.records(["documents", "metadatas"]):
+        for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+            by_doc[meta["doc_id"]].append((cid, text, meta))
     return {d: sorted(rows, key=lambda r: r[2]["chunk_index"]) for d, rows in by_doc.items()}
 
 
@@ -108,7 +110,7 @@ def assert_index_matches(store: ChunkStore, files: dict[str, Path], params: Chun
 
 def top_doc(store: ChunkStore, embedder: Any, text: str) -> str:
     hits = store.query(embedder.embed([text])[0], 1)
-    return hits[0][2]["doc_id"]
+    return hits[0].doc_id
 
 
 def no_change(report: IngestReport) -> bool:
@@ -564,9 +566,9 @@ def test_ingest_and_ask_through_a_chroma_server(
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    from tutor.answer import get_tutor
-    from tutor.ingest_service import ingest, list_documents
-    from tutor.retrieve import Retriever
+    from tutor.documents import ingest, list_documents
+    from tutor.rag.pipeline import get_tutor
+    from tutor.rag.retrieve import Retriever
     from tutor.store import get_store
 
     corpus = tmp_path / "corpus"
@@ -617,8 +619,8 @@ def test_ingest_and_ask_through_a_chroma_server(
 
 
 def test_an_unreachable_chroma_server_names_chroma_host(tutor_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tutor.documents import ingest
     from tutor.errors import TutorError
-    from tutor.ingest_service import ingest
 
     port = _free_port()  # nothing listens there
     _use_chroma_server(monkeypatch, port)

@@ -26,7 +26,7 @@ def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     mp.setenv("TUTOR_HOME", str(home))
     mp.setenv("TUTOR_CORPUS", str(corpus))
     get_settings.cache_clear()
-    from tutor.ingest_service import ingest
+    from tutor.documents import ingest
 
     report = ingest()
     assert report.added == 5 and not report.errors
@@ -37,8 +37,8 @@ def corpus_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture()
 def tutor(corpus_home: Path):  # type: ignore[no-untyped-def]
-    from tutor.answer import get_tutor
     from tutor.config import get_settings
+    from tutor.rag.pipeline import get_tutor
 
     get_settings.cache_clear()
     return get_tutor(get_settings())

@@ -29,7 +29,7 @@ def corpus_home() -> Path:
         if models.is_dir():
             (home / "models").symlink_to(models.resolve(), target_is_directory=True)
         _use(home)
-        from tutor.ingest_service import ingest
+        from tutor.documents import ingest
 
         report = ingest([CORPUS])
         assert report.added == 5, report.to_json()

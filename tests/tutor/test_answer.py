@@ -9,8 +9,18 @@ import pytest
 
 from ingest.clean import clean_document
 from ingest.load import load_file
-from tutor.answer import Final, Retrieved, Token
 from tutor.errors import TutorError
+from tutor.rag.generate import build_messages
+from tutor.rag.ground import ground
+from tutor.rag.passages import label as passage_label
+from tutor.rag.pipeline import Final, Retrieved, Token
+
+
+def _ground(tutor, raw, passages, scorer):  # type: ignore[no-untyped-def]
+    """The ground step as the pipeline calls it: (text, citations, unsupported)."""
+    g = ground(raw, passages, scorer, tutor.embedder.embed)
+    return g.text, g.citations, g.unsupported
+
 
 
 def _cleaned(home: Path, doc_id: str) -> str:
@@ -74,7 +84,7 @@ def test_off_topic_question_is_refused(tutor) -> None:  # type: ignore[no-untype
 )
 def test_a_figure_the_notes_never_give_is_refused(tutor, question: str, reason: str) -> None:  # type: ignore[no-untyped-def]
     """The passages are about the right service, but none states the number asked for."""
-    from tutor.answerability import assess
+    from tutor.rag.assess import assess
 
     result = tutor.retriever.search(question, k=5)
     assert reason in assess(question, result.passages, tutor.retriever.lexical()).reason
@@ -118,7 +128,7 @@ def test_answer_json_contract(tutor) -> None:  # type: ignore[no-untyped-def]
 
 def test_polly_claim_is_not_supported_by_the_transcribe_sentence(tutor) -> None:  # type: ignore[no-untyped-def]
     passages = tutor.retriever.search("What does Amazon Polly do?", k=3).passages
-    from tutor.support import SUPPORT_THRESHOLD, SupportScorer
+    from tutor.rag.grounding import SUPPORT_THRESHOLD, SupportScorer
 
     scorer = SupportScorer(passages, tutor.embedder.embed)
     wrong = scorer.best("Amazon Polly is a speech to text service used to convert audio files into text files.")
@@ -130,14 +140,14 @@ def test_polly_claim_is_not_supported_by_the_transcribe_sentence(tutor) -> None:
 def test_unsupported_llm_sentences_are_dropped_and_markers_fixed(tutor) -> None:  # type: ignore[no-untyped-def]
     """The model's own markers are hints: a sentence no passage backs is dropped, a wrong marker is re-aimed."""
     passages = tutor.retriever.search("What is Amazon Athena?", k=5).passages
-    from tutor.support import SupportScorer
+    from tutor.rag.grounding import SupportScorer
 
     scorer = SupportScorer(passages[:3], tutor.embedder.embed)
     raw = (
         "Athena is an interactive query service that runs SQL queries on S3 data [7]. "
         "It was invented in 1850 by Napoleon for baking bread [1]."
     )
-    text, citations, unsupported = tutor._verify(raw, passages, scorer)
+    text, citations, unsupported = _ground(tutor, raw, passages, scorer)
     assert "Napoleon" not in text and any("Napoleon" in u for u in unsupported)
     assert "[7]" not in text
     assert citations and all(c.n in {p.rank for p in passages} for c in citations)
@@ -164,7 +174,7 @@ def test_a_name_the_notes_never_mention_is_refused(tutor, question: str, term: s
 
 
 def test_everyday_words_before_service_or_tool_are_no_names(tutor) -> None:  # type: ignore[no-untyped-def]
-    from tutor.answerability import unknown_terms
+    from tutor.rag.assess import unknown_terms
 
     for question in ("What's the cheapest service to keep training data in?", "any decent labelling tool on aws?", "what's the go-to service for speech?"):
         assert unknown_terms(question, tutor.retriever.lexical()) == [], question
@@ -182,13 +192,12 @@ def test_a_time_limit_the_notes_never_give_is_refused(tutor) -> None:  # type: i
 
 def test_a_copied_topic_label_is_not_part_of_the_answer(tutor) -> None:  # type: ignore[no-untyped-def]
     """Small models copy the "(topic)" the prompt shows a passage under; the answer keeps only the sentence."""
-    from tutor.answer import _label
-    from tutor.support import SupportScorer
+    from tutor.rag.grounding import SupportScorer
 
     passages = tutor.retriever.search("What is Amazon Athena?", k=5).passages
     scorer = SupportScorer(passages[:3], tutor.embedder.embed)
-    label = _label(passages[0])
-    text, citations, _ = tutor._verify(f"({label}) Athena is an interactive query service that runs SQL queries on S3 data [1].", passages, scorer)
+    label = passage_label(passages[0])
+    text, citations, _ = _ground(tutor, f"({label}) Athena is an interactive query service that runs SQL queries on S3 data [1].", passages, scorer)
     assert citations and text.startswith("Athena is an interactive query service")
 
 
@@ -196,17 +205,17 @@ def test_a_title_line_is_not_run_into_its_sentence(tutor) -> None:  # type: igno
     """The notes put "Model Deployment" on a line above "Model Deployment makes trained models ...": the prompt's
     excerpt must not join them into "Model Deployment Model Deployment makes", and a model answer that does so
     anyway is shown once."""
-    from tutor.support import SupportScorer
+    from tutor.rag.grounding import SupportScorer
 
     query = "What does model deployment make available?"
     result = tutor.retriever.search(query, k=5)
     passages = result.passages
     assert any("Model Deployment makes trained models" in p.text for p in passages[:3])
     scorer = SupportScorer(passages[:3], tutor.embedder.embed)
-    prompt_text = "\n".join(str(m.content) for m in tutor._messages(query, passages, scorer, result.query_vector))
+    prompt_text = "\n".join(str(m.content) for m in build_messages(query, passages, scorer, result.query_vector))
     assert "Model Deployment Model Deployment" not in prompt_text
     n = next(p.rank for p in passages[:3] if "Model Deployment makes trained models" in p.text)
-    text, citations, _ = tutor._verify(
+    text, citations, _ = _ground(tutor,
         f"Model Deployment Model Deployment makes trained models available for use in applications [{n}].", passages, scorer
     )
     assert citations and text.startswith("Model Deployment makes trained models")

@@ -1,4 +1,4 @@
-"""tutor.conversations: save/load round trip, invalid ids never touch the file system."""
+"""tutor.study.conversations: save/load round trip, invalid ids never touch the file system."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tutor import conversations
 from tutor.config import Settings
-from tutor.conversations import Conversation, Turn
 from tutor.schema import Answer
+from tutor.study import conversations
+from tutor.study.conversations import Conversation, Turn
 
 
 @pytest.fixture

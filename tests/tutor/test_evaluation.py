@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.clean import clean_document
-from ingest.load import load_file
-from tutor.errors import TutorError
-from tutor.evaluation import (
+from evals.harness import (
     DEFAULT_DATASET,
     EvalCase,
     GoldQuote,
@@ -20,6 +17,9 @@ from tutor.evaluation import (
     load_dataset,
     quote_in,
 )
+from ingest.clean import clean_document
+from ingest.load import load_file
+from tutor.errors import TutorError
 
 ROOT = Path(__file__).resolve().parents[2]
 # The tuned regression set, and the held-out set written later by someone who had not seen it (never tuned on).

@@ -11,11 +11,11 @@ import pytest
 from quiz_support import quiz_home_fixture  # noqa: F401
 
 from tutor.errors import TutorError
-from tutor.export import export_items, export_learner
-from tutor.progress import Progress
 from tutor.quiz.grade import grade
 from tutor.quiz.models import QuizItem
-from tutor.quiz.service import generate_quiz
+from tutor.study.export import export_items, export_learner
+from tutor.study.practice import generate_quiz
+from tutor.study.progress import Progress
 
 
 @pytest.fixture

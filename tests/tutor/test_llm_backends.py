@@ -18,8 +18,8 @@ from langchain_core.messages import HumanMessage
 
 from tutor.config import get_settings
 from tutor.errors import TutorError
-from tutor.llm import get_chat_model
-from tutor.model_files import tiny_model_path
+from tutor.llm.backends import get_chat_model
+from tutor.llm.model_files import tiny_model_path
 
 
 def _free_port() -> int:

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tutor import model_files
 from tutor.errors import TutorError
-from tutor.model_files import ModelSpec, ensure_model
+from tutor.llm import model_files
+from tutor.llm.model_files import ModelSpec, ensure_model
 
 
 def _spec(tmp: Path, payload: list[bytes], sha: str) -> tuple[ModelSpec, list[Path]]:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from quiz_support import ROOT, quiz_home_fixture  # noqa: F401
 
-from tutor.progress import DAY, Progress
 from tutor.quiz.models import GradeResult, QuizItem
 from tutor.schema import Citation
+from tutor.study.progress import DAY, Progress
 
 
 class FakeClock:
@@ -106,7 +106,7 @@ _WRITER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     sys.path.insert(0, {root!r})
-    from tutor.progress import Progress
+    from tutor.study.progress import Progress
     from tutor.quiz.models import GradeResult, QuizItem
     from tutor.schema import Citation
 
@@ -150,7 +150,7 @@ def test_two_processes_answering_at_once_lose_no_attempt(tmp_path: Path) -> None
 
 def test_real_item_missed_in_a_quiz_is_due_tomorrow(quiz_home: Path, tmp_path: Path) -> None:
     from tutor.quiz.grade import grade
-    from tutor.quiz.service import generate_quiz
+    from tutor.study.practice import generate_quiz
 
     clock = FakeClock()
     p = Progress(tmp_path / "p.sqlite", clock=clock)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from quiz_support import quiz_home_fixture  # noqa: F401
 
-from tutor.cli import main
-from tutor.progress import Progress
+from tutor.cli.main import main
+from tutor.study.progress import Progress
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None,

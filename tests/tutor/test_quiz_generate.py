@@ -11,9 +11,10 @@ import pytest
 from quiz_support import fresh_home, quiz_home_fixture, remove  # noqa: F401
 
 from tutor.errors import TutorError
+from tutor.quiz.gate import validate
 from tutor.quiz.models import QuizItem
-from tutor.quiz.service import generate_quiz, quiz_context
-from tutor.quiz.validate import validate
+from tutor.quiz.service import quiz_context
+from tutor.study.practice import generate_quiz
 
 CONTRACT = {"id", "type", "question", "options", "answer", "explanation", "citation"}
 CITATION = {"n", "doc_id", "title", "heading", "text", "start", "end", "score", "support"}
@@ -54,7 +55,7 @@ def test_items_follow_the_contract_and_pass_the_gate(quiz_home: Path) -> None:
 def test_citation_points_at_the_cleaned_document_text(quiz_home: Path) -> None:
     from tutor.store import get_store
 
-    chunks = {(m["doc_id"], m["start"], m["end"]): t for _, t, m in get_store().all_chunks()}
+    chunks = {(c.doc_id, c.start, c.end): c.text for c in get_store().all_chunks()}
     for item in quiz(n=8):
         c = item.citation
         assert chunks[(c.doc_id, c.start, c.end)] == c.text

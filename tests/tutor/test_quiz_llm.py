@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from quiz_support import quiz_home_fixture  # noqa: F401
 
-from tutor.quiz.service import generate_quiz, quiz_context
-from tutor.quiz.validate import validate
-from tutor.quiz.validity import check_item
+from evals.quiz_validity import check_item
+from tutor.quiz.gate import validate
+from tutor.quiz.service import quiz_context
+from tutor.study.practice import generate_quiz
 
 
 def _check(backend: str, n: int) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from quiz_support import quiz_home_fixture  # noqa: F401
 
+from tutor.quiz.gate import validate
 from tutor.quiz.generate_llm import MAX_ATTEMPTS, Rephraser
-from tutor.quiz.models import Fact, QuizItem
+from tutor.quiz.models import Fact, QuizItem, Served
 from tutor.quiz.service import quiz_context
-from tutor.quiz.validate import Served, validate
 
 
 def fact(term: str, stem_words: str) -> Fact:

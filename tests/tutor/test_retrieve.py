@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ingest.index import ChunkStore, ingest_paths, make_client
-from tutor.retrieve import FusionParams, Retriever
+from ingest.pipeline import ingest_paths
+from ingest.store import ChunkStore, make_client
+from tutor.rag.retrieve import FusionParams, Retriever
 
 # One sentence answers the question; the rest of its passage is about other S3 features, which dilutes the
 # passage's vector below that of an off-topic passage sharing the question's everyday words.

@@ -1,4 +1,4 @@
-from tutor.rewrite import is_follow_up, rewrite
+from tutor.rag.rewrite import is_follow_up, rewrite
 
 
 def test_standalone_question_is_left_alone() -> None:

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from tutor.retrieve import Retriever
+from tutor.rag.retrieve import Retriever
 from tutor.store import get_embedder, get_store
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -29,7 +29,7 @@ def ui_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UIEnv]:
     ui = UIEnv(home=base / "home", corpus=corpus)
     saved = {k: os.environ.get(k) for k in ui.env()}
     _apply(ui.env())
-    from tutor.ingest_service import ingest
+    from tutor.documents import ingest
 
     report = ingest()
     assert report.added >= 5 and not report.errors

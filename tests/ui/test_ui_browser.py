@@ -239,7 +239,7 @@ def test_two_sessions_get_their_own_conversations(server: Server, browser) -> No
 
 def test_local_backend_answers(ui_env: UIEnv, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The default backend, for real: the model loads on the first answer and the answer is cited."""
-    from tutor.model_files import MODELS
+    from tutor.llm.model_files import MODELS
 
     models = ui_env.home / "models"
     source = ROOT / ".tutor" / "models"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ui_helpers import UIEnv, errors, html_bodies, markdown_text, new_app, no_traceback
 
-from tutor import conversations
+from tutor.study import conversations
 
 pytestmark = pytest.mark.usefixtures("app_env")
 

@@ -7,8 +7,8 @@ import tomllib
 
 from ui_helpers import ROOT
 
-from tutor.cli import main
-from tutor.ui_command import APP, streamlit_command
+from tutor.cli.main import main
+from tutor.cli.ui import APP, streamlit_command
 
 
 def test_command_is_registered_and_flags_are_safe() -> None:

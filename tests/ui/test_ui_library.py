@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ui_helpers import UIEnv, errors, new_app, no_traceback
 
-from tutor.ingest_service import list_documents
+from tutor.documents import list_documents
 
 pytestmark = pytest.mark.usefixtures("app_env")
 

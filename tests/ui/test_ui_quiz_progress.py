@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from ui_helpers import UIEnv, errors, html_bodies, new_app, no_traceback
 
-from tutor.progress import Progress
 from tutor.quiz.models import QuizItem
+from tutor.study.progress import Progress
 
 pytestmark = pytest.mark.usefixtures("app_env")
 

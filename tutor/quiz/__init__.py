@@ -6,7 +6,7 @@ Entry points (everything the UI, the eval runner and the CLI need):
   -> ``list[QuizItem]`` (validated, remembered as served to the learner); ``service.iter_quiz`` yields them
   one by one; ``service.quiz_validity_sample(backend, n)`` -> the independent-check figures.
 - ``grade.grade(item, response, bank=None, embed=None)`` -> ``GradeResult`` with cited feedback.
-- ``tutor.progress.Progress``: attempts, mastery, SM-2 review queue; ``tutor.export``: Anki / CSV.
+- ``tutor.study.progress.Progress``: attempts, mastery, SM-2 review queue; ``tutor.study.export``: Anki / CSV.
 
 Stages: ``facts`` mines definitional sentences and term lists from the index -> ``generate_rules`` makes
 items (``generate_llm`` may reword a stem) -> ``validate`` gates every item before anyone sees it.

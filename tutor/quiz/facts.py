@@ -18,10 +18,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
+from ingest.models import StoredChunk
+from ingest.text import content_tokens, split_sentences
 from tutor.quiz.models import Fact, Term
-from tutor.text import content_tokens, split_sentences
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -101,18 +101,6 @@ def aliases_of(name: str) -> tuple[str, ...]:
         if a and a not in seen:
             seen.append(a)
     return tuple(seen)
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    chunk_id: str
-    doc_id: str
-    title: str
-    heading: str
-    text: str
-    start: int
-    end: int
-    domain: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +214,7 @@ def _kind_for(name: str, key: str, group_kind: str, service_keys: set[str]) -> s
     return group_kind or "concept"
 
 
-def reconstruct(rows: list[ChunkRow]) -> dict[str, str]:
+def reconstruct(rows: list[StoredChunk]) -> dict[str, str]:
     """Each document's cleaned text, rebuilt from its chunks (``text == cleaned[start:end]``)."""
     docs: dict[str, list[str]] = {}
     for r in sorted(rows, key=lambda r: (r.doc_id, r.start)):
@@ -377,9 +365,9 @@ def _predicate_stem(term_text: str, rest: str, bullet: bool) -> tuple[str, str, 
     return None
 
 
-def build_fact_bank(rows: list[ChunkRow], chunk_domain: Callable[[ChunkRow], str] | None = None) -> FactBank:
+def build_fact_bank(rows: list[StoredChunk], chunk_domain: Callable[[StoredChunk], str] | None = None) -> FactBank:
     texts = reconstruct(rows)
-    by_doc: dict[str, list[ChunkRow]] = defaultdict(list)
+    by_doc: dict[str, list[StoredChunk]] = defaultdict(list)
     for r in rows:
         by_doc[r.doc_id].append(r)
 
@@ -463,7 +451,7 @@ def build_fact_bank(rows: list[ChunkRow], chunk_domain: Callable[[ChunkRow], str
                 facts.append(
                     Fact(
                         term=term, statement=statement, sentence=u.text, stem=stem, doc_id=doc_id,
-                        title=chunk.title, heading=chunk.heading, chunk_id=chunk.chunk_id, passage=chunk.text,
+                        title=chunk.title, heading=chunk.heading, chunk_id=chunk.id, passage=chunk.text,
                         start=chunk.start, end=chunk.end, domain=chunk_domain(chunk) if chunk_domain else "",
                     )
                 )
@@ -481,9 +469,9 @@ def _termish_member(name: str) -> bool:
     return 1 <= len(words) <= 7 and name[:1].isupper() and words[0].lower() not in NOT_TERM_START
 
 
-def _chunk_for(chunks: list[ChunkRow], start: int, end: int) -> ChunkRow | None:
+def _chunk_for(chunks: list[StoredChunk], start: int, end: int) -> StoredChunk | None:
     """The chunk that holds the whole sentence, preferring the one where it sits most centrally."""
-    best: ChunkRow | None = None
+    best: StoredChunk | None = None
     best_margin = -1
     for c in chunks:
         if c.start <= start and end <= c.end:
@@ -581,13 +569,3 @@ def _known_prefix(np_text: str, known: set[str]) -> str:
         if canonical(cand) in known and cand[:1].isupper():
             return cand
     return ""
-
-
-def rows_from_store(raw: list[tuple[str, str, dict[str, Any]]]) -> list[ChunkRow]:
-    return [
-        ChunkRow(
-            chunk_id=cid, doc_id=str(m["doc_id"]), title=str(m.get("title", "")), heading=str(m.get("heading", "")),
-            text=text, start=int(m["start"]), end=int(m["end"]),
-        )
-        for cid, text, m in raw
-    ]

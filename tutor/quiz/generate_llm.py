@@ -15,15 +15,18 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from langchain_core.messages import HumanMessage, SystemMessage
+
 from tutor.config import Settings
 from tutor.errors import TutorError
+from tutor.llm.backends import LlamaCppChat, backend_errors, complete_json, get_chat_model
 from tutor.quiz.facts import FactBank
+from tutor.quiz.gate import Embed, validate
 from tutor.quiz.generate_rules import TF_PREFIX
-from tutor.quiz.models import QuizItem
-from tutor.quiz.validate import Embed, Served, validate
+from tutor.quiz.models import QuizItem, Served
 
 log = logging.getLogger(__name__)
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS = Path(__file__).resolve().parent / "prompts"
 MAX_ATTEMPTS = 2
 # No length limits in the schema: llama.cpp turns them into a large grammar that slows sampling; the
 # length is checked after parsing instead.
@@ -76,12 +79,9 @@ class Rephraser:
         """One completion. On llama.cpp the first try is unconstrained (the grammar roughly triples the
         time per item in this build, and the model answers in JSON anyway); a retry after malformed
         output uses JSON-schema constrained decoding, which cannot be malformed."""
-        from langchain_core.messages import HumanMessage, SystemMessage
 
-        from tutor.llm import LlamaCppChat, backend_errors, complete_json, get_chat_model
-
-        system = prompt("quiz_rephrase_system.txt")
-        user = prompt("quiz_rephrase_user.txt").format(
+        system = prompt("rephrase_system.txt")
+        user = prompt("rephrase_user.txt").format(
             support=item.citation.support, question=item.question, answer=item.answer
         )
         model = get_chat_model(self.backend, self.settings)

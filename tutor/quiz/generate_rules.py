@@ -10,10 +10,10 @@ import hashlib
 import random
 import re
 
+from ingest.text import content_tokens
 from tutor.quiz.facts import GENERIC, FactBank, canonical
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.schema import Citation
-from tutor.text import content_tokens
 
 TF_PREFIX = "True or false: "
 # A wrong option is rejected when some corpus sentence about it covers this share of the question's words.

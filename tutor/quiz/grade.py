@@ -14,11 +14,11 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from ingest.text import normalise
 from tutor.errors import TutorError
 from tutor.quiz.facts import FactBank, canonical
 from tutor.quiz.generate_rules import why_wrong
 from tutor.quiz.models import GradeResult, QuizItem
-from tutor.text import normalise
 
 Embed = Callable[[list[str]], np.ndarray]
 SIMILARITY = 0.8  # cosine (MiniLM) above which a free-text short answer counts as the key

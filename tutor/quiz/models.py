@@ -92,3 +92,12 @@ class GradeResult:
     quote: str
     source: str
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the gate needs to know about an item already served to the learner."""
+
+    fact_key: str
+    subject: str
+    question: str

@@ -14,20 +14,18 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from ingest.models import StoredChunk
 from tutor.config import Settings, get_settings
 from tutor.errors import TutorError
 from tutor.quiz.domains import DomainClassifier, parse_domain
-from tutor.quiz.facts import ChunkRow, FactBank, build_fact_bank, rows_from_store
+from tutor.quiz.facts import FactBank, build_fact_bank
+from tutor.quiz.gate import validate
+from tutor.quiz.generate_llm import Rephraser
 from tutor.quiz.generate_rules import RuleGenerator
-from tutor.quiz.models import ITEM_TYPES, Fact, GradeResult, QuizItem
-from tutor.quiz.validate import Served, validate
-
-if TYPE_CHECKING:
-    from tutor.progress import Attempt
+from tutor.quiz.models import ITEM_TYPES, Fact, QuizItem, Served
+from tutor.rag.retrieve import Retriever
+from tutor.store import get_embedder, get_store
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 50
@@ -42,7 +40,7 @@ TOPIC_LEXICAL = 0.5
 class QuizContext:
     version: str
     bank: FactBank
-    rows: tuple[ChunkRow, ...]
+    rows: tuple[StoredChunk, ...]
     generator: RuleGenerator
 
     @property
@@ -54,18 +52,8 @@ _CONTEXTS: dict[str, QuizContext] = {}
 _LOCK = threading.Lock()
 
 
-def _chunk_vectors(store: Any) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    for got in store.records(["embeddings"]):
-        for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
-            out[cid] = np.asarray(vec, dtype=np.float32)
-    return out
-
-
 def quiz_context(settings: Settings | None = None) -> QuizContext:
     """The mined corpus for the current index (rebuilt when the index changes)."""
-    from tutor.store import get_embedder, get_store
-
     store = get_store(settings)
     if store.count() == 0:
         raise TutorError("The index is empty, so there is nothing to quiz you on. Run `tutor ingest` first.")
@@ -73,12 +61,10 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
     with _LOCK:
         ctx = _CONTEXTS.get(version)
         if ctx is None:
-            rows = rows_from_store(store.all_chunks())
-            vectors = _chunk_vectors(store)
+            rows, matrix = store.chunks_with_vectors()
             classifier = DomainClassifier(get_embedder().embed)
-            matrix = np.stack([vectors[r.chunk_id] for r in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
-            domains = dict(zip((r.chunk_id for r in rows), classifier.assign([r.heading for r in rows], matrix), strict=True))
-            bank = build_fact_bank(rows, chunk_domain=lambda r: domains.get(r.chunk_id, ""))
+            domains = dict(zip((r.id for r in rows), classifier.assign([r.heading for r in rows], matrix), strict=True))
+            bank = build_fact_bank(rows, chunk_domain=lambda r: domains.get(r.id, ""))
             ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank))
             _CONTEXTS.clear()
             _CONTEXTS[version] = ctx
@@ -102,7 +88,7 @@ def resolve_doc(ctx: QuizContext, doc: str) -> str:
     raise TutorError(f"No document '{doc}' in the index. Indexed documents: {listing}. Add it with `tutor ingest PATH`.")
 
 
-def _check_args(n: int, types: Sequence[str]) -> tuple[str, ...]:
+def check_args(n: int, types: Sequence[str]) -> tuple[str, ...]:
     if n <= 0:
         raise TutorError(f"Asked for {n} questions; ask for at least 1 (e.g. --n 5).")
     if n > MAX_ITEMS:
@@ -115,9 +101,6 @@ def _check_args(n: int, types: Sequence[str]) -> tuple[str, ...]:
 
 
 def _topic_facts(ctx: QuizContext, facts: list[Fact], topic: str, doc_id: str | None, settings: Settings | None) -> list[tuple[Fact, float]]:
-    from tutor.retrieve import Retriever
-    from tutor.store import get_embedder, get_store
-
     if not topic.strip():
         raise TutorError("The topic is empty; give a few words (e.g. --topic 'Kinesis streaming') or leave it out.")
     result = Retriever(get_store(settings), get_embedder()).search(topic, k=12, doc_id=doc_id)
@@ -164,7 +147,7 @@ def iter_quiz(
     settings: Settings | None = None,
 ) -> Iterator[QuizItem]:
     """Yield up to ``n`` validated items, each as soon as it passes the gate."""
-    kinds = _check_args(n, types)
+    kinds = check_args(n, types)
     s = settings or get_settings()
     name = backend or s.backend
     ctx = quiz_context(s)
@@ -183,9 +166,6 @@ def iter_quiz(
 
     rephrase = None
     if name != "extractive":
-        from tutor.quiz.generate_llm import Rephraser
-        from tutor.store import get_embedder
-
         rephrase = Rephraser(name, ctx.bank, settings=s, embed=get_embedder().embed)
     seen = list(served)
     per_subject: dict[str, int] = defaultdict(int)
@@ -256,83 +236,3 @@ def _first_valid(
             return item
         log.debug("rejected %s item on %s: %s", kind, fact.term.name, "; ".join(verdict.reasons))
     return None
-
-
-def generate_quiz(
-    topic: str | None = None,
-    doc_id: str | None = None,
-    domain: str | None = None,
-    n: int = 5,
-    types: Sequence[str] = ITEM_TYPES,
-    backend: str | None = None,
-    learner: str = "default",
-    remember: bool = True,
-    seed: int | None = None,
-    settings: Settings | None = None,
-) -> list[QuizItem]:
-    """Up to ``n`` checked items for ``learner``; TutorError when none can be made (with what to do)."""
-    from tutor.progress import Progress
-
-    _check_args(n, types)
-    progress = Progress(settings=settings)
-    served = progress.served(learner)
-    items = list(
-        iter_quiz(
-            topic=topic, doc_id=doc_id, domain=domain, n=n, types=types, backend=backend, learner=learner,
-            served=served, served_per_doc=progress.served_per_document(learner), seed=seed, settings=settings,
-        )
-    )
-    if not items:
-        raise TutorError(
-            "No new questions left for this selection: you have seen every item it can make. Review what is due "
-            "(`tutor review`), pick another topic, document or domain, or use another --learner name."
-        )
-    if remember:
-        progress.mark_served(learner, items)
-    return items
-
-
-def quiz_validity_sample(backend: str, n: int = 50, settings: Settings | None = None) -> dict[str, Any]:
-    """For the eval runner: generate ``n`` items and check them independently (see ``validity.py``)."""
-    from tutor.quiz.validity import quiz_validity_sample as sample
-
-    return sample(backend, n, settings)
-
-
-# Added for the UI (issue 5): a quiz session that serves items due for review first, and one call that
-# grades an answer with the corpus's term bank and records it.
-def start_quiz(
-    topic: str | None = None,
-    doc_id: str | None = None,
-    domain: str | None = None,
-    n: int = 5,
-    types: Sequence[str] = ITEM_TYPES,
-    backend: str | None = None,
-    learner: str = "default",
-    review_first: bool = True,
-    settings: Settings | None = None,
-) -> tuple[list[QuizItem], int]:
-    """(items, how many of them are reviews): due items first (up to ``n``), then new checked items."""
-    from tutor.progress import Progress
-
-    _check_args(n, types)
-    due = [d.item for d in Progress(settings=settings).due(learner, limit=n)] if review_first else []
-    items = list(due)
-    if len(items) < n:
-        try:
-            items += generate_quiz(topic, doc_id, domain, n - len(items), types, backend, learner, settings=settings)
-        except TutorError:
-            if not items:
-                raise
-    return items, len(due)
-
-
-def answer_item(item: QuizItem, response: str, learner: str = "default", settings: Settings | None = None) -> tuple[GradeResult, Attempt]:
-    """Grade ``response`` (TutorError when it picks no option) and record the attempt and its review schedule."""
-    from tutor.progress import Progress
-    from tutor.quiz.grade import grade
-    from tutor.store import get_embedder
-
-    result = grade(item, response, bank=quiz_context(settings).bank, embed=get_embedder().embed)
-    attempt = Progress(settings=settings).record_attempt(learner, item, response, result)
-    return result, attempt

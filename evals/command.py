@@ -1,0 +1,114 @@
+"""`tutor eval`: run the dataset through the real pipeline, score, compare, report, gate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from evals.harness import (
+    DEFAULT_DATASET,
+    EvalCase,
+    compute_metrics,
+    first_hit_rank,
+    gate,
+    load_baseline,
+    load_dataset,
+    rank_metrics,
+    run_cases,
+    write_baseline,
+)
+from evals.quickstart import QuickstartPipeline
+from evals.quiz_validity import quiz_validity_sample
+from evals.report import write_reports
+from tutor.cli.common import add_backend_arg, print_json
+from tutor.config import get_settings
+from tutor.documents import list_documents
+from tutor.errors import TutorError
+from tutor.rag.pipeline import get_tutor
+
+# The local model answers ~5 s a question on 2 cores: CI runs a fixed, stated subset to stay in budget.
+DEFAULT_SUBSETS = {"extractive": "all", "local": "every:4", "local-large": "every:4", "tiny": "every:4"}
+
+
+def select(cases: list[EvalCase], subset: str) -> list[EvalCase]:
+    if subset == "all":
+        return cases
+    if subset.startswith("every:"):
+        step = int(subset.split(":", 1)[1])
+        if step < 1:
+            raise TutorError("--subset every:N needs N >= 1")
+        return cases[::step]
+    raise TutorError(f"Unknown --subset '{subset}'. Use 'all' or 'every:N'.")
+
+
+def quickstart_metrics(cases: list[EvalCase], corpus: Path, k: int) -> dict[str, float] | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        pipeline = QuickstartPipeline.build([corpus], Path(tmp))
+        answerable = [c for c in cases if c.answerable and c.gold]
+        ranks = []
+        for c in answerable:
+            query = c.question if not c.history else " ".join([*c.history, c.question])
+            ranks.append(first_hit_rank([t for t, _ in pipeline.retrieve(query, k)], c.gold))
+        return rank_metrics(ranks)
+
+
+def run_eval_command(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    backend = args.backend or settings.backend
+    dataset = args.dataset or DEFAULT_DATASET
+    cases = select(load_dataset(dataset), args.subset or DEFAULT_SUBSETS.get(backend, "all"))
+    out_dir = args.out or Path("evals/out") / backend
+    tutor = get_tutor()
+    if tutor.retriever.store.count() == 0:
+        raise TutorError("The index is empty. Run `tutor ingest` first (the eval scores whatever TUTOR_HOME holds).")
+    sources = {d.doc_id: d.source for d in list_documents()}
+    k = args.k or settings.top_k
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{done}/{total} cases", end="", file=sys.stderr, flush=True)
+
+    results = run_cases(cases, lambda q, h: tutor.ask(q, h, backend, k), sources, progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    metrics = compute_metrics(results)
+    if args.quiz_sample:
+        metrics["quiz_validity"] = float(quiz_validity_sample(backend, args.quiz_sample)["validity"])
+    quick = None if args.no_quickstart else quickstart_metrics(cases, settings.corpus_dir, k)
+    baseline = load_baseline()
+    failures = gate(metrics, backend, baseline) if args.gate else None
+    write_reports(out_dir, backend, metrics, results, quick, failures, str(dataset))
+    if args.write_baseline:
+        write_baseline(metrics, backend, args.subset or DEFAULT_SUBSETS.get(backend, "all"))
+    if args.json:
+        print_json(metrics)
+    else:
+        for key in ("hit@1", "hit@3", "mrr", "keyword_pass", "refusal_recall", "false_refusal_rate",
+                    "citation_marker_validity", "citation_verbatim", "latency_total_p50_s"):
+            print(f"{key:28s} {metrics[key]:.3f}")
+        print(f"report: {out_dir / 'report.md'}")
+    if failures:
+        print("EVAL GATE FAILED:", file=sys.stderr)
+        for f in failures:
+            print(f"  - {f}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Adds `tutor eval` (entry point `tutor.commands` in pyproject.toml)."""
+    p = sub.add_parser("eval", help="run the regression eval set")
+    p.add_argument("--dataset", type=Path, default=None)
+    add_backend_arg(p)
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--k", type=int, default=None)
+    p.add_argument("--subset", default=None, help="'all' or 'every:N' (every Nth case); default per backend")
+    p.add_argument("--gate", action="store_true", help="exit non-zero when a metric regresses")
+    p.add_argument("--write-baseline", action="store_true", help="record these metrics in evals/baseline.json")
+    p.add_argument("--no-quickstart", action="store_true", help="skip the LangChain quickstart comparison")
+    p.add_argument("--quiz-sample", type=int, default=10, help="quiz items generated for the validity metric (0: skip)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_eval_command)

@@ -1,0 +1,176 @@
+"""An independent check of generated items, for the benchmark and the eval's "quiz validity rate".
+
+Deliberately shares no code with the gate (``validate.py``): it re-reads the passage from the index and
+applies plain, strict string rules, so a bug in the gate cannot pass its own exam.
+
+An item is valid when
+- its citation is real: ``citation.text`` is the indexed chunk at ``start:end`` of that document, and the
+  support sentence is inside it;
+- its key is in the evidence: for mcq/short the key (with or without its Amazon/AWS prefix) appears in the
+  support sentence and at least 70% of the question's content words do too (the sentence says what the
+  question asks); for a true statement 80% of its words are in the support; for a false one the support
+  names the real subject, the statement does not, and the statement differs from the support only by a
+  swapped-in name (at most 5 content words not in the support);
+- mcq: exactly 4 options, distinct ignoring case, the key among them;
+and across the sample: no two items share a question or a (support sentence, key) pair, and every
+indexed document is cited at least once.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+import uuid
+from typing import Any
+
+from tutor.quiz.models import QuizItem, Served
+from tutor.quiz.service import iter_quiz, quiz_context
+from tutor.store import get_store
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SKIP = frozenset(
+    re.findall(
+        r"\S+",
+        "a an the of to in on for and or with by is are be can you your that this which what who as it its from at "
+    "into true false following term describes refers refer aws amazon service services algorithm layer",
+    )
+)
+QUESTION_COVERAGE = 0.7
+STATEMENT_COVERAGE = 0.8
+MAX_SWAPPED_WORDS = 5  # a swapped-in name is at most this many content words
+
+
+def _stem(word: str) -> str:
+    for suf in ("ing", "ed", "es", "s"):
+        if len(word) > len(suf) + 3 and word.endswith(suf):
+            return word[: -len(suf)]
+    return word
+
+
+def _words(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _SKIP}
+
+
+def _covered(claim: str, evidence: str) -> float:
+    need = _words(claim)
+    return len(need & _words(evidence)) / len(need) if need else 0.0
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"^(?:amazon|aws)\s+", "", name.strip().lower())
+
+
+def _names_in(name: str, text: str) -> bool:
+    low = " ".join(text.lower().split())
+    return name.lower() in low or _bare(name) in low
+
+
+def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
+    """Reasons the item fails the independent check (empty when it passes)."""
+    c = item.citation
+    problems: list[str] = []
+    if chunk_text is None or chunk_text != c.text:
+        problems.append("citation text is not the indexed passage")
+    if not c.support or " ".join(c.support.split()) not in " ".join(c.text.split()):
+        problems.append("support sentence not in the passage")
+    if item.type == "mcq":
+        if len(item.options) != 4:
+            problems.append("mcq without 4 options")
+        if len({o.strip().lower() for o in item.options}) != len(item.options):
+            problems.append("duplicate options")
+        if item.answer not in item.options:
+            problems.append("key not among the options")
+    if item.type in ("mcq", "short"):
+        if not _names_in(item.answer, c.support):
+            problems.append("key not in the support sentence")
+        question = re.sub(r"\b[Ww]hich\b", " ", item.question)
+        if _covered(question, c.support) < QUESTION_COVERAGE:
+            problems.append("support does not cover the question")
+    elif item.type == "true_false":
+        statement = item.question.split(":", 1)[-1]
+        if item.answer == "True":
+            if _covered(statement, c.support) < STATEMENT_COVERAGE:
+                problems.append("support does not cover the true statement")
+        elif item.answer == "False":
+            if not item.subject or not _names_in(item.subject, c.support) or _names_in(item.subject, statement):
+                problems.append("false statement does not replace the supported subject")
+            else:
+                # The statement must be the supported sentence with a different name in it: a few words differ.
+                residue = _words(statement) - _words(c.support)
+                if not residue:
+                    problems.append("false statement is fully supported")
+                elif len(residue) > MAX_SWAPPED_WORDS:
+                    problems.append("false statement is not the supported one with its subject swapped")
+        else:
+            problems.append("true/false key is neither True nor False")
+    return problems
+
+
+def quiz_validity_sample(backend: str, n: int = 50, settings: Any = None) -> dict[str, Any]:
+    """Generate ``n`` items with ``backend`` (nothing is recorded) and check them independently."""
+    ctx = quiz_context(settings)  # built before timing: mining the corpus is a once-per-index cost
+    store = get_store(settings)
+    chunks = {(c.doc_id, c.start): c.text for c in store.all_chunks()}
+    learner = f"validity-{uuid.uuid4().hex[:8]}"
+    items: list[QuizItem] = []
+    seconds: list[float] = []
+    t = time.perf_counter()
+    # Batches of at most 50 (the per-call limit), each told what the previous batches served.
+
+    served: list[Served] = []
+    while len(items) < n:
+        got = 0
+        for item in iter_quiz(n=min(50, n - len(items)), backend=backend, learner=learner, served=list(served),
+                              seed=len(items), settings=settings):
+            now = time.perf_counter()
+            seconds.append(now - t)
+            t = now
+            items.append(item)
+            served.append(Served(item.fact_key, item.subject, item.question))
+            got += 1
+        if not got:
+            break
+    return summarise(items, chunks, ctx.doc_ids, seconds, backend)
+
+
+def summarise(
+    items: list[QuizItem], chunks: dict[tuple[str, int], str], doc_ids: list[str], seconds: list[float], backend: str
+) -> dict[str, Any]:
+    failures: list[dict[str, Any]] = []
+    valid = 0
+    seen_q: set[str] = set()
+    seen_fact: set[tuple[str, str]] = set()
+    duplicates = 0
+    valid_seconds: list[float] = []
+    for item, secs in zip(items, seconds or [0.0] * len(items), strict=False):
+        problems = check_item(item, chunks.get((item.citation.doc_id, item.citation.start)))
+        q = " ".join(item.question.lower().split())
+        fact = (" ".join(item.citation.support.split()), item.subject or item.answer)
+        if q in seen_q or fact in seen_fact:
+            problems.append("duplicate of an earlier item")
+            duplicates += 1
+        seen_q.add(q)
+        seen_fact.add(fact)
+        if problems:
+            failures.append({"id": item.id, "type": item.type, "question": item.question, "problems": problems})
+        else:
+            valid += 1
+            valid_seconds.append(secs)
+    covered = sorted({i.citation.doc_id for i in items})
+    return {
+        "backend": backend,
+        "items": len(items),
+        "valid": valid,
+        "validity": round(valid / len(items), 4) if items else 0.0,
+        "duplicates": duplicates,
+        "types": {t: sum(i.type == t for i in items) for t in ("mcq", "true_false", "short")},
+        "reworded_by_llm": sum(i.source == "llm" for i in items),
+        "documents": len(doc_ids),
+        "documents_covered": len(covered),
+        "all_documents_covered": set(covered) >= set(doc_ids),
+        "missing_documents": sorted(set(doc_ids) - set(covered)),
+        "median_seconds_per_valid_item": round(statistics.median(valid_seconds), 4) if valid_seconds else None,
+        "total_seconds": round(sum(seconds), 2),
+        "failures": failures,
+    }

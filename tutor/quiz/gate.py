@@ -1,0 +1,208 @@
+"""The gate every item passes before a learner sees it.
+
+Checks, each with a reason a developer can read in the logs:
+1. well-formed: a known type; mcq has 4 distinct options with the key among them once; true/false has
+   True/False; short has a non-empty key;
+2. cited: the support sentence is verbatim inside the cited passage;
+3. key supported: the support sentence names the key *and* entails the question — the question's content
+   words are covered by the sentence (or, for reworded questions, the question with the key filled in is
+   close in meaning to it and mostly covered); for true/false the statement (or, for a false one, the
+   statement with its swapped term put back) is covered;
+4. one correct option: every other option is a term of the same kind that the corpus does not support
+   for this question (not in the support sentence, no corpus sentence about it covers the question);
+5. no giveaway: the question does not contain the key's distinguishing words or any option;
+6. new to the learner: not the same fact, nor a near-identical question about the same term, as an item
+   already served to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from ingest.text import content_tokens, normalise
+from tutor.quiz.facts import KIND_LABELS, FactBank, canonical, good_stem
+from tutor.quiz.generate_rules import TF_PREFIX, could_be_true, declarative, informative, related
+from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Served, Term, Verdict
+
+Embed = Callable[[list[str]], np.ndarray]
+COVERAGE = 0.8  # share of the question's content words the support sentence must contain
+REWORDED_COVERAGE = 0.5  # ... when the question was reworded, together with:
+REWORDED_SIMILARITY = 0.7  # cosine between "key + question" and the support sentence
+NEAR_DUPLICATE = 0.5  # Jaccard of question words, for two items about the same term
+
+
+def _coverage(claim: str, support: str) -> float:
+    need = informative(claim)
+    if not need:
+        return 0.0
+    return len(need & set(content_tokens(support))) / len(need)
+
+
+def _names(bank: FactBank, name: str) -> list[str]:
+    term = bank.lookup(name)
+    return [name, *(term.aliases if term else ())]
+
+
+def _mentions(bank: FactBank, name: str, text: str) -> bool:
+    return any(re.search(r"(?<![\w-])" + re.escape(a) + r"(?![\w-])", text) for a in _names(bank, name) if a)
+
+
+def _keeps_kind(question: str, subject: str, bank: FactBank) -> bool:
+    """A reworded question must still ask "which <kind>" (so "Which restaurant chain ...?" cannot replace
+    "Which of the following ...?" with something the key is not)."""
+    term = bank.lookup(subject)
+    label = KIND_LABELS.get(term.kind, "") if term else ""
+    head = " ".join(question.lower().split()[:8])
+    if label:
+        return re.search(r"\b(?:which|what)\b(?: \w+)? " + re.escape(label.lower()) + r"\b", head) is not None
+    return re.search(r"\b(?:which|what) (?:of the following|of these|term|concept)\b", head) is not None
+
+
+def _literally(name: str, text: str) -> bool:
+    bare = re.sub(r"^(?:Amazon|AWS)\s+", "", name)
+    return any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text) for n in {name, bare} if n)
+
+
+def _entailed(claim: str, support: str, reworded: bool, embed: Embed | None) -> bool:
+    cov = _coverage(claim, support)
+    if cov >= COVERAGE:
+        return True
+    if reworded and embed is not None and cov >= REWORDED_COVERAGE:
+        a, b = embed([claim, support])
+        return float(a @ b) >= REWORDED_SIMILARITY
+    return False
+
+
+def _structure(item: QuizItem) -> list[str]:
+    why: list[str] = []
+    if item.type not in ITEM_TYPES:
+        why.append(f"unknown type {item.type}")
+    if not item.question.strip() or not item.answer.strip():
+        why.append("empty question or answer")
+    if item.type == "mcq":
+        keys = [canonical(o) or normalise(o) for o in item.options]
+        if len(item.options) != 4:
+            why.append(f"mcq needs 4 options, has {len(item.options)}")
+        if len(set(keys)) != len(keys):
+            why.append("options are not distinct")
+        if sum(o == item.answer for o in item.options) != 1:
+            why.append("the key is not exactly once among the options")
+    elif item.type == "true_false":
+        if tuple(item.options) != TF_OPTIONS or item.answer not in TF_OPTIONS:
+            why.append("true/false options must be True/False")
+        if not item.question.startswith(TF_PREFIX):
+            why.append("true/false question must state a claim")
+    elif item.type == "short" and item.options:
+        why.append("short-answer items have no options")
+    return why
+
+
+def _support(item: QuizItem) -> list[str]:
+    sup = item.citation.support.strip()
+    if not sup or normalise(sup) not in normalise(item.citation.text):
+        return ["support sentence is not in the cited passage"]
+    return []
+
+
+def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
+    sup = item.citation.support
+    reworded = item.source == "llm"
+    if item.type in ("mcq", "short"):
+        if reworded and not _keeps_kind(item.question, item.subject, bank):
+            return ["reworded question no longer asks for the kind of thing the key is"]
+        if reworded and not good_stem(item.question):
+            return ["reworded question is too short or vague to answer"]
+        # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
+        if not _literally(item.answer, sup):
+            return [f"support does not name the key '{item.answer}'"]
+        if not _entailed(declarative(item.question, item.answer), sup, reworded, embed):
+            return ["support does not entail the question"]
+        return []
+    statement = item.question.removeprefix(TF_PREFIX)
+    subject = item.subject
+    if not subject or not _literally(subject, sup):
+        return ["support does not name the statement's subject"]
+    if item.answer == "True":
+        if not _mentions(bank, subject, statement):
+            return ["true statement is not about the supported subject"]
+        return [] if _entailed(statement, sup, reworded, embed) else ["support does not entail the true statement"]
+    # False: the statement names some other term in the subject's place, and is true with the subject put back.
+    swapped = [t for t in _terms_in(bank, statement) if not related(t, bank.lookup(subject) or t)]
+    swapped = [t for t in swapped if not _mentions(bank, t.name, sup)]
+    if not swapped or _mentions(bank, subject, statement):
+        return ["false statement does not swap the subject for another term"]
+    fixed = statement
+    for a in (swapped[0].name, *swapped[0].aliases):
+        fixed = fixed.replace(a, subject)
+    if not _entailed(fixed, sup, reworded, embed):
+        return ["support does not entail the corrected statement"]
+    if could_be_true(bank, swapped[0], fixed, sup):
+        return [f"the corpus may support the statement about {swapped[0].name}"]
+    return []
+
+
+def _terms_in(bank: FactBank, text: str) -> list[Term]:
+    found = [t for t in bank.terms.values() if bank.mentions(t, text)]
+    # The longest name wins: "Amazon Kinesis Data Firehose" rather than "Amazon Kinesis".
+    return sorted(found, key=lambda t: -len(t.name))
+
+
+def _options(item: QuizItem, bank: FactBank) -> list[str]:
+    if item.type != "mcq":
+        return []
+    key = bank.lookup(item.answer)
+    if key is None:
+        return [f"key '{item.answer}' is not a term of the material"]
+    why: list[str] = []
+    for opt in item.options:
+        if opt == item.answer:
+            continue
+        t = bank.lookup(opt)
+        if t is None or t.kind != key.kind:
+            why.append(f"option '{opt}' is not a {key.kind} like the key")
+        elif related(t, key) or could_be_true(bank, t, item.question, item.citation.support):
+            why.append(f"option '{opt}' could also be correct")
+    return why
+
+
+def _giveaway(item: QuizItem, bank: FactBank) -> list[str]:
+    if item.type == "true_false":
+        return []
+    q = set(content_tokens(item.question))
+    specific = informative(item.answer)
+    # Words every option shares ("Kinesis" in four Kinesis services) give nothing away.
+    if item.type == "mcq":
+        shared = set.intersection(*(informative(o) for o in item.options)) if item.options else set()
+        specific -= shared
+    if specific & q:
+        return [f"the question gives away the key ({', '.join(sorted(specific & q))})"]
+    for opt in item.options:
+        if _mentions(bank, opt, item.question):
+            return [f"the question names option '{opt}'"]
+    return []
+
+
+def is_near_duplicate(item: QuizItem, seen: Iterable[Served]) -> bool:
+    words = set(content_tokens(item.question))
+    for s in seen:
+        if item.fact_key and s.fact_key == item.fact_key:
+            return True
+        if canonical(s.subject) == canonical(item.subject):
+            other = set(content_tokens(s.question))
+            if words and other and len(words & other) / len(words | other) >= NEAR_DUPLICATE:
+                return True
+    return False
+
+
+def validate(item: QuizItem, bank: FactBank, seen: Iterable[Served] = (), embed: Embed | None = None) -> Verdict:
+    reasons = _structure(item)
+    if not reasons:
+        reasons = _support(item) or _key(item, bank, embed)
+    if not reasons:
+        reasons = _options(item, bank) + _giveaway(item, bank)
+    if not reasons and is_near_duplicate(item, seen):
+        reasons = ["near-duplicate of an item already served"]
+    return Verdict(ok=not reasons, reasons=tuple(reasons))

@@ -1,0 +1,175 @@
+"""Does the study material cover a question? Decided from retrieval signals, not by asking the model.
+
+Three signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
+digits, a single-letter compound such as "k-means", a multi-word name, or a lowercase name the question
+gives an owner and a kind, "sagemaker's ... algorithm") that the whole corpus never mentions — the typical near miss, "How does
+SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a saving, a score, a
+duration, a size, a count or code syntax needs passages that state one; (3) the similarity of the closest
+passage or sentence among the top passages.
+Learners ask in everyday words the notes do not use ("babysit servers"), so the share of the question's
+words found in the passages says little: as a refusal floor it refused answerable questions and, once the
+other signals existed, caught no unanswerable one in five eval sets (docs/BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from ingest.text import content_tokens
+from tutor.rag.retrieve import LexicalIndex
+from tutor.schema import Passage
+
+# The closest passage or sentence among the top passages. Calibrated on the eval sets: every answerable
+# question there reaches 0.347 or more (docs/BENCHMARKS.md); off-topic ones mostly stay under 0.25.
+MIN_SIMILARITY = 0.28
+TOP_PASSAGES = 3
+
+# Words about the material itself ("per the blog", "the notes mention") carry no topic.
+_META = frozenset(
+    content_tokens(
+        "blog guide notes note chapter author book according mention mentioned list listed per say says actually "
+        "example kind kinds way ways thing things main key different typically usually really need want like get "
+        "make mean means called call name named okay so use good"
+    )
+)
+_QUESTION_START = frozenset(["what", "which", "who", "whom", "how", "why", "when", "where", "is", "are", "does", "do", "did", "can", "could", "should", "would", "okay", "so", "and", "also", "then", "tell", "explain", "describe", "i", "in", "on", "for", "the", "a", "an"])
+# CamelCase, ACRONYMS (3+), terms mixing letters and digits, snake_case, and capitalised words mid-sentence.
+_SINGLE = re.compile(
+    r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}\w*|[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|\w+_\w+)\b|(?<=[\w,;:] )([A-Z][a-z]{2,})\b"
+)
+# Single-letter compounds name methods ("k-means", "t-SNE", "n-gram"), except a few everyday words.
+_LETTER_COMPOUND = re.compile(r"\b[A-Za-z]-[A-Za-z]{2,}\b")
+_EVERYDAY_COMPOUNDS = frozenset(["e-mail", "e-mails", "e-commerce", "e-book", "e-books", "x-ray", "x-rays", "t-shirt", "t-shirts", "u-turn", "v-neck", "a-list", "t-bone", "g-force"])
+# Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
+_NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:)]))){2,}")
+# A lowercase name is still a name when the question gives it an owner and a kind: "sagemaker's factorization
+# machines algorithm". Without the owner, everyday adjectives match too ("the cheapest service").
+_NAMED_KIND = re.compile(
+    r"\b(?i:sagemaker(?:'s)?|aws|amazon|built-in) ([a-z][a-z-]+(?: [a-z][a-z-]+)?) (algorithm|algo|service|feature|library|framework|api|tool)s?\b"
+)
+_NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|hundred|thousand|few|several)"
+
+
+@dataclass(frozen=True)
+class _AnswerType:
+    """A question that asks for a quantity can only be answered by passages that state one."""
+
+    question: re.Pattern[str]
+    evidence: re.Pattern[str]
+    missing: str
+
+
+# Expected answer types: the classic QA check, the one near miss retrieval similarity cannot see ("How long
+# does Kinesis keep records?" retrieves Kinesis passages that never give a retention period).
+_ANSWER_TYPES = (
+    _AnswerType(
+        re.compile(r"\bhow much\b.*\b(cost|costs|charge|charges|price|pay)\b|\b(pricing|price per|cost per)\b", re.I),
+        re.compile(r"(\$|USD|€|£)\s?\d|\d+(\.\d+)?\s?(cents?|dollars?)|per (hour|month|GB|request|token)", re.I),
+        "the material gives no prices",
+    ),
+    _AnswerType(
+        re.compile(r"\bhow much\b.*\b(save|saves|saving|savings|cheaper|discount)\b", re.I),
+        re.compile(r"\d+(\.\d+)?\s?(%|percent)|(\$|USD|€|£)\s?\d|\b\d+x\b|\b(half|twice|a third|a quarter)\b", re.I),
+        "the material gives no figure for the saving",
+    ),
+    _AnswerType(
+        re.compile(
+            r"\bwhat (score|mark|grade|percentage)\b|\b(score|mark|grade) (do|did|does|would|will|should)( \w+){1,3} (need|get|got|have)\b"
+            r"|\bpass(ing)? (score|mark|grade)\b",
+            re.I,
+        ),
+        re.compile(r"\b\d+\s*(points?|%|percent|out of)|\bscore of \d|\b\d+\s?/\s?\d+\b", re.I),
+        "the material gives no such score",
+    ),
+    _AnswerType(
+        re.compile(r"\b(syntax|code snippet|sample code|code sample|exact command)\b", re.I),
+        re.compile(r"`[^`\n]+`|\b[a-z_][\w.]*\([^()\n]*\)|(?:^|\s)--[a-z][\w-]+|\b(SELECT|CREATE|INSERT|UPDATE|DELETE)\s+[A-Z_]{2,}"),
+        "the material shows no code or syntax for it",
+    ),
+    _AnswerType(
+        re.compile(
+            r"\bhow long\b(?!.*\b(take|takes|train|training)\b)|\bretention period\b|\bhow many (seconds|minutes|hours|days|weeks|months|years)\b"
+            r"|\b(max(imum)?|min(imum)?|longest|shortest)\b.{0,20}\b(time|duration|timeout|run ?time)\b|\b(timeout|time limit|buffer interval)\b",
+            re.I,
+        ),
+        re.compile(_NUMBER + r"[\s-]*(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I),
+        "the material gives no such duration",
+    ),
+    _AnswerType(
+        re.compile(r"\b(max(imum)?|min(imum)?|largest|biggest|smallest)\b.{0,30}\bsize\b", re.I),
+        re.compile(r"\d[\d,.]*\s?(bytes?|KB|MB|GB|TB|PB|KiB|MiB|GiB)\b", re.I),
+        "the material gives no such size limit",
+    ),
+    _AnswerType(
+        re.compile(r"\bhow (many|big|large)\b|\b(min|max|minimum|maximum|passing) (score|number|count)\b|\blimit on the number\b", re.I),
+        re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)\b", re.I),
+        "the material gives no such figure",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Answerability:
+    answerable: bool
+    reason: str
+    unknown_terms: tuple[str, ...] = ()
+    similarity: float = 0.0  # of the closest passage or sentence
+
+
+def _capitalised_runs(question: str) -> list[str]:
+    runs = []
+    for m in _NAME_RUN.finditer(question):
+        words = [re.sub(r"'s$", "", w) for w in m.group(0).split()]
+        while words and words[0].lower() in _QUESTION_START:
+            words = words[1:]
+        if len(words) >= 2:
+            runs.append(" ".join(words))
+    return runs
+
+
+def unknown_terms(question: str, lex: LexicalIndex) -> list[str]:
+    """Named terms in the question that appear nowhere in the indexed material."""
+    unknown: list[str] = []
+    for m in _SINGLE.finditer(question):
+        term = m.group(0)
+        if term.lower() in _QUESTION_START:
+            continue
+        toks = content_tokens(term)
+        if toks and all(t not in lex.doc_freq for t in toks):
+            unknown.append(term)
+    for m in _LETTER_COMPOUND.finditer(question):
+        if m.group(0).lower() in _EVERYDAY_COMPOUNDS:
+            continue
+        whole = content_tokens(m.group(0))[:1]  # the compound itself; its parts ("k", "means") prove nothing
+        if whole and whole[0] not in lex.doc_freq and m.group(0) not in unknown:
+            unknown.append(m.group(0))
+    for m in _NAMED_KIND.finditer(question):
+        toks = [t for t in content_tokens(m.group(1)) if t not in _META]
+        if any(t not in lex.doc_freq for t in toks) and m.group(1) not in unknown:
+            unknown.append(m.group(1))
+    for run in _capitalised_runs(question):
+        toks = content_tokens(run)
+        unseen_pair = len(toks) >= 2 and any(pair not in lex.bigrams for pair in itertools.pairwise(toks))
+        # "SageMaker Autopilot" is known when the notes name "Autopilot" in a list of SageMaker features.
+        named_head = run.split()[-1] in lex.names
+        if unseen_pair and not named_head and run not in unknown:
+            unknown.append(run)
+    return unknown
+
+
+def assess(question: str, passages: list[Passage], lex: LexicalIndex) -> Answerability:
+    if not passages:
+        return Answerability(False, "nothing retrieved")
+    # Not the first passage's own similarity: BM25 may have put a passage first on one shared word.
+    similarity = max(max(p.dense, p.sentence) for p in passages[:TOP_PASSAGES])
+    unknown = unknown_terms(question, lex)
+    if unknown:
+        return Answerability(False, "the material never mentions " + ", ".join(f"'{u}'" for u in unknown), tuple(unknown), similarity)
+    for kind in _ANSWER_TYPES:
+        if kind.question.search(question) and not any(kind.evidence.search(p.text) for p in passages[:TOP_PASSAGES]):
+            return Answerability(False, kind.missing, (), similarity)
+    if similarity < MIN_SIMILARITY:
+        return Answerability(False, "no passage is close in meaning", (), similarity)
+    return Answerability(True, "", (), similarity)

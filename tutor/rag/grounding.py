@@ -1,0 +1,133 @@
+"""How well a passage backs a sentence: lexical recall of the sentence's content words plus embedding similarity,
+with a guard that the sentence's named terms (Polly vs Transcribe) appear in the evidence.
+
+Used to attach citations to the sentences an LLM wrote (the markers it writes are only a hint), to drop
+sentences nothing supports, and by the extractive backend to pick sentences that answer a question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.text import content_tokens, split_sentences
+from tutor.rag.sentence_vectors import Embed, embed_sentences
+from tutor.schema import Passage
+
+SUPPORT_THRESHOLD = 0.55
+_NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=\w )([A-Z][a-z]{2,})\b")
+_REFERS_BACK = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I)
+_GENERIC_NAMES = frozenset(content_tokens("AWS Amazon ML AI The This It They These Those In For An"))
+
+@dataclass(frozen=True)
+class PassageSentence:
+    passage_index: int  # position in the given passage list
+    start: int  # offsets within the passage text
+    end: int
+    text: str
+    is_list_item: bool
+    list_items: tuple[str, ...] = ()  # for a sentence introducing a list ("...:"), the items that follow
+
+
+@dataclass(frozen=True)
+class Support:
+    passage_index: int
+    sentence: PassageSentence
+    score: float
+    lexical: float
+    dense: float
+
+
+def _sentences_of(p: Passage, index: int) -> list[PassageSentence]:
+    spans = split_sentences(p.text)
+    out: list[PassageSentence] = []
+    texts = [p.text[s:e] for s, e in spans]
+    for j, (s, e) in enumerate(spans):
+        text = texts[j]
+        items: list[str] = []
+        # Only a line that announces something ("...:" or an unfinished heading-like line) owns the bullets below it.
+        if not text.lstrip().startswith(("- ", "* ")) and not text.rstrip().endswith((".", "!", "?")):
+            for nxt in texts[j + 1 :]:
+                if not nxt.lstrip().startswith(("- ", "* ")):
+                    break
+                items.append(nxt.lstrip("-* ").strip())
+        out.append(PassageSentence(index, s, e, text, text.lstrip().startswith(("- ", "* ")), tuple(items[:10])))
+    return out
+
+
+def named_terms(text: str) -> set[str]:
+    terms: set[str] = set()
+    for m in _NAMED.finditer(text):
+        terms.update(content_tokens(m.group(0)))
+    return terms - _GENERIC_NAMES
+
+
+def lexical_recall(claim: str, evidence: str) -> float:
+    """Share of the claim's content words (stemmed) that the evidence contains."""
+    claim_toks = set(content_tokens(claim))
+    if not claim_toks:
+        return 0.0
+    return len(claim_toks & set(content_tokens(evidence))) / len(claim_toks)
+
+
+class SupportScorer:
+    """Scores claims against the sentences of a fixed passage list."""
+
+    def __init__(self, passages: list[Passage], embed: Embed) -> None:
+        self.passages = passages
+        self._embed = embed
+        self.sentences: list[PassageSentence] = []
+        for i, p in enumerate(passages):
+            self.sentences.extend(_sentences_of(p, i))
+        self.vectors = embed_sentences([s.text for s in self.sentences], embed)
+
+    def _evidence(self, j: int) -> str:
+        sent = self.sentences[j]
+        p = self.passages[sent.passage_index]
+        parts = [p.title, p.heading, sent.text, " ".join(sent.list_items)]
+        # The sentence before lends its names only to a sentence that refers back to it ("It is ...");
+        # otherwise "Athena ... SQL. Use Glue for Spark." would let "Athena runs Spark" pass.
+        if j > 0 and self.sentences[j - 1].passage_index == sent.passage_index and _REFERS_BACK.match(sent.text):
+            parts.append(self.sentences[j - 1].text)
+        return " ".join(parts)
+
+    def _score(self, claim: str, names: set[str], j: int, dense: float) -> Support:
+        sent = self.sentences[j]
+        window = sent.text + " " + " ".join(sent.list_items)
+        if j + 1 < len(self.sentences) and self.sentences[j + 1].passage_index == sent.passage_index:
+            window = f"{window} {self.sentences[j + 1].text}"
+        lex = max(lexical_recall(claim, sent.text), lexical_recall(claim, window) * 0.95)
+        score = 0.5 * lex + 0.5 * dense
+        if names and not names <= set(content_tokens(self._evidence(j))):
+            score *= 0.6  # the claim names something this evidence does not mention
+        return Support(sent.passage_index, sent, score, lex, dense)
+
+    def best(self, claim: str, claim_vector: np.ndarray | None = None, passage_index: int | None = None) -> Support | None:
+        if not self.sentences:
+            return None
+        vec = claim_vector if claim_vector is not None else self._embed([claim])[0]
+        dense = self.vectors @ vec
+        names = named_terms(claim)
+        best: Support | None = None
+        for j, sent in enumerate(self.sentences):
+            if passage_index is not None and sent.passage_index != passage_index:
+                continue
+            cand = self._score(claim, names, j, float(dense[j]))
+            if best is None or cand.score > best.score:
+                best = cand
+        return best
+
+
+# Extractive sentence choice (weights picked on the eval set, ADR 0004): novelty saturates at this many new words.
+NOVEL_CAP = 12
+
+
+def relevance(text: str, vector: np.ndarray, qvec: np.ndarray, query: str, query_tokens: set[str]) -> float:
+    """How well a passage sentence answers the query: meaning, the query's words, and what it adds.
+
+    A sentence that only restates the question teaches nothing, so words the question lacks count too.
+    """
+    novel = min(len(set(content_tokens(text)) - query_tokens), NOVEL_CAP) / NOVEL_CAP
+    return 0.55 * float(vector @ qvec) + 0.3 * lexical_recall(query, text) + 0.2 * novel

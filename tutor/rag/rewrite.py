@@ -1,0 +1,108 @@
+"""Follow-up questions -> standalone queries, without a model call.
+
+A question that points back ("does it need servers?") gets the named subject of the conversation
+("AWS Glue") in place of its pronoun; when the earlier question names nothing, or the follow-up points
+back with a determiner ("those reviewers", "that one"), the earlier question's key terms are appended in
+brackets instead, so the user's own words stay readable. A question that stands on its own is left
+untouched. Deterministic and instant, so it never costs answer latency.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.text import STOPWORDS
+
+# Pronouns stand for a noun phrase on their own, so a name can take their place. "that"/"this" count only at
+# the end ("which variant fits that?"); elsewhere they are usually relative words or determiners.
+_PRONOUN_WORDS = r"it|its|it's|they|them|their|theirs"
+_TRAILING_DEMONSTRATIVE = r"\b(that|this)(?=\s*[?.!]*\s*$)"
+_PRONOUN = re.compile(rf"\b({_PRONOUN_WORDS})\b|{_TRAILING_DEMONSTRATIVE}", re.I)
+# Determiners point back too, through a noun ("those reviewers", "that one"): no name can replace them.
+_POINTER = re.compile(rf"\b({_PRONOUN_WORDS}|one|ones|those|these)\b|{_TRAILING_DEMONSTRATIVE}", re.I)
+# "could I do that serverless instead?": refers back to the previous question's action, not to a noun.
+_ACTION_REFERENCE = re.compile(r"\b(do|does|did|doing|try|use)\s+(that|this)\b|\binstead\s*[?.!]*\s*$", re.I)
+_CONNECTIVE = re.compile(r"^\s*(and|so|also|then|okay|ok|what about|how about|but|or)\b[,\s]*", re.I)
+_LEAD = re.compile(
+    r"^\s*(what|which|who|how|why|when|where|is|are|does|do|can|could|should|would|tell me about|explain|describe)"
+    r"(\s+(is|are|does|do|was|were|can|should|the|a|an|of|kinds?|types?))*\s+",
+    re.I,
+)
+_ENTITY = re.compile(
+    r"\b(?:[A-Z][\w\-/.()]*[A-Za-z0-9)]|[A-Z]{2,}\w*)(?:\s+(?:for|of|on|and|&)?\s*(?:[A-Z][\w\-/.()]*[A-Za-z0-9)]|[A-Z]{2,}\w*))*"
+)
+# Capitalised words that open a sentence rather than a name ("Besides Glue, ..."): dropped from its front.
+_OPENERS = {
+    *("what", "which", "how", "who", "why", "when", "where", "is", "are", "does", "do", "can", "should", "i"),
+    *("besides", "apart", "except", "other", "than"),
+}
+_GENERIC = {"ml", "aws", "ai", "ai/ml", "amazon", "okay", "so", "and"}
+# Contractions ("bank's", "they're", "don't") are dropped whole, not split into "bank s" / "re".
+_WORD = re.compile(r"[A-Za-z0-9][\w\-/]*(?:\.[A-Za-z0-9]+)*(?:'[a-z]+)?")
+
+
+def _content_phrase(question: str) -> str:
+    body = _LEAD.sub("", question.strip().rstrip("?.! "))
+    # Each word once: an earlier follow-up already carries its own earlier terms in brackets.
+    unique: dict[str, str] = {}
+    for word in (re.sub(r"'[a-z]+$", "", w) for w in _WORD.findall(body)):
+        if word.lower() not in STOPWORDS:
+            unique.setdefault(word.lower(), word)
+    return " ".join(unique.values())
+
+
+def named_subject(question: str) -> str:
+    """The most specific name a question mentions ("Amazon Kinesis Data Firehose"), or "" if none."""
+    body = _CONNECTIVE.sub("", question.strip())
+    candidates = []
+    for m in _ENTITY.finditer(body):
+        words = m.group(0).split()
+        while words and words[0].lower() in _OPENERS:
+            words = words[1:]
+        span = " ".join(words)
+        # "AWS ML" names nothing in particular; a lone capitalised everyday word is a sentence start
+        # ("My data is in S3"), not a name.
+        specific = [w for w in words if w.lower() not in _GENERIC]
+        if specific and not (len(words) == 1 and span.lower() in STOPWORDS):
+            candidates.append(span)
+    return max(candidates, key=len) if candidates else ""
+
+
+def is_follow_up(question: str) -> bool:
+    if _CONNECTIVE.match(question) or _POINTER.search(question) or _ACTION_REFERENCE.search(question):
+        return True
+    return len(_content_phrase(question).split()) < 2
+
+
+def _with_context(question: str, context: str) -> str:
+    return f"{question.rstrip('?')} ({context})?" if question.endswith("?") else f"{question} ({context})"
+
+
+def rewrite(question: str, history: list[str] | tuple[str, ...]) -> str:
+    """A standalone version of ``question`` given earlier user turns (oldest first)."""
+    question = question.strip()
+    if not history or not is_follow_up(question):
+        return question
+    # Earlier turns may themselves be follow-ups: resolve them in order first.
+    resolved: list[str] = []
+    for turn in history:
+        resolved.append(rewrite(turn, resolved) if resolved else turn.strip())
+    previous = resolved[-1]
+    name = named_subject(previous)
+    context = _content_phrase(previous)
+    if not name and not context:
+        return question
+    body = _CONNECTIVE.sub("", question)
+    body = body[:1].upper() + body[1:] if body else body
+
+    def substitute(m: re.Match[str]) -> str:
+        return f"{name}'s" if m.group(0).lower() in ("its", "their", "theirs") else name
+
+    # A name the follow-up already says is not what its pronoun stands for ("does it cover MLOps?").
+    if name and name.lower() not in body.lower() and _PRONOUN.search(body):
+        standalone = _PRONOUN.sub(substitute, body, count=1)
+        if len(name.split()) > 1 or name.lower() == context.lower():
+            return standalone
+        # A one-word name ("SageMaker") is often too broad: keep the earlier question's terms too.
+        return _with_context(standalone, context)
+    return _with_context(body, context)
