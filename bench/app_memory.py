@@ -20,7 +20,13 @@ from typing import Any
 
 from bench.config import REPO
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -73,7 +79,11 @@ def measure(backend: str, question: str, log: Path, timeout_s: float = 240) -> d
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "tutor", "ui", "--port", str(port)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             _wait_ready(url, proc, 120)
@@ -92,8 +102,12 @@ def measure(backend: str, question: str, log: Path, timeout_s: float = 240) -> d
                 answer_s = time.perf_counter() - t0
                 after = group_rss_mb(proc.pid)
                 browser.close()
-            return {"backend": backend, "idle_rss_mb": round(idle, 1), "after_first_answer_rss_mb": round(after, 1),
-                    "first_answer_s": round(answer_s, 2)}
+            return {
+                "backend": backend,
+                "idle_rss_mb": round(idle, 1),
+                "after_first_answer_rss_mb": round(after, 1),
+                "first_answer_s": round(answer_s, 2),
+            }
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)

@@ -45,7 +45,9 @@ def child_env(tutor_home: Path) -> dict[str, str]:
     return env
 
 
-def run_task(task: str, args: dict[str, Any], env: dict[str, str], log_dir: Path, timeout_s: float) -> ChildResult:
+def run_task(
+    task: str, args: dict[str, Any], env: dict[str, str], log_dir: Path, timeout_s: float
+) -> ChildResult:
     """``python -m bench.worker TASK ARGS_JSON``; the worker prints one JSON line last on stdout."""
     log_dir.mkdir(parents=True, exist_ok=True)
     stamp = f"{task}-{time.strftime('%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10_000}"
@@ -54,7 +56,11 @@ def run_task(task: str, args: dict[str, Any], env: dict[str, str], log_dir: Path
     with out_path.open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "bench.worker", task, json.dumps(args)],
-            cwd=REPO, env=env, stdout=out, stderr=err, start_new_session=True,
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
         )
         timed_out = False
         while True:
@@ -70,13 +76,19 @@ def run_task(task: str, args: dict[str, Any], env: dict[str, str], log_dir: Path
         proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped; keep Popen from waiting again
     wall = time.perf_counter() - started
     peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
-    cpu = usage.ru_utime + usage.ru_stime  # the child's own CPU time: less sensitive to other jobs than wall time
+    cpu = (
+        usage.ru_utime + usage.ru_stime
+    )  # the child's own CPU time: less sensitive to other jobs than wall time
     lines = [ln for ln in out_path.read_text(errors="replace").splitlines() if ln.startswith("{")]
     if timed_out:
-        return ChildResult(task, False, wall, peak_mb, cpu, error=f"timed out after {timeout_s:.0f} s (log {err_path})")
+        return ChildResult(
+            task, False, wall, peak_mb, cpu, error=f"timed out after {timeout_s:.0f} s (log {err_path})"
+        )
     if proc.returncode != 0 or not lines:
         tail = err_path.read_text(errors="replace").strip().splitlines()[-3:]
-        return ChildResult(task, False, wall, peak_mb, cpu, error=f"exit {proc.returncode}: {' | '.join(tail)}")
+        return ChildResult(
+            task, False, wall, peak_mb, cpu, error=f"exit {proc.returncode}: {' | '.join(tail)}"
+        )
     data = json.loads(lines[-1])
     if "error" in data:
         return ChildResult(task, False, wall, peak_mb, cpu, data=data, error=str(data["error"]))

@@ -37,7 +37,9 @@ def _copy(files: list[tuple[Path, str]], dest: Path) -> int:
 
 
 def study_corpus(work: Path) -> Corpus:
-    files = [(p, p.name) for p in sorted(STUDY_CORPUS.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    files = [
+        (p, p.name) for p in sorted(STUDY_CORPUS.iterdir()) if p.is_file() and not p.name.startswith(".")
+    ]
     dest = work / "study"
     total = _copy(files, dest)
     return Corpus("study", dest, len(files), total, f"`corpus/` ({len(files)} files: txt, md)")
@@ -46,12 +48,16 @@ def study_corpus(work: Path) -> Corpus:
 def large_corpus(work: Path, limit: int | None = None) -> Corpus:
     """The fixed python3.11-doc subset (``limit`` files only, for ``--quick``)."""
     if not DOCS_ROOT.is_dir():
-        raise CorpusMissing(f"{DOCS_ROOT} is missing: run `make bench-setup` (apt-get install {DOCS_PACKAGE}).")
+        raise CorpusMissing(
+            f"{DOCS_ROOT} is missing: run `make bench-setup` (apt-get install {DOCS_PACKAGE})."
+        )
     names = subset_files()
     missing = [n for n in names if not (DOCS_ROOT / n).is_file()]
     if missing:
-        raise CorpusMissing(f"{len(missing)} subset files are missing from {DOCS_ROOT} (e.g. {missing[0]}); "
-                            f"is a different {DOCS_PACKAGE} version installed?")
+        raise CorpusMissing(
+            f"{len(missing)} subset files are missing from {DOCS_ROOT} (e.g. {missing[0]}); "
+            f"is a different {DOCS_PACKAGE} version installed?"
+        )
     if limit:
         names = names[:limit]
     dest = work / "python-docs"

@@ -12,8 +12,18 @@ from pathlib import Path
 from bench.config import DOCS_PACKAGE
 
 PACKAGES = (
-    "torch", "sentence-transformers", "transformers", "chromadb", "langchain-core", "langchain-chroma",
-    "langchain-text-splitters", "bm25s", "tiktoken", "beautifulsoup4", "llama_cpp_python", "numpy",
+    "torch",
+    "sentence-transformers",
+    "transformers",
+    "chromadb",
+    "langchain-core",
+    "langchain-chroma",
+    "langchain-text-splitters",
+    "bm25s",
+    "tiktoken",
+    "beautifulsoup4",
+    "llama_cpp_python",
+    "numpy",
 )
 
 
@@ -49,7 +59,9 @@ def _version(name: str) -> str:
 
 def deb_version(package: str) -> str:
     try:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, timeout=10
+        )
         return out.stdout.strip() or "not installed"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -64,7 +76,9 @@ def load_average() -> str:
 
 def describe() -> dict[str, object]:
     model, flags = _cpuinfo()
-    notable = [f for f in ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8") if f in flags]
+    notable = [
+        f for f in ("avx2", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8") if f in flags
+    ]
     return {
         "cpu": model,
         "cpu_flags": notable,

@@ -90,13 +90,20 @@ def _ingest_table(title: str, section: dict[str, Any], target: bool) -> list[str
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     stats: dict[str, dict[str, float]] = {}
-    for name, label in (("ours", "ours (`ingest.pipeline.ingest_paths`)"), ("quickstart", "LangChain quickstart (`evals/quickstart.py`)")):
+    for name, label in (
+        ("ours", "ours (`ingest.pipeline.ingest_paths`)"),
+        ("quickstart", "LangChain quickstart (`evals/quickstart.py`)"),
+    ):
         runs = _ok_runs(section["runs"][name])
         secs = median([r["seconds"] for r in runs])
         chunks = median([r["chunks"] for r in runs])
         s = {
-            "seconds": secs, "chunks": chunks, "cps": ratio(chunks, secs), "mbps": ratio(mb, secs),
-            "rss": median([r["peak_rss_mb"] for r in runs]), "wall": median([r["wall_s"] for r in runs]),
+            "seconds": secs,
+            "chunks": chunks,
+            "cps": ratio(chunks, secs),
+            "mbps": ratio(mb, secs),
+            "rss": median([r["peak_rss_mb"] for r in runs]),
+            "wall": median([r["wall_s"] for r in runs]),
             "cpu": median([r["cpu_s"] for r in runs if r.get("cpu_s")]),
         }
         s["mb_per_cpu"] = ratio(mb, s["cpu"])
@@ -117,9 +124,12 @@ def _ingest_table(title: str, section: dict[str, Any], target: bool) -> list[str
     if target:
         speedup = ratio(o["mbps"], q["mbps"])
         cpu_speedup = ratio(o["mb_per_cpu"], q["mb_per_cpu"])
-        lines += ["", f"Target: throughput ≥ {TARGET_INGEST_SPEEDUP}× the quickstart's — "
-                  f"{_verdict(None if math.isnan(speedup) else speedup >= TARGET_INGEST_SPEEDUP)} ({_f(speedup, 2)}× in wall "
-                  f"time; {_f(cpu_speedup, 2)}× per CPU-second, the figure other jobs on the machine disturb less)."]
+        lines += [
+            "",
+            f"Target: throughput ≥ {TARGET_INGEST_SPEEDUP}× the quickstart's — "
+            f"{_verdict(None if math.isnan(speedup) else speedup >= TARGET_INGEST_SPEEDUP)} ({_f(speedup, 2)}× in wall "
+            f"time; {_f(cpu_speedup, 2)}× per CPU-second, the figure other jobs on the machine disturb less).",
+        ]
     return [*lines, ""]
 
 
@@ -161,8 +171,10 @@ def _retrieval(section: dict[str, Any]) -> list[str]:
     if not section.get("ok"):
         return ["### Retrieval latency (ours, large corpus)", "", f"Not measured: {section.get('error')}", ""]
     rows = section["rows"]
+
     def col(key: str) -> list[float]:
         return [r[key] for r in rows if key in r]
+
     fused = col("total")
     p95 = percentile(fused, 95)
     lines = [
@@ -177,15 +189,24 @@ def _retrieval(section: dict[str, Any]) -> list[str]:
         "| stage | p50 ms | p95 ms | max ms |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for key, label in (("load", "index version check"), ("dense", "dense (query embedding + Chroma HNSW)"),
-                       ("bm25", "BM25 (bm25s)"), ("fuse", "fusion"),
-                       ("sentences", "sentence rescoring of the top 3 (embeds sentences not seen before in this process)"),
-                       ("total", "**fused search, end to end**")):
+    for key, label in (
+        ("load", "index version check"),
+        ("dense", "dense (query embedding + Chroma HNSW)"),
+        ("bm25", "BM25 (bm25s)"),
+        ("fuse", "fusion"),
+        ("sentences", "sentence rescoring of the top 3 (embeds sentences not seen before in this process)"),
+        ("total", "**fused search, end to end**"),
+    ):
         values = col(key)
         if values:
-            lines.append(f"| {label} | {_f(percentile(values, 50))} | {_f(percentile(values, 95))} | {_f(max(values))} |")
-    lines += ["", f"Target: fused p95 ≤ {TARGET_FUSED_P95_MS:.0f} ms at ≥ 10,000 chunks — "
-              f"{_verdict(None if section['chunks'] < 10_000 else p95 <= TARGET_FUSED_P95_MS)} ({_f(p95)} ms at {section['chunks']:,} chunks)."]
+            lines.append(
+                f"| {label} | {_f(percentile(values, 50))} | {_f(percentile(values, 95))} | {_f(max(values))} |"
+            )
+    lines += [
+        "",
+        f"Target: fused p95 ≤ {TARGET_FUSED_P95_MS:.0f} ms at ≥ 10,000 chunks — "
+        f"{_verdict(None if section['chunks'] < 10_000 else p95 <= TARGET_FUSED_P95_MS)} ({_f(p95)} ms at {section['chunks']:,} chunks).",
+    ]
     return [*lines, ""]
 
 
@@ -219,11 +240,16 @@ def _answers(section: dict[str, Any]) -> list[str]:
         )
         if backend == "local":
             ok = None if math.isnan(ttft) else (ttft <= TARGET_LOCAL_TTFT_S and total <= TARGET_LOCAL_TOTAL_S)
-            verdict = (f"Target (`local`, warm medians): first token ≤ {TARGET_LOCAL_TTFT_S:.0f} s and total ≤ "
-                       f"{TARGET_LOCAL_TOTAL_S:.0f} s — {_verdict(ok)}.")
+            verdict = (
+                f"Target (`local`, warm medians): first token ≤ {TARGET_LOCAL_TTFT_S:.0f} s and total ≤ "
+                f"{TARGET_LOCAL_TOTAL_S:.0f} s — {_verdict(ok)}."
+            )
     if verdict:
         lines += ["", verdict]
-    lines += ["", "Warm medians count only questions the answerability gate let through to generation, when there are any."]
+    lines += [
+        "",
+        "Warm medians count only questions the answerability gate let through to generation, when there are any.",
+    ]
     return [*lines, ""]
 
 
@@ -242,8 +268,10 @@ def _memory(answers: dict[str, Any] | None, app: dict[str, Any] | None) -> list[
     for backend, run in backends.items():
         if run.get("ok") and run.get("after_first_answer"):
             mem = run["after_first_answer"]
-            rows.append(f"| answering process, `{backend}` (`tutor.rag.pipeline` without UI) | – | {_f(mem.get('rss_mb'), 0)} | "
-                        f"{_f(run.get('peak_rss_mb'), 0)} |")
+            rows.append(
+                f"| answering process, `{backend}` (`tutor.rag.pipeline` without UI) | – | {_f(mem.get('rss_mb'), 0)} | "
+                f"{_f(run.get('peak_rss_mb'), 0)} |"
+            )
     if not rows:
         return [*lines, "Not measured yet (needs the memory or answers section).", ""]
     stamp = _stamp(app) if app else _stamp(answers or {})
@@ -289,7 +317,11 @@ def _quiz(section: dict[str, Any]) -> list[str]:
 def _profile(section: dict[str, Any]) -> list[str]:
     head = ["### Where our ingest spends its time (pyinstrument)", ""]
     if not section.get("ok"):
-        return [*head, f"Not measured: {section.get('error', 'run `python -m bench.run --only profile`')}", ""]
+        return [
+            *head,
+            f"Not measured: {section.get('error', 'run `python -m bench.run --only profile`')}",
+            "",
+        ]
     parts = dict(section.get("parts", {}))
     total = parts.pop("total", section.get("seconds", math.nan))
     lines = [
@@ -310,9 +342,13 @@ def render(results: dict[str, Any]) -> str:
     meta = results.get("meta", {})
     lines = [BEGIN, "", *_machine(meta), "## Results", ""]
     if "ingest-large" in s:
-        lines += _ingest_table("Full ingest, large corpus: ours vs LangChain quickstart", s["ingest-large"], target=True)
+        lines += _ingest_table(
+            "Full ingest, large corpus: ours vs LangChain quickstart", s["ingest-large"], target=True
+        )
     if "ingest-small" in s:
-        lines += _ingest_table("Full ingest, study corpus: ours vs LangChain quickstart", s["ingest-small"], target=False)
+        lines += _ingest_table(
+            "Full ingest, study corpus: ours vs LangChain quickstart", s["ingest-small"], target=False
+        )
     if "reingest" in s:
         lines += _reingest(s["reingest"])
     if "retrieval" in s:

@@ -80,8 +80,14 @@ class Context:
 
 
 def _run_record(result: ChildResult) -> dict[str, Any]:
-    return {"ok": result.ok, "wall_s": result.wall_s, "cpu_s": result.cpu_s, "peak_rss_mb": result.peak_rss_mb,
-            "error": result.error, **result.data}
+    return {
+        "ok": result.ok,
+        "wall_s": result.wall_s,
+        "cpu_s": result.cpu_s,
+        "peak_rss_mb": result.peak_rss_mb,
+        "error": result.error,
+        **result.data,
+    }
 
 
 def _corpus_record(c: Corpus) -> dict[str, Any]:
@@ -95,7 +101,10 @@ def bench_ingest(ctx: Context, corpus: Corpus, reps: int) -> dict[str, Any]:
         ours_dir = ctx.index_dir(f"{corpus.name}-ours-{rep}")
         ours = ctx.child("ingest-ours", {"corpus": str(corpus.path), "chroma": str(ours_dir)})
         runs["ours"].append(_run_record(ours))
-        qs = ctx.child("ingest-quickstart", {"corpus": str(corpus.path), "chroma": str(ctx.index_dir(f"{corpus.name}-qs-{rep}"))})
+        qs = ctx.child(
+            "ingest-quickstart",
+            {"corpus": str(corpus.path), "chroma": str(ctx.index_dir(f"{corpus.name}-qs-{rep}"))},
+        )
         runs["quickstart"].append(_run_record(qs))
         shutil.rmtree(ctx.work / "indexes" / f"{corpus.name}-qs-{rep}", ignore_errors=True)
         if corpus is ctx.large and ours.ok:
@@ -121,24 +130,45 @@ def ensure_large_index(ctx: Context) -> Path:
 def bench_reingest(ctx: Context) -> dict[str, Any]:
     index = ensure_large_index(ctx)
     corpus = ctx.large_corpus()
-    changed = CHANGED_FILE if (corpus.path / CHANGED_FILE).exists() else sorted(
-        p.relative_to(corpus.path).as_posix() for p in corpus.path.rglob("*.html")
-    )[0]
+    changed = (
+        CHANGED_FILE
+        if (corpus.path / CHANGED_FILE).exists()
+        else sorted(p.relative_to(corpus.path).as_posix() for p in corpus.path.rglob("*.html"))[0]
+    )
     nochange = [
         _run_record(ctx.child("reingest", {"corpus": str(corpus.path), "chroma": str(index)}))
         for _ in range(ctx.plan.reingest_reps)
     ]
     change = [
-        _run_record(ctx.child("reingest", {"corpus": str(corpus.path), "chroma": str(index), "changed": changed, "marker": rep}))
+        _run_record(
+            ctx.child(
+                "reingest",
+                {"corpus": str(corpus.path), "chroma": str(index), "changed": changed, "marker": rep},
+            )
+        )
         for rep in range(ctx.plan.reingest_reps)
     ]
-    return {"corpus": _corpus_record(corpus), "full_s": ctx.large_full_s, "full_source": ctx.large_full_source,
-            "changed_file": changed, "nochange": nochange, "change": change}
+    return {
+        "corpus": _corpus_record(corpus),
+        "full_s": ctx.large_full_s,
+        "full_source": ctx.large_full_source,
+        "changed_file": changed,
+        "nochange": nochange,
+        "change": change,
+    }
 
 
 def bench_retrieval(ctx: Context) -> dict[str, Any]:
     index = ensure_large_index(ctx)
-    result = ctx.child("retrieval", {"chroma": str(index), "queries": list(DOCS_QUERIES), "n": ctx.plan.retrieval_queries, "budget_s": 300})
+    result = ctx.child(
+        "retrieval",
+        {
+            "chroma": str(index),
+            "queries": list(DOCS_QUERIES),
+            "n": ctx.plan.retrieval_queries,
+            "budget_s": 300,
+        },
+    )
     return {"corpus": _corpus_record(ctx.large_corpus()), **_run_record(result)}
 
 
@@ -182,7 +212,11 @@ def bench_answers(ctx: Context) -> dict[str, Any]:
 def bench_memory(ctx: Context) -> dict[str, Any]:
     """`tutor ui` with the default local backend, one question asked in a headless browser."""
     ensure_home(ctx)
-    args = {"backend": "local", "question": answer_questions(1)[0], "log": str(ctx.log_dir / "app-memory-ui.log")}
+    args = {
+        "backend": "local",
+        "question": answer_questions(1)[0],
+        "log": str(ctx.log_dir / "app-memory-ui.log"),
+    }
     return _run_record(ctx.child("app-memory", args, timeout_s=600))
 
 
@@ -198,7 +232,9 @@ def bench_quiz(ctx: Context) -> dict[str, Any]:
 def bench_profile(ctx: Context) -> dict[str, Any]:
     corpus = ctx.large_corpus()
     out = OUT_DIR / "ingest_profile"
-    result = ctx.child("profile", {"corpus": str(corpus.path), "chroma": str(ctx.index_dir("profile")), "out": str(out)})
+    result = ctx.child(
+        "profile", {"corpus": str(corpus.path), "chroma": str(ctx.index_dir("profile")), "out": str(out)}
+    )
     return {"corpus": _corpus_record(corpus), **_run_record(result)}
 
 
@@ -210,13 +246,27 @@ def _load_results(path: Path) -> dict[str, Any]:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--quick", action="store_true", help="smoke run: fewer reps, a 40-file large corpus")
-    p.add_argument("--only", action="append", choices=SECTIONS, metavar="NAME", help=f"run only these sections: {', '.join(SECTIONS)}")
-    p.add_argument("--large-reps", type=int, help="repetitions of the large-corpus ingest (default 1; ~10 min each)")
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        metavar="NAME",
+        help=f"run only these sections: {', '.join(SECTIONS)}",
+    )
+    p.add_argument(
+        "--large-reps", type=int, help="repetitions of the large-corpus ingest (default 1; ~10 min each)"
+    )
     p.add_argument("--work", type=Path, help="scratch folder to use and keep (default: a temp dir, removed)")
     p.add_argument("--no-report", action="store_true", help="do not rewrite docs/BENCHMARKS.md")
-    p.add_argument("--report-only", action="store_true", help="only re-render docs/BENCHMARKS.md from bench/out/results.json")
+    p.add_argument(
+        "--report-only",
+        action="store_true",
+        help="only re-render docs/BENCHMARKS.md from bench/out/results.json",
+    )
     return p.parse_args(argv)
 
 

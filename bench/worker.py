@@ -37,7 +37,10 @@ def rss_mb() -> dict[str, float]:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             current = int(line.split()[1]) / 1024
-    return {"rss_mb": round(current, 1), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    return {
+        "rss_mb": round(current, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
 
 
 def _store(chroma: str) -> Any:
@@ -54,9 +57,15 @@ def ingest_ours(args: dict[str, Any]) -> dict[str, Any]:
     report = ingest_paths([Path(args["corpus"])], store)
     seconds = time.perf_counter() - t0
     return {
-        "seconds": seconds, "chunks": report.chunks, "added": report.added, "updated": report.updated,
-        "unchanged": report.unchanged, "removed": report.removed, "errors": len(report.errors),
-        "embedded": CountingEmbedder.texts_embedded, **rss_mb(),
+        "seconds": seconds,
+        "chunks": report.chunks,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "errors": len(report.errors),
+        "embedded": CountingEmbedder.texts_embedded,
+        **rss_mb(),
     }
 
 
@@ -66,7 +75,13 @@ def ingest_quickstart(args: dict[str, Any]) -> dict[str, Any]:
     t0 = time.perf_counter()
     index = build_quickstart([Path(args["corpus"])], Path(args["chroma"]))
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "chunks": index.chunks, "documents": index.documents, "text_chars": index.text_chars, **rss_mb()}
+    return {
+        "seconds": seconds,
+        "chunks": index.chunks,
+        "documents": index.documents,
+        "text_chars": index.text_chars,
+        **rss_mb(),
+    }
 
 
 def _edit(path: Path, marker: str) -> None:
@@ -90,19 +105,29 @@ def reingest(args: dict[str, Any]) -> dict[str, Any]:
     report = ingest_paths([corpus], store)
     seconds = time.perf_counter() - t0
     out: dict[str, Any] = {
-        "seconds": seconds, "chunks": report.chunks, "added": report.added, "updated": report.updated,
-        "unchanged": report.unchanged, "removed": report.removed, "embedded": CountingEmbedder.texts_embedded,
+        "seconds": seconds,
+        "chunks": report.chunks,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "embedded": CountingEmbedder.texts_embedded,
     }
     if changed:
         state = store.manifest()[changed]
         out["changed_doc_chunks"] = state.chunk_count
         out["changed_doc_versions"] = len(state.versions)
         out["only_changed_reembedded"] = bool(
-            report.updated == 1 and report.added == 0 and report.removed == 0
-            and CountingEmbedder.texts_embedded == state.chunk_count and len(state.versions) == 1
+            report.updated == 1
+            and report.added == 0
+            and report.removed == 0
+            and CountingEmbedder.texts_embedded == state.chunk_count
+            and len(state.versions) == 1
         )
     else:
-        out["nothing_reembedded"] = CountingEmbedder.texts_embedded == 0 and report.updated == 0 and report.added == 0
+        out["nothing_reembedded"] = (
+            CountingEmbedder.texts_embedded == 0 and report.updated == 0 and report.added == 0
+        )
     return out
 
 
@@ -149,11 +174,16 @@ def answers(args: dict[str, Any]) -> dict[str, Any]:
             elif isinstance(event, Final):
                 final = event.answer
         total = time.perf_counter() - t0
-        rows.append({
-            "question": question, "ttft_s": first if first is not None else total, "total_s": total,
-            "answerable": bool(final and final.answerable), "citations": len(final.citations) if final else 0,
-            "timings_ms": dict(final.timings_ms) if final else {},
-        })
+        rows.append(
+            {
+                "question": question,
+                "ttft_s": first if first is not None else total,
+                "total_s": total,
+                "answerable": bool(final and final.answerable),
+                "citations": len(final.citations) if final else 0,
+                "timings_ms": dict(final.timings_ms) if final else {},
+            }
+        )
         if not memory:
             memory = rss_mb()
         if time.perf_counter() > deadline:
@@ -202,8 +232,15 @@ def quiz(args: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - t0
     result.pop("failures", None)
     valid = int(result.get("valid", 0) or 0)
-    result.update({"function": name, "wall_s_incl_setup": seconds,
-                   "seconds_per_valid_item": (float(result.get("total_seconds", seconds)) / valid) if valid else None})
+    result.update(
+        {
+            "function": name,
+            "wall_s_incl_setup": seconds,
+            "seconds_per_valid_item": (float(result.get("total_seconds", seconds)) / valid)
+            if valid
+            else None,
+        }
+    )
     return result
 
 
@@ -225,7 +262,12 @@ def profile(args: dict[str, Any]) -> dict[str, Any]:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".txt").write_text(profiler.output_text(unicode=False, color=False), encoding="utf-8")
     out.with_suffix(".html").write_text(profiler.output_html(), encoding="utf-8")
-    return {"seconds": seconds, "chunks": report.chunks, "parts": summarize(profiler.last_session), "report": str(out)}
+    return {
+        "seconds": seconds,
+        "chunks": report.chunks,
+        "parts": summarize(profiler.last_session),
+        "report": str(out),
+    }
 
 
 TASKS: dict[str, Task] = {

@@ -63,7 +63,9 @@ def run_eval_command(args: argparse.Namespace) -> int:
     out_dir = args.out or Path("evals/out") / backend
     tutor = get_tutor()
     if tutor.retriever.store.count() == 0:
-        raise TutorError("The index is empty. Run `tutor ingest` first (the eval scores whatever TUTOR_HOME holds).")
+        raise TutorError(
+            "The index is empty. Run `tutor ingest` first (the eval scores whatever TUTOR_HOME holds)."
+        )
     sources = {d.doc_id: d.source for d in list_documents()}
     k = args.k or settings.top_k
 
@@ -86,8 +88,17 @@ def run_eval_command(args: argparse.Namespace) -> int:
     if args.json:
         print_json(metrics)
     else:
-        for key in ("hit@1", "hit@3", "mrr", "keyword_pass", "refusal_recall", "false_refusal_rate",
-                    "citation_marker_validity", "citation_verbatim", "latency_total_p50_s"):
+        for key in (
+            "hit@1",
+            "hit@3",
+            "mrr",
+            "keyword_pass",
+            "refusal_recall",
+            "false_refusal_rate",
+            "citation_marker_validity",
+            "citation_verbatim",
+            "latency_total_p50_s",
+        ):
             print(f"{key:28s} {metrics[key]:.3f}")
         print(f"report: {out_dir / 'report.md'}")
     if failures:
@@ -107,8 +118,12 @@ def register(sub: Any) -> None:
     p.add_argument("--k", type=int, default=None)
     p.add_argument("--subset", default=None, help="'all' or 'every:N' (every Nth case); default per backend")
     p.add_argument("--gate", action="store_true", help="exit non-zero when a metric regresses")
-    p.add_argument("--write-baseline", action="store_true", help="record these metrics in evals/baseline.json")
+    p.add_argument(
+        "--write-baseline", action="store_true", help="record these metrics in evals/baseline.json"
+    )
     p.add_argument("--no-quickstart", action="store_true", help="skip the LangChain quickstart comparison")
-    p.add_argument("--quiz-sample", type=int, default=10, help="quiz items generated for the validity metric (0: skip)")
+    p.add_argument(
+        "--quiz-sample", type=int, default=10, help="quiz items generated for the validity metric (0: skip)"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_eval_command)

@@ -54,7 +54,9 @@ def load_dataset(path: Path) -> list[EvalCase]:
         try:
             cases.append(EvalCase.model_validate_json(line))
         except ValidationError as exc:
-            raise TutorError(f"{path.name} line {lineno}: not a valid eval case ({exc.errors()[0]['msg']}).") from exc
+            raise TutorError(
+                f"{path.name} line {lineno}: not a valid eval case ({exc.errors()[0]['msg']})."
+            ) from exc
     if not cases:
         raise TutorError(f"{path} has no cases.")
     return cases
@@ -155,11 +157,18 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float]:
     unanswerable = [r for r in results if not r.case.answerable]
     refused = [r for r in results if r.refused]
     refused_correct = [r for r in refused if not r.case.answerable]
-    totals = {key: sum(r.checks[key] for r in results) for key in ("markers", "markers_valid", "citations", "verbatim", "supported")}
+    totals = {
+        key: sum(r.checks[key] for r in results)
+        for key in ("markers", "markers_valid", "citations", "verbatim", "supported")
+    }
     kw_cases = [r for r in results if r.case.answerable and r.case.expect]
     retrieve_ms = [r.answer.timings_ms.get("retrieve", 0) for r in results]
     generate_ms = [r.answer.timings_ms.get("generate", 0) for r in results]
-    first_ms = [r.answer.timings_ms.get("first_token", r.answer.timings_ms.get("generate", 0)) for r in results if r.answer.answerable]
+    first_ms = [
+        r.answer.timings_ms.get("first_token", r.answer.timings_ms.get("generate", 0))
+        for r in results
+        if r.answer.answerable
+    ]
     total_s = [r.seconds for r in results]
     return {
         "cases": len(results),
@@ -170,7 +179,8 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float]:
         "keyword_pass": sum(1 for r in kw_cases if r.keyword_ok) / max(1, len(kw_cases)),
         "refusal_precision": len(refused_correct) / len(refused) if refused else 1.0,
         "refusal_recall": len(refused_correct) / max(1, len(unanswerable)),
-        "false_refusal_rate": sum(1 for r in refused if r.case.answerable) / max(1, len([r for r in results if r.case.answerable])),
+        "false_refusal_rate": sum(1 for r in refused if r.case.answerable)
+        / max(1, len([r for r in results if r.case.answerable])),
         "latency_retrieve_p50_ms": _pct(retrieve_ms, 0.5),
         "latency_retrieve_p95_ms": _pct(retrieve_ms, 0.95),
         "latency_generate_p50_ms": _pct(generate_ms, 0.5),
@@ -210,12 +220,20 @@ def run_cases(
 # leaves one more flipped question of margin.
 FLOORS: dict[str, dict[str, float]] = {
     "extractive": {
-        "hit@1": 0.83, "hit@3": 0.94, "citation_marker_validity": 1.0, "citation_verbatim": 1.0,
-        "keyword_pass": 0.73, "refusal_recall": 0.85,
+        "hit@1": 0.83,
+        "hit@3": 0.94,
+        "citation_marker_validity": 1.0,
+        "citation_verbatim": 1.0,
+        "keyword_pass": 0.73,
+        "refusal_recall": 0.85,
     },
     "local": {
-        "hit@1": 0.83, "hit@3": 0.94, "citation_marker_validity": 1.0, "citation_verbatim": 1.0,
-        "keyword_pass": 0.74, "refusal_recall": 0.85,
+        "hit@1": 0.83,
+        "hit@3": 0.94,
+        "citation_marker_validity": 1.0,
+        "citation_verbatim": 1.0,
+        "keyword_pass": 0.74,
+        "refusal_recall": 0.85,
     },
 }
 CEILINGS: dict[str, float] = {"false_refusal_rate": 0.05}
@@ -225,7 +243,11 @@ TOLERANCE = 0.05
 def gate(metrics: dict[str, float], backend: str, baseline: dict[str, Any] | None) -> list[str]:
     """Failures as readable lines naming the metric; empty means the gate passes."""
     failures: list[str] = []
-    floors = dict(baseline.get("floors", {}).get(backend, FLOORS.get(backend, {}))) if baseline else dict(FLOORS.get(backend, {}))
+    floors = (
+        dict(baseline.get("floors", {}).get(backend, FLOORS.get(backend, {})))
+        if baseline
+        else dict(FLOORS.get(backend, {}))
+    )
     for metric, floor in floors.items():
         value = metrics.get(metric)
         if value is not None and value + 1e-9 < floor:
@@ -236,8 +258,21 @@ def gate(metrics: dict[str, float], backend: str, baseline: dict[str, Any] | Non
             failures.append(f"{metric} = {value:.3f} is above its ceiling {ceiling:.3f}")
     reference = (baseline or {}).get("metrics", {}).get(backend, {})
     tolerance = float((baseline or {}).get("tolerance", TOLERANCE))
-    for metric in ("hit@1", "hit@3", "hit@5", "mrr", "keyword_pass", "refusal_recall", "citation_verbatim", "citation_marker_validity"):
-        if metric in reference and metric in metrics and metrics[metric] + tolerance + 1e-9 < reference[metric]:
+    for metric in (
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "mrr",
+        "keyword_pass",
+        "refusal_recall",
+        "citation_verbatim",
+        "citation_marker_validity",
+    ):
+        if (
+            metric in reference
+            and metric in metrics
+            and metrics[metric] + tolerance + 1e-9 < reference[metric]
+        ):
             failures.append(
                 f"{metric} = {metrics[metric]:.3f} dropped more than {tolerance:.2f} below the baseline {reference[metric]:.3f}"
             )
@@ -252,8 +287,19 @@ def load_baseline(path: Path = BASELINE_FILE) -> dict[str, Any] | None:
 
 def write_baseline(metrics: dict[str, float], backend: str, subset: str, path: Path = BASELINE_FILE) -> None:
     data = load_baseline(path) or {"tolerance": TOLERANCE, "floors": FLOORS, "metrics": {}, "subsets": {}}
-    keep = ("hit@1", "hit@3", "hit@5", "mrr", "keyword_pass", "refusal_recall", "refusal_precision",
-            "false_refusal_rate", "citation_verbatim", "citation_marker_validity", "citation_support_present")
+    keep = (
+        "hit@1",
+        "hit@3",
+        "hit@5",
+        "mrr",
+        "keyword_pass",
+        "refusal_recall",
+        "refusal_precision",
+        "false_refusal_rate",
+        "citation_verbatim",
+        "citation_marker_validity",
+        "citation_support_present",
+    )
     # The floors and tolerance in code are the source of truth; the file records the ones this baseline was cut with.
     data["floors"], data["tolerance"] = FLOORS, TOLERANCE
     data.setdefault("metrics", {})[backend] = {k: round(metrics[k], 4) for k in keep if k in metrics}

@@ -47,8 +47,9 @@ class MiniLMEmbeddings(Embeddings):
         # deferred: sentence-transformers pulls in torch (seconds); only a quickstart run needs it
         from sentence_transformers import SentenceTransformer
 
-
-        self.model = SentenceTransformer(str(model_path or minilm_path()), device="cpu", local_files_only=True)
+        self.model = SentenceTransformer(
+            str(model_path or minilm_path()), device="cpu", local_files_only=True
+        )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.model.encode(list(texts), show_progress_bar=False).tolist()
@@ -73,14 +74,16 @@ def _load_file(path: Path) -> list[Document]:
     suffix = path.suffix.lower()
     source = str(path)
     if suffix in TEXT_SUFFIXES:  # TextLoader
-        return [Document(page_content=path.read_text(encoding="utf-8", errors="replace"), metadata={"source": source})]
+        return [
+            Document(
+                page_content=path.read_text(encoding="utf-8", errors="replace"), metadata={"source": source}
+            )
+        ]
     if suffix in HTML_SUFFIXES:  # BSHTMLLoader: the whole page's get_text(), title in metadata
-
         soup = BeautifulSoup(path.read_bytes(), "html.parser")
         title = soup.title.get_text() if soup.title else ""
         return [Document(page_content=soup.get_text(), metadata={"source": source, "title": title})]
     if suffix in PDF_SUFFIXES:  # PyPDFLoader: one document per page
-
         reader = PdfReader(str(path))
         return [
             Document(page_content=page.extract_text() or "", metadata={"source": source, "page": n})
@@ -97,7 +100,9 @@ def load_directory(paths: Iterable[Path]) -> list[Document]:
 
 
 def split_documents(docs: list[Document]) -> list[Document]:
-    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True)
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP, add_start_index=True
+    )
     return splitter.split_documents(docs)
 
 

@@ -33,7 +33,7 @@ _SKIP = frozenset(
     re.findall(
         r"\S+",
         "a an the of to in on for and or with by is are be can you your that this which what who as it its from at "
-    "into true false following term describes refers refer aws amazon service services algorithm layer",
+        "into true false following term describes refers refer aws amazon service services algorithm layer",
     )
 )
 QUESTION_COVERAGE = 0.7
@@ -93,7 +93,11 @@ def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
             if _covered(statement, c.support) < STATEMENT_COVERAGE:
                 problems.append("support does not cover the true statement")
         elif item.answer == "False":
-            if not item.subject or not _names_in(item.subject, c.support) or _names_in(item.subject, statement):
+            if (
+                not item.subject
+                or not _names_in(item.subject, c.support)
+                or _names_in(item.subject, statement)
+            ):
                 problems.append("false statement does not replace the supported subject")
             else:
                 # The statement must be the supported sentence with a different name in it: a few words differ.
@@ -121,8 +125,14 @@ def quiz_validity_sample(backend: str, n: int = 50, settings: Any = None) -> dic
     served: list[Served] = []
     while len(items) < n:
         got = 0
-        for item in iter_quiz(n=min(50, n - len(items)), backend=backend, learner=learner, served=list(served),
-                              seed=len(items), settings=settings):
+        for item in iter_quiz(
+            n=min(50, n - len(items)),
+            backend=backend,
+            learner=learner,
+            served=list(served),
+            seed=len(items),
+            settings=settings,
+        ):
             now = time.perf_counter()
             seconds.append(now - t)
             t = now
@@ -135,7 +145,11 @@ def quiz_validity_sample(backend: str, n: int = 50, settings: Any = None) -> dic
 
 
 def summarise(
-    items: list[QuizItem], chunks: dict[tuple[str, int], str], doc_ids: list[str], seconds: list[float], backend: str
+    items: list[QuizItem],
+    chunks: dict[tuple[str, int], str],
+    doc_ids: list[str],
+    seconds: list[float],
+    backend: str,
 ) -> dict[str, Any]:
     failures: list[dict[str, Any]] = []
     valid = 0
@@ -153,7 +167,9 @@ def summarise(
         seen_q.add(q)
         seen_fact.add(fact)
         if problems:
-            failures.append({"id": item.id, "type": item.type, "question": item.question, "problems": problems})
+            failures.append(
+                {"id": item.id, "type": item.type, "question": item.question, "problems": problems}
+            )
         else:
             valid += 1
             valid_seconds.append(secs)
@@ -170,7 +186,9 @@ def summarise(
         "documents_covered": len(covered),
         "all_documents_covered": set(covered) >= set(doc_ids),
         "missing_documents": sorted(set(doc_ids) - set(covered)),
-        "median_seconds_per_valid_item": round(statistics.median(valid_seconds), 4) if valid_seconds else None,
+        "median_seconds_per_valid_item": round(statistics.median(valid_seconds), 4)
+        if valid_seconds
+        else None,
         "total_seconds": round(sum(seconds), 2),
         "failures": failures,
     }

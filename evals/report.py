@@ -9,16 +9,25 @@ from typing import Any
 from evals.harness import CaseResult, missing_groups
 
 _METRIC_ROWS = [
-    ("hit@1", "Retrieval hit@1"), ("hit@3", "Retrieval hit@3"), ("hit@5", "Retrieval hit@5"), ("mrr", "Retrieval MRR"),
+    ("hit@1", "Retrieval hit@1"),
+    ("hit@3", "Retrieval hit@3"),
+    ("hit@5", "Retrieval hit@5"),
+    ("mrr", "Retrieval MRR"),
     ("citation_marker_validity", "[n] markers resolving to given passages"),
-    ("citation_verbatim", "Cited text verbatim at its offsets"), ("citation_support_present", "Citations with a support span"),
-    ("keyword_pass", "Keyword pass rate (answerable)"), ("refusal_precision", "Refusal precision"),
-    ("refusal_recall", "Refusal recall (unanswerable refused)"), ("false_refusal_rate", "Answerable questions refused"),
+    ("citation_verbatim", "Cited text verbatim at its offsets"),
+    ("citation_support_present", "Citations with a support span"),
+    ("keyword_pass", "Keyword pass rate (answerable)"),
+    ("refusal_precision", "Refusal precision"),
+    ("refusal_recall", "Refusal recall (unanswerable refused)"),
+    ("false_refusal_rate", "Answerable questions refused"),
     ("quiz_validity", "Quiz items passing the independent check"),
-    ("latency_retrieve_p50_ms", "Retrieve p50 (ms)"), ("latency_retrieve_p95_ms", "Retrieve p95 (ms)"),
-    ("latency_generate_p50_ms", "Generate p50 (ms)"), ("latency_generate_p95_ms", "Generate p95 (ms)"),
+    ("latency_retrieve_p50_ms", "Retrieve p50 (ms)"),
+    ("latency_retrieve_p95_ms", "Retrieve p95 (ms)"),
+    ("latency_generate_p50_ms", "Generate p50 (ms)"),
+    ("latency_generate_p95_ms", "Generate p95 (ms)"),
     ("latency_first_token_p50_ms", "First token p50 (ms)"),
-    ("latency_total_p50_s", "Total per answer p50 (s)"), ("latency_total_p95_s", "Total per answer p95 (s)"),
+    ("latency_total_p50_s", "Total per answer p50 (s)"),
+    ("latency_total_p95_s", "Total per answer p95 (s)"),
 ]
 
 
@@ -70,10 +79,18 @@ def write_reports(
     lines = [f"# Eval report: `{backend}` backend", "", f"Dataset: `{dataset}`, {len(results)} cases.", ""]
     if gate_failures is not None:
         lines += ["## Gate", ""]
-        lines += [f"- FAIL: {f}" for f in gate_failures] if gate_failures else ["- PASS: every metric at or above its floor and within tolerance of the baseline."]
+        lines += (
+            [f"- FAIL: {f}" for f in gate_failures]
+            if gate_failures
+            else ["- PASS: every metric at or above its floor and within tolerance of the baseline."]
+        )
         lines.append("")
-    lines += ["## Metrics", "", "| metric | ours |" + (" LangChain quickstart |" if baseline_metrics else ""),
-              "| --- | --- |" + (" --- |" if baseline_metrics else "")]
+    lines += [
+        "## Metrics",
+        "",
+        "| metric | ours |" + (" LangChain quickstart |" if baseline_metrics else ""),
+        "| --- | --- |" + (" --- |" if baseline_metrics else ""),
+    ]
     for key, label in _METRIC_ROWS:
         if key in metrics:
             value = round(metrics[key]) if key.endswith("_ms") else metrics[key]
@@ -85,7 +102,12 @@ def write_reports(
     worst = [(r, _problems(r)) for r in results]
     worst = [(r, p) for r, p in worst if p]
     worst.sort(key=lambda rp: (-len(rp[1]), rp[0].case.id))
-    lines += ["## Cases that went wrong", "", f"{len(worst)} of {len(results)} cases have at least one problem.", ""]
+    lines += [
+        "## Cases that went wrong",
+        "",
+        f"{len(worst)} of {len(results)} cases have at least one problem.",
+        "",
+    ]
     lines += ["| case | question | what went wrong | answer |", "| --- | --- | --- | --- |"]
     for r, problems in worst[:40]:
         q = r.case.question.replace("|", "\\|")

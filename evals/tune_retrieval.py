@@ -31,13 +31,19 @@ def score(retriever: Retriever, cases, k: int = 5) -> dict[str, float]:  # type:
 
 
 def fusion_grid(datasets: list[str]) -> None:
-    sets = {n: [c for c in load_dataset(DATASETS / f"{n}.jsonl") if c.answerable and c.gold] for n in datasets}
+    sets = {
+        n: [c for c in load_dataset(DATASETS / f"{n}.jsonl") if c.answerable and c.gold] for n in datasets
+    }
     configs = [
         ("passage vectors only", FusionParams(method="rrf", lexical_weight=0.0, sentence_weight=0.0)),
         ("passage + sentence vectors", FusionParams(method="rrf", lexical_weight=0.0)),
         ("BM25 only", FusionParams(method="rrf", dense_weight=0.0)),
     ]
-    configs += [(f"rrf lexical x{w} k={k}", FusionParams(method="rrf", lexical_weight=w, rrf_k=k)) for w in (1.0, 2.0) for k in (10, 60)]
+    configs += [
+        (f"rrf lexical x{w} k={k}", FusionParams(method="rrf", lexical_weight=w, rrf_k=k))
+        for w in (1.0, 2.0)
+        for k in (10, 60)
+    ]
     configs += [
         (f"linear alpha={a} sentence={w}", FusionParams(method="linear", linear_alpha=a, sentence_weight=w))
         for w in (0.0, 0.5, 0.7, 0.85)
@@ -48,7 +54,12 @@ def fusion_grid(datasets: list[str]) -> None:
     for name, params in configs:
         retriever = Retriever(get_store(), get_embedder(), params)
         cells = [score(retriever, cases) for cases in sets.values()]
-        print(f"| {name} | " + " | ".join(f"{m['hit@1']:.3f} / {m['hit@3']:.3f} / {m['mrr']:.3f}" for m in cells) + " |", flush=True)
+        print(
+            f"| {name} | "
+            + " | ".join(f"{m['hit@1']:.3f} / {m['hit@3']:.3f} / {m['mrr']:.3f}" for m in cells)
+            + " |",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -57,7 +68,9 @@ def main() -> None:
     parser.add_argument("--overlaps", default="30")
     parser.add_argument("--mins", default="60")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
-    parser.add_argument("--fusion", action="store_true", help="grid over fusion methods instead of chunk sizes")
+    parser.add_argument(
+        "--fusion", action="store_true", help="grid over fusion methods instead of chunk sizes"
+    )
     parser.add_argument("--datasets", default="mls_c01,heldout,fresh,blind,blind2")
     args = parser.parse_args()
     if args.fusion:
@@ -73,7 +86,10 @@ def main() -> None:
                     store = ChunkStore(make_client(Path(tmp)), get_embedder())
                     report = ingest_paths([args.corpus], store, params=ChunkParams(size, overlap, min_tokens))
                     m = score(Retriever(store, get_embedder()), cases)
-                    print(f"| {size} | {overlap} | {min_tokens} | {report.chunks} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | {m['hit@5']:.3f} |", flush=True)
+                    print(
+                        f"| {size} | {overlap} | {min_tokens} | {report.chunks} | {m['hit@1']:.3f} | {m['hit@3']:.3f} | {m['hit@5']:.3f} |",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":

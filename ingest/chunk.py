@@ -20,10 +20,16 @@ DEFAULT_OVERLAP_TOKENS = 30
 DEFAULT_MIN_TOKENS = 60
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
-_DOMAIN_TOP = re.compile(r"^((FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH) DOMAIN\b|(Domain|DOMAIN) \d+(?!\.\d)\s*[:.–-]|Part \d+\s*[:.–-])")
-_DOMAIN_SUB = re.compile(r"^((Domain|DOMAIN) \d+\.\d+\b|(First|Second|Third|Fourth|Fifth|Sixth) (sub)?domain in\b)")
+_DOMAIN_TOP = re.compile(
+    r"^((FIRST|SECOND|THIRD|FOURTH|FIFTH|SIXTH) DOMAIN\b|(Domain|DOMAIN) \d+(?!\.\d)\s*[:.–-]|Part \d+\s*[:.–-])"
+)
+_DOMAIN_SUB = re.compile(
+    r"^((Domain|DOMAIN) \d+\.\d+\b|(First|Second|Third|Fourth|Fifth|Sixth) (sub)?domain in\b)"
+)
 _LIST_ITEM = re.compile(r"^(- |\* |\d+[.)] )")
-_ABBREVIATIONS = re.compile(r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$")
+_ABBREVIATIONS = re.compile(
+    r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$"
+)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
@@ -89,9 +95,13 @@ def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[
             blank_after = i + 1 < len(lines) and not lines[i + 1].text
             if nxt is None:
                 level = None
-            elif blank_after or (len(nxt.text) >= 80 and len(nxt.text) > 2 * len(line.text) and not _LIST_ITEM.match(nxt.text)):
+            elif blank_after or (
+                len(nxt.text) >= 80 and len(nxt.text) > 2 * len(line.text) and not _LIST_ITEM.match(nxt.text)
+            ):
                 # Stacked short lines (a title, then its lead line) nest instead of replacing each other.
-                level = min(prev_heading_level + 1, 6) if prev_heading_level and prev_heading_level >= 3 else 3
+                level = (
+                    min(prev_heading_level + 1, 6) if prev_heading_level and prev_heading_level >= 3 else 3
+                )
         if level is not None:
             found[i] = (level, title.rstrip(":").strip())
             prev_heading_level = level
@@ -181,13 +191,17 @@ def chunk_document(
     current_tokens = 0
     for idx, (span, n) in enumerate(expanded):
         new_section = bool(current) and span.section != expanded[current[-1]][0].section
-        if current and (current_tokens + n + 1 > max_tokens + 1 or (new_section and current_tokens >= min_tokens)):
+        if current and (
+            current_tokens + n + 1 > max_tokens + 1 or (new_section and current_tokens >= min_tokens)
+        ):
             groups.append(current)
             carry: list[int] = []
             carry_tokens = 0
             if not new_section:
                 for j in reversed(current):
-                    if carry_tokens + expanded[j][1] + 1 > overlap_tokens + 1 or len(carry) + 1 >= len(current):
+                    if carry_tokens + expanded[j][1] + 1 > overlap_tokens + 1 or len(carry) + 1 >= len(
+                        current
+                    ):
                         break
                     carry.insert(0, j)
                     carry_tokens += expanded[j][1] + 1
@@ -200,7 +214,9 @@ def chunk_document(
     if current:
         groups.append(current)
 
-    chunk_bounds = [(expanded[g[0]][0].start, expanded[g[-1]][0].end, expanded[g[0]][0].section) for g in groups]
+    chunk_bounds = [
+        (expanded[g[0]][0].start, expanded[g[-1]][0].end, expanded[g[0]][0].section) for g in groups
+    ]
     exact_tokens = count_tokens_batch([text[s:e] for s, e, _ in chunk_bounds])
     chunks: list[Chunk] = []
     for index, ((start, end, sec), n_tokens) in enumerate(zip(chunk_bounds, exact_tokens, strict=True)):

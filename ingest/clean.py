@@ -16,7 +16,10 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n---[ \t]*\n", re.S)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _SCRIPT_OPEN = re.compile(r"<script\b[^>]*/?>", re.I)
-_EMBED_BLOCK = re.compile(r"<blockquote\b[^>]*class=\"[^\"]*(twitter|instagram|tiktok)[^\"]*\"[^>]*>.*?</blockquote\s*>", re.S | re.I)
+_EMBED_BLOCK = re.compile(
+    r"<blockquote\b[^>]*class=\"[^\"]*(twitter|instagram|tiktok)[^\"]*\"[^>]*>.*?</blockquote\s*>",
+    re.S | re.I,
+)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^>\n]*>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|/|#|mailto:)[^)]*\)")

@@ -30,7 +30,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path],
                 if any(part.startswith(".") for part in rel.parts):
                     continue
                 if f.suffix.lower() not in SUPPORTED_EXTENSIONS:
-                    errors.append(FileError(str(rel), f"unsupported file type '{f.suffix or '(none)'}'; use {', '.join(SUPPORTED_EXTENSIONS)}"))
+                    errors.append(
+                        FileError(
+                            str(rel),
+                            f"unsupported file type '{f.suffix or '(none)'}'; use {', '.join(SUPPORTED_EXTENSIONS)}",
+                        )
+                    )
                     continue
                 files.append((f, rel.as_posix()))
         elif path.is_file():
@@ -38,5 +43,3 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path],
         else:
             errors.append(FileError(str(given), "no such file or folder; check the path"))
     return files, roots, errors
-
-

@@ -39,7 +39,9 @@ def load_file(path: Path, doc_id: str | None = None, max_bytes: int = DEFAULT_MA
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise TutorError(f"{path.name}: cannot read the file ({exc.strerror}). Check it exists and is readable.") from exc
+        raise TutorError(
+            f"{path.name}: cannot read the file ({exc.strerror}). Check it exists and is readable."
+        ) from exc
     if size == 0:
         raise TutorError(f"{path.name}: the file is empty. Add text to it or remove it.")
     if size > max_bytes:
@@ -51,12 +53,16 @@ def load_file(path: Path, doc_id: str | None = None, max_bytes: int = DEFAULT_MA
     return loader(data, doc_id or path.name, str(path))
 
 
-def load_bytes(data: bytes, name: str, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+def load_bytes(
+    data: bytes, name: str, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> RawDocument:
     """Load bytes read elsewhere (an upload, or a file already read for hashing) as document ``name``."""
     ext = Path(name).suffix.lower()
     loader = _LOADERS.get(ext)
     if loader is None:
-        raise TutorError(f"{name}: unsupported file type '{ext or '(none)'}'. Use {', '.join(SUPPORTED_EXTENSIONS)}.")
+        raise TutorError(
+            f"{name}: unsupported file type '{ext or '(none)'}'. Use {', '.join(SUPPORTED_EXTENSIONS)}."
+        )
     if not data:
         raise TutorError(f"{name}: the file is empty.")
     if len(data) > max_bytes:
@@ -111,8 +117,31 @@ def load_markdown(data: bytes, doc_id: str, source: str) -> RawDocument:
 
 
 _BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "li", "ul", "ol", "table", "tr", "blockquote", "pre",
-    "br", "dd", "dt", "dl", "figure", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "br",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "header",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
 }
 _DROP_TAGS = frozenset(
     ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
@@ -203,7 +232,9 @@ def load_pdf(data: bytes, doc_id: str, source: str) -> RawDocument:
             except Exception:
                 ok = 0
             if not ok:
-                raise TutorError(f"{doc_id}: the PDF is encrypted. Save an unprotected copy and add that instead.")
+                raise TutorError(
+                    f"{doc_id}: the PDF is encrypted. Save an unprotected copy and add that instead."
+                )
         pages = tuple((page.extract_text() or "") for page in reader.pages)
         meta_title = reader.metadata.title if reader.metadata else None
     except TutorError:

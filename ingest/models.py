@@ -82,10 +82,19 @@ class StoredChunk(ChunkRef):
     similarity: float | None = None
 
     @classmethod
-    def from_row(cls, cid: str, text: str, meta: dict[str, Any], similarity: float | None = None) -> StoredChunk:
+    def from_row(
+        cls, cid: str, text: str, meta: dict[str, Any], similarity: float | None = None
+    ) -> StoredChunk:
         return cls(
-            id=cid, doc_id=str(meta["doc_id"]), title=str(meta.get("title", "")), heading=str(meta.get("heading", "")),
-            text=text, start=int(meta["start"]), end=int(meta["end"]),
+            id=cid,
+            doc_id=str(meta["doc_id"]),
+            title=str(meta.get("title", "")),
+            heading=str(meta.get("heading", "")),
+            text=text,
+            start=int(meta["start"]),
+            end=int(meta["end"]),
             page=int(meta["page"]) if meta.get("page") is not None else None,
-            source=str(meta.get("source", "")), chunk_index=int(meta.get("chunk_index", 0)), similarity=similarity,
+            source=str(meta.get("source", "")),
+            chunk_index=int(meta.get("chunk_index", 0)),
+            similarity=similarity,
         )

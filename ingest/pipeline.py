@@ -69,7 +69,9 @@ def _content_hash(data: bytes, params: ChunkParams) -> str:
     return hashlib.sha256(params.signature().encode() + b"\0" + data).hexdigest()
 
 
-def _metadata(chunk: Chunk, doc_hash: str, n_chunks: int, source: str, fmt: str, now: float) -> dict[str, Any]:
+def _metadata(
+    chunk: Chunk, doc_hash: str, n_chunks: int, source: str, fmt: str, now: float
+) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "doc_id": chunk.doc_id,
         "title": chunk.title,
@@ -131,7 +133,9 @@ def ingest_paths(
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                raise TutorError(f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit; split the file")
+                raise TutorError(
+                    f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit; split the file"
+                )
             data = path.read_bytes()
         except OSError as exc:
             errors.append(FileError(doc_id, f"cannot read the file ({exc.strerror})"))
@@ -154,7 +158,9 @@ def ingest_paths(
             doc = clean_document(raw)
             chunks = chunk_document(doc, params.max_tokens, params.overlap_tokens, params.min_tokens)
             if not chunks:
-                raise TutorError(f"{doc_id}: nothing left to index after cleaning; check the file has study text")
+                raise TutorError(
+                    f"{doc_id}: nothing left to index after cleaning; check the file has study text"
+                )
         except TutorError as exc:
             reason = str(exc)
             prefix = f"{doc_id}: "

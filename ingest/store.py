@@ -94,7 +94,11 @@ class ChunkStore:
     """
 
     def __init__(
-        self, client: Any, embedder: LocalSentenceEmbedder, name: str = COLLECTION, reopen: Callable[[], Any] | None = None
+        self,
+        client: Any,
+        embedder: LocalSentenceEmbedder,
+        name: str = COLLECTION,
+        reopen: Callable[[], Any] | None = None,
     ) -> None:
         self.client = client
         self.embedder = embedder
@@ -228,7 +232,10 @@ class ChunkStore:
         """Every chunk in the index."""
         out: list[StoredChunk] = []
         for got in self.records(["documents", "metadatas"]):
-            out.extend(StoredChunk.from_row(*row) for row in zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+            out.extend(
+                StoredChunk.from_row(*row)
+                for row in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            )
         return out
 
     def chunks_with_vectors(self) -> tuple[list[StoredChunk], np.ndarray]:
@@ -236,7 +243,10 @@ class ChunkStore:
         chunks: list[StoredChunk] = []
         vectors: list[Any] = []
         for got in self.records(["documents", "metadatas", "embeddings"]):
-            chunks.extend(StoredChunk.from_row(*row) for row in zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+            chunks.extend(
+                StoredChunk.from_row(*row)
+                for row in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            )
             vectors.extend(got["embeddings"])
         dim = self.embedder.dimension
         matrix = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), dtype=np.float32)
@@ -248,7 +258,10 @@ class ChunkStore:
             return []
         got = self._read(
             lambda col: col.query(
-                query_embeddings=[embedding.tolist()], n_results=n, where=where, include=["documents", "metadatas", "distances"]
+                query_embeddings=[embedding.tolist()],
+                n_results=n,
+                where=where,
+                include=["documents", "metadatas", "distances"],
             )
         )
         return [
@@ -275,5 +288,3 @@ class ChunkStore:
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
         self.collection.delete(where=where)
-
-

@@ -25,8 +25,16 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 # Every variable the settings object reads that a test might inherit from the developer's shell.
 _SETTINGS_ENV = (
-    "TUTOR_HOME", "TUTOR_CORPUS", "TUTOR_BACKEND", "CHROMA_HOST", "CHROMA_PORT", "TUTOR_MAX_FILE_MB",
-    "TUTOR_CHUNK_TOKENS", "TUTOR_CHUNK_OVERLAP", "TUTOR_CHUNK_MIN_TOKENS", "TUTOR_TOP_K",
+    "TUTOR_HOME",
+    "TUTOR_CORPUS",
+    "TUTOR_BACKEND",
+    "CHROMA_HOST",
+    "CHROMA_PORT",
+    "TUTOR_MAX_FILE_MB",
+    "TUTOR_CHUNK_TOKENS",
+    "TUTOR_CHUNK_OVERLAP",
+    "TUTOR_CHUNK_MIN_TOKENS",
+    "TUTOR_TOP_K",
 )
 
 
@@ -114,7 +122,9 @@ def run_tutor(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., subproc
     (so no stray ``.env`` or ``corpus/`` of the developer's is picked up)."""
     cwd = tmp_path_factory.mktemp("cli_cwd")
 
-    def run(args: list[str], home: Path, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        args: list[str], home: Path, timeout: float = 300, **env: str
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "tutor", *args],
             cwd=cwd,

@@ -27,7 +27,9 @@ DEAD_PROXY = "http://127.0.0.1:9"
 QUESTION = "What does Amazon Kinesis Data Firehose do?"
 
 
-def offline_env(make_env: Callable[..., dict[str, str]], home: Path, hub_offline: bool = True) -> dict[str, str]:
+def offline_env(
+    make_env: Callable[..., dict[str, str]], home: Path, hub_offline: bool = True
+) -> dict[str, str]:
     env = make_env(home)
     for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         env.pop(name, None)
@@ -44,11 +46,15 @@ def offline_env(make_env: Callable[..., dict[str, str]], home: Path, hub_offline
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.mark.slow
-def test_ingest_and_ask_with_the_network_unreachable(tmp_path: Path, make_env: Callable[..., dict[str, str]]) -> None:
+def test_ingest_and_ask_with_the_network_unreachable(
+    tmp_path: Path, make_env: Callable[..., dict[str, str]]
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus)
     home = tmp_path / "home"
@@ -158,7 +164,13 @@ def test_ingest_retrieve_and_answer_touch_no_network(
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name in ("study-note.txt", "front-matter-notes.md", "scraped-page.html", "two-pages.pdf", "legacy-encoding.html"):
+    for name in (
+        "study-note.txt",
+        "front-matter-notes.md",
+        "scraped-page.html",
+        "two-pages.pdf",
+        "legacy-encoding.html",
+    ):
         shutil.copy(FIXTURES / name, corpus / name)
     shutil.copy(ROOT / "corpus" / "ml-in-the-cloud-study-guide.txt", corpus)
 

@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "linear"] = Field("linear", validation_alias=AliasChoices("TUTOR_FUSION"))
     linear_alpha: float = Field(0.85, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_LINEAR_ALPHA"))
     # Share of a candidate's best sentence in its dense score; 0 turns sentence rescoring off.
-    sentence_weight: float = Field(0.7, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_SENTENCE_WEIGHT"))
+    sentence_weight: float = Field(
+        0.7, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_SENTENCE_WEIGHT")
+    )
     rrf_k: int = Field(10, validation_alias=AliasChoices("TUTOR_RRF_K"))
     dense_weight: float = Field(1.0, validation_alias=AliasChoices("TUTOR_DENSE_WEIGHT"))
     lexical_weight: float = Field(2.0, validation_alias=AliasChoices("TUTOR_LEXICAL_WEIGHT"))

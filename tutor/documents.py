@@ -43,7 +43,9 @@ def safe_upload_name(name: str) -> str:
     if not dot or not stem:
         raise TutorError(f"'{name}': the file name needs an extension ({', '.join(SUPPORTED_EXTENSIONS)}).")
     if f".{ext.lower()}" not in SUPPORTED_EXTENSIONS:
-        raise TutorError(f"'{name}': unsupported file type '.{ext}'. Upload {', '.join(SUPPORTED_EXTENSIONS)}.")
+        raise TutorError(
+            f"'{name}': unsupported file type '.{ext}'. Upload {', '.join(SUPPORTED_EXTENSIONS)}."
+        )
     return f"{stem[:120]}.{ext.lower()}"
 
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingest.models import ChunkRef
 
-class Passage(BaseModel):
-    model_config = ConfigDict(frozen=True)
+
+class Passage(ChunkRef):
+    """A retrieved chunk: its place in the ranking and how it scored."""
 
     rank: int
-    doc_id: str
-    title: str
-    heading: str
-    text: str
-    start: int
-    end: int
     score: float
-    page: int | None = None
     chunk_id: str = Field(default="", exclude=True)
     # Retrieval diagnostics; not part of the JSON contract.
     dense: float = Field(default=0.0, exclude=True)
@@ -24,19 +19,12 @@ class Passage(BaseModel):
     lexical: float = Field(default=0.0, exclude=True)
 
 
-class Citation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Citation(ChunkRef):
+    """A passage the answer cites as [n], with the sentence of it that backs the claim."""
 
     n: int
-    doc_id: str
-    title: str
-    heading: str
-    text: str
-    start: int
-    end: int
     score: float
     support: str
-    page: int | None = None
 
 
 class Answer(BaseModel):
@@ -57,6 +45,14 @@ class Answer(BaseModel):
 
 def citation_from_passage(p: Passage, n: int, support: str) -> Citation:
     return Citation(
-        n=n, doc_id=p.doc_id, title=p.title, heading=p.heading, text=p.text, start=p.start, end=p.end,
-        score=p.score, support=support, page=p.page,
+        n=n,
+        doc_id=p.doc_id,
+        title=p.title,
+        heading=p.heading,
+        text=p.text,
+        start=p.start,
+        end=p.end,
+        score=p.score,
+        support=support,
+        page=p.page,
     )

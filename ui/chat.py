@@ -17,7 +17,11 @@ from ui.components import md_escape, render_answer
 CONV_KEY = "conversation"
 QUERY_KEY = "c"
 HISTORY_TURNS = 6
-EXAMPLES = ("What is Amazon Athena?", "How does SageMaker automatic model tuning work?", "What is Amazon Kinesis used for?")
+EXAMPLES = (
+    "What is Amazon Athena?",
+    "How does SageMaker automatic model tuning work?",
+    "What is Amazon Kinesis used for?",
+)
 
 
 def current_conversation() -> Conversation:
@@ -27,7 +31,11 @@ def current_conversation() -> Conversation:
         wanted = st.query_params.get(QUERY_KEY)
         conv = conversations.load(wanted)
         if conv is None:
-            conv = Conversation(id=wanted) if conversations.is_valid_id(wanted) else conversations.new_conversation()
+            conv = (
+                Conversation(id=wanted)
+                if conversations.is_valid_id(wanted)
+                else conversations.new_conversation()
+            )
         st.session_state[CONV_KEY] = conv
     if st.query_params.get(QUERY_KEY) != conv.id:
         st.query_params[QUERY_KEY] = conv.id
@@ -41,7 +49,9 @@ def start_new_conversation() -> None:
 
 
 def render_turn(turn: Turn) -> None:
-    with st.chat_message(turn.role, avatar=":material/person:" if turn.role == "user" else ":material/school:"):
+    with st.chat_message(
+        turn.role, avatar=":material/person:" if turn.role == "user" else ":material/school:"
+    ):
         if turn.role == "user":
             st.markdown(md_escape(turn.content))
         elif turn.answer is not None:

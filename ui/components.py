@@ -89,7 +89,9 @@ def _window_start(text: str, start: int, before: int) -> int:
     return floor
 
 
-def passage_html(title: str, heading: str, text: str, support: str = "", meta: str = "", before: int = 450) -> str:
+def passage_html(
+    title: str, heading: str, text: str, support: str = "", meta: str = "", before: int = 450
+) -> str:
     span = support_span(text, support)
     if span:
         s, e = span
@@ -99,7 +101,11 @@ def passage_html(title: str, heading: str, text: str, support: str = "", meta: s
     else:
         body = html.escape(text)
     path_text = heading_path(heading)
-    path = f'<div class="tutor-source-path">{html.escape(path_text)}</div>' if path_text and path_text != title else ""
+    path = (
+        f'<div class="tutor-source-path">{html.escape(path_text)}</div>'
+        if path_text and path_text != title
+        else ""
+    )
     support_block = ""
     if support and not span:
         support_block = f'<div class="tutor-support">Supporting text: “{html.escape(support)}”</div>'
@@ -158,7 +164,9 @@ def render_answer(answer: Answer) -> None:
         st.info(md_escape(answer.answer), icon=":material/help:")
     citation_chips(answer.citations)
     if answer.unsupported:
-        with st.expander(f"Left out: not backed by your notes ({len(answer.unsupported)})", icon=":material/block:"):
+        with st.expander(
+            f"Left out: not backed by your notes ({len(answer.unsupported)})", icon=":material/block:"
+        ):
             for sentence in answer.unsupported:
                 st.caption(md_escape(sentence))
     sources_considered(answer.passages, cited)

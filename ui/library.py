@@ -30,7 +30,11 @@ def notify(kind: str, message: str) -> None:
 
 def show_notices() -> None:
     for kind, message in st.session_state.pop(NOTICES_KEY, []):
-        icon = {"success": ":material/check_circle:", "error": ":material/error:", "warning": ":material/warning:"}[kind]
+        icon = {
+            "success": ":material/check_circle:",
+            "error": ":material/error:",
+            "warning": ":material/warning:",
+        }[kind]
         getattr(st, kind)(message, icon=icon)
 
 
@@ -40,11 +44,18 @@ def _when(ts: float) -> str:
 
 def document_table(docs: list[IndexedDocument]) -> None:
     rows = [
-        {"Document": d.title or d.doc_id, "File": d.doc_id, "Chunks": d.chunks, "Indexed": _when(d.indexed_at)}
+        {
+            "Document": d.title or d.doc_id,
+            "File": d.doc_id,
+            "Chunks": d.chunks,
+            "Indexed": _when(d.indexed_at),
+        }
         for d in docs
     ]
     st.dataframe(
-        rows, hide_index=True, width="stretch",
+        rows,
+        hide_index=True,
+        width="stretch",
         column_config={"Chunks": st.column_config.NumberColumn("Chunks", width="small")},
     )
     st.caption(f"{len(docs)} documents · {sum(d.chunks for d in docs):,} chunks")
@@ -69,10 +80,15 @@ def upload_section(max_mb: float) -> None:
     )
     if not files:
         return
-    if not st.button(f"Add {len(files)} file{'s' if len(files) > 1 else ''} to the library", type="primary", icon=":material/add:"):
+    if not st.button(
+        f"Add {len(files)} file{'s' if len(files) > 1 else ''} to the library",
+        type="primary",
+        icon=":material/add:",
+    ):
         return
     bar = st.progress(0.0, text="Starting…")
     for i, f in enumerate(files):
+
         def progress(name: str, done: int, total: int, i: int = i, fname: str = f.name) -> None:
             part = (done / total) if total else 1.0
             bar.progress(min(1.0, (i + part) / len(files)), text=f"Indexing {fname}…")
@@ -104,12 +120,17 @@ def remove_section(docs: list[IndexedDocument]) -> None:
         st.caption("Nothing to remove.")
         return
     titles = {d.doc_id: d.title or d.doc_id for d in docs}
-    doc_id = st.selectbox("Document", list(titles), format_func=lambda d: f"{titles[d]} ({d})", key="remove_doc")
+    doc_id = st.selectbox(
+        "Document", list(titles), format_func=lambda d: f"{titles[d]} ({d})", key="remove_doc"
+    )
     confirm = st.checkbox("Also delete its file from the corpus folder", value=True, key="remove_file")
     if st.button("Remove", icon=":material/delete:", key="remove_button"):
         with session.friendly_errors("removing the document"):
             removed = delete_document(doc_id, delete_file=confirm)
-            notify("success" if removed else "warning", f"Removed {doc_id}." if removed else f"{doc_id} was not in the index.")
+            notify(
+                "success" if removed else "warning",
+                f"Removed {doc_id}." if removed else f"{doc_id} was not in the index.",
+            )
             st.rerun()
 
 
@@ -117,18 +138,28 @@ def maintenance_section() -> None:
     st.subheader(":material/build: Index", anchor=False)
     sync, rebuild = st.columns(2)
     action = None
-    if sync.button("Sync with corpus folder", icon=":material/sync:", width="stretch",
-                   help="Index new and changed files in the corpus folder; drop ones that were deleted."):
+    if sync.button(
+        "Sync with corpus folder",
+        icon=":material/sync:",
+        width="stretch",
+        help="Index new and changed files in the corpus folder; drop ones that were deleted.",
+    ):
         action = False
-    if rebuild.button("Rebuild index", icon=":material/restart_alt:", width="stretch",
-                      help="Drop the index and re-embed every file in the corpus folder."):
+    if rebuild.button(
+        "Rebuild index",
+        icon=":material/restart_alt:",
+        width="stretch",
+        help="Drop the index and re-embed every file in the corpus folder.",
+    ):
         action = True
     if action is None:
         return
     bar = st.progress(0.0, text="Rebuilding…" if action else "Syncing…")
 
     def progress(name: str, done: int, total: int) -> None:
-        bar.progress(min(1.0, done / total) if total else 1.0, text=f"Indexing {name}…" if name else "Finishing…")
+        bar.progress(
+            min(1.0, done / total) if total else 1.0, text=f"Indexing {name}…" if name else "Finishing…"
+        )
 
     with session.friendly_errors("indexing"):
         report = ingest(rebuild=action, progress=progress)

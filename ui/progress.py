@@ -35,7 +35,11 @@ def mastery_chart(rows: list[Mastery], label: str, order: list[str] | None = Non
         .encode(
             x=alt.X("Mastery:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%", title=None)),
             y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color("Mastery:Q", scale=alt.Scale(domain=[0, 0.5, 1], range=["#ef4444", "#f59e0b", "#22c55e"]), legend=None),
+            color=alt.Color(
+                "Mastery:Q",
+                scale=alt.Scale(domain=[0, 0.5, 1], range=["#ef4444", "#f59e0b", "#22c55e"]),
+                legend=None,
+            ),
             tooltip=[label, alt.Tooltip("Mastery:Q", format=".0%"), "Correct", "Items", "Attempts"],
         )
         .properties(height=max(90, 44 * len(rows)))
@@ -75,7 +79,9 @@ def recent_section(progress: Progress) -> None:
         for a in recent
     ]
     st.dataframe(
-        rows, hide_index=True, width="stretch",
+        rows,
+        hide_index=True,
+        width="stretch",
         column_config={
             "Correct": st.column_config.CheckboxColumn("Correct", width="small"),
             "Question": st.column_config.TextColumn("Question", width="large"),
@@ -85,7 +91,9 @@ def recent_section(progress: Progress) -> None:
 
 def reset_section(progress: Progress) -> None:
     with st.popover("Reset progress", icon=":material/restart_alt:"):
-        st.markdown("This forgets every answer, your mastery and your review queue. Questions can be asked again.")
+        st.markdown(
+            "This forgets every answer, your mastery and your review queue. Questions can be asked again."
+        )
         if st.button("Yes, reset my progress", type="primary", key="progress_reset"):
             removed = progress.reset(LEARNER)
             st.session_state.pop(RUN_KEY, None)
@@ -103,8 +111,10 @@ def main() -> None:
     with action:
         reset_section(progress)
     if not attempts:
-        st.info("No answers yet. Take a quiz and your mastery per exam domain and document shows up here.",
-                icon=":material/info:")
+        st.info(
+            "No answers yet. Take a quiz and your mastery per exam domain and document shows up here.",
+            icon=":material/info:",
+        )
         st.page_link("quiz.py", label="Take a quiz", icon=":material/quiz:")
         due_section(progress)
         return
@@ -115,7 +125,9 @@ def main() -> None:
     a, b, c = st.columns(3)
     a.metric("Answers", attempts)
     b.metric("Questions practised", items)
-    c.metric("Mastered", f"{correct / items:.0%}" if items else "—", help="Questions whose latest answer was right")
+    c.metric(
+        "Mastered", f"{correct / items:.0%}" if items else "—", help="Questions whose latest answer was right"
+    )
     st.subheader(":material/school: Mastery per exam domain", anchor=False)
     mastery_chart(domains, "Domain", order=[d for d in DOMAINS if any(m.name == d for m in domains)] or None)
     untouched = [d for d in DOMAINS if not any(m.name == d for m in domains)]

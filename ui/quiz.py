@@ -23,7 +23,9 @@ def setup_form() -> None:
     due = 0
     with session.friendly_errors("reading your review queue"):
         due = len(Progress().due(LEARNER))
-    st.markdown("Practice questions are made from your own notes, and every answer key is checked against the passage it cites.")
+    st.markdown(
+        "Practice questions are made from your own notes, and every answer key is checked against the passage it cites."
+    )
     focus = st.segmented_control("Quiz me on", FOCUS, default=FOCUS[0], key="quiz_focus") or FOCUS[0]
     topic = doc_id = domain = None
     if focus == "A topic":
@@ -33,25 +35,44 @@ def setup_form() -> None:
         titles = {d.doc_id: d.title or d.doc_id for d in docs}
         doc_id = st.selectbox("Document", list(titles), format_func=lambda d: titles[d], key="quiz_doc")
     elif focus == "An exam domain":
-        domain = st.selectbox("Exam domain", DOMAINS, key="quiz_domain",
-                              format_func=lambda d: f"Domain {DOMAINS.index(d) + 1}: {d}")
+        domain = st.selectbox(
+            "Exam domain",
+            DOMAINS,
+            key="quiz_domain",
+            format_func=lambda d: f"Domain {DOMAINS.index(d) + 1}: {d}",
+        )
     left, right = st.columns(2)
     n = left.slider("Questions", 1, 20, 5, key="quiz_n")
     with right:
-        types = st.pills("Question types", ITEM_TYPES, selection_mode="multi", default=list(ITEM_TYPES),
-                         format_func=TYPE_LABELS.get, key="quiz_types")
+        types = st.pills(
+            "Question types",
+            ITEM_TYPES,
+            selection_mode="multi",
+            default=list(ITEM_TYPES),
+            format_func=TYPE_LABELS.get,
+            key="quiz_types",
+        )
     review_first = True
     if due:
-        review_first = st.toggle(f"Start with the {due} item{'s' if due != 1 else ''} due for review", value=True,
-                                 key="quiz_review_first")
+        review_first = st.toggle(
+            f"Start with the {due} item{'s' if due != 1 else ''} due for review",
+            value=True,
+            key="quiz_review_first",
+        )
     if st.button("Start quiz", type="primary", icon=":material/play_arrow:", key="quiz_start"):
         if not types:
             st.warning("Pick at least one question type.", icon=":material/warning:")
             return
         with st.spinner("Writing and checking questions…"), session.friendly_errors("making the quiz"):
             items, reviews = start_quiz(
-                topic=topic if focus == "A topic" else None, doc_id=doc_id, domain=domain, n=n, types=types,
-                backend=session.current_backend(), learner=LEARNER, review_first=review_first,
+                topic=topic if focus == "A topic" else None,
+                doc_id=doc_id,
+                domain=domain,
+                n=n,
+                types=types,
+                backend=session.current_backend(),
+                learner=LEARNER,
+                review_first=review_first,
             )
             st.session_state[RUN_KEY] = QuizRun(items=items, reviews=reviews)
             st.rerun()
@@ -72,7 +93,9 @@ def answer_widget(item: QuizItem, key: str, locked: bool) -> str | None:
         choice = st.radio("Your answer", labels, index=None, key=key, disabled=locked)
         return choice.split(". ", 1)[1] if choice else None
     if item.type == "true_false":
-        return st.radio("Your answer", ["True", "False"], index=None, key=key, horizontal=True, disabled=locked)
+        return st.radio(
+            "Your answer", ["True", "False"], index=None, key=key, horizontal=True, disabled=locked
+        )
     text = st.text_input("Your answer", key=key, placeholder="A few words", disabled=locked)
     return text or None
 
@@ -86,7 +109,9 @@ def feedback(item: QuizItem, result: GradeResult, due_hours: float | None) -> No
     meta = f"{c.doc_id} · characters {c.start:,}–{c.end:,}"
     st.html(passage_html(c.title, c.heading, c.text, c.support, meta))
     if not result.correct and due_hours is not None:
-        st.caption(f":material/event_repeat: This question comes back for review in about {max(1, round(due_hours))} h.")
+        st.caption(
+            f":material/event_repeat: This question comes back for review in about {max(1, round(due_hours))} h."
+        )
 
 
 def item_view(run: QuizRun) -> None:
@@ -99,7 +124,13 @@ def item_view(run: QuizRun) -> None:
         result = run.results.get(i)
         response = answer_widget(item, key=f"quiz_answer_{run.key}_{i}", locked=result is not None)
         if result is None:
-            if st.button("Check answer", type="primary", icon=":material/done:", disabled=response is None, key=f"quiz_check_{run.key}_{i}"):
+            if st.button(
+                "Check answer",
+                type="primary",
+                icon=":material/done:",
+                disabled=response is None,
+                key=f"quiz_check_{run.key}_{i}",
+            ):
                 try:
                     result, attempt = answer_item(item, response or "", learner=LEARNER)
                 except TutorError as exc:
@@ -111,8 +142,12 @@ def item_view(run: QuizRun) -> None:
             return
         feedback(item, result, run.next_due_hours.get(i))
     last = i + 1 >= len(run.items)
-    if st.button("See my score" if last else "Next question", type="primary",
-                 icon=":material/flag:" if last else ":material/arrow_forward:", key=f"quiz_next_{run.key}_{i}"):
+    if st.button(
+        "See my score" if last else "Next question",
+        type="primary",
+        icon=":material/flag:" if last else ":material/arrow_forward:",
+        key=f"quiz_next_{run.key}_{i}",
+    ):
         run.index += 1
         st.rerun()
 
@@ -124,7 +159,13 @@ def summary(run: QuizRun) -> None:
         st.progress(run.score / answered)
     for i, item in enumerate(run.items):
         r = run.results.get(i)
-        mark = ":green[:material/check_circle:]" if r and r.correct else ":red[:material/cancel:]" if r else ":gray[:material/remove:]"
+        mark = (
+            ":green[:material/check_circle:]"
+            if r and r.correct
+            else ":red[:material/cancel:]"
+            if r
+            else ":gray[:material/remove:]"
+        )
         answer = f" — answer: **{md_escape(item.answer)}**" if r and not r.correct else ""
         st.markdown(f"{mark} {md_escape(item.question)}{answer}")
     missed = answered - run.score
@@ -141,7 +182,11 @@ def main() -> None:
     head, action = st.columns([0.72, 0.28], vertical_alignment="center")
     head.title(":material/quiz: Quiz", anchor=False)
     run: QuizRun | None = st.session_state.get(RUN_KEY)
-    if run is not None and not run.done and action.button("End quiz", icon=":material/close:", width="stretch", key="quiz_end"):
+    if (
+        run is not None
+        and not run.done
+        and action.button("End quiz", icon=":material/close:", width="stretch", key="quiz_end")
+    ):
         run.index = len(run.items)
         st.rerun()
     if run is None:

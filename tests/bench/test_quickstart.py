@@ -19,7 +19,9 @@ def index(tmp_path_factory: pytest.TempPathFactory):
 
 def test_loads_every_corpus_file_and_splits_1000_200() -> None:
     docs = load_directory([CORPUS])
-    assert {Path(d.metadata["source"]).name for d in docs} == {p.name for p in CORPUS.iterdir() if p.is_file()}
+    assert {Path(d.metadata["source"]).name for d in docs} == {
+        p.name for p in CORPUS.iterdir() if p.is_file()
+    }
     chunks = split_documents(docs)
     assert len(chunks) > len(docs)
     assert max(len(c.page_content) for c in chunks) <= CHUNK_SIZE

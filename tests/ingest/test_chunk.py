@@ -77,7 +77,10 @@ def test_exam_notes_subdomains_nest_under_their_domain() -> None:
 
 
 def test_blog_markdown_headings_form_the_path() -> None:
-    assert chunk_with(BLOG, "Amazon Polly: is a Deep Learning enabled").heading == "AWS Services > Artificial Intelligence Services"
+    assert (
+        chunk_with(BLOG, "Amazon Polly: is a Deep Learning enabled").heading
+        == "AWS Services > Artificial Intelligence Services"
+    )
     assert chunk_with(BLOG, "Deep Learning AMI and Deep Learning Containers").heading == (
         "AWS Services > ML Frameworks and Infrastructure"
     )
@@ -86,7 +89,10 @@ def test_blog_markdown_headings_form_the_path() -> None:
 
 
 def test_short_title_lines_become_headings() -> None:
-    c = chunk_with("ml-services-key-concepts.txt", "Security and Compliance ensure data privacy and regulatory adherence.")
+    c = chunk_with(
+        "ml-services-key-concepts.txt",
+        "Security and Compliance ensure data privacy and regulatory adherence.",
+    )
     assert c.heading == "Security and Compliance"
 
 
@@ -118,18 +124,26 @@ def test_chunks_fit_the_token_budget(name: str) -> None:
 @pytest.mark.parametrize("max_tokens", [64, 120, 300])
 def test_chunks_fit_other_token_budgets(max_tokens: int) -> None:
     for name in CORPUS_FILES:
-        for c in chunk_document(doc(name), max_tokens=max_tokens, overlap_tokens=max_tokens // 6, min_tokens=max_tokens // 3):
+        for c in chunk_document(
+            doc(name), max_tokens=max_tokens, overlap_tokens=max_tokens // 6, min_tokens=max_tokens // 3
+        ):
             # The only allowed excess: a chunk that is one sentence too long to share.
             assert c.tokens <= max_tokens or _chunker_sentences(c.text) == 1, (name, c.index, c.tokens)
 
 
 def _starts_a_sentence(text: str, start: int) -> bool:
     before = text[:start].rstrip()
-    return start == 0 or before == "" or "\n" in text[len(before) : start] or before[-1] in _SENTENCE_END_CHARS
+    return (
+        start == 0 or before == "" or "\n" in text[len(before) : start] or before[-1] in _SENTENCE_END_CHARS
+    )
 
 
 def _ends_a_sentence(text: str, end: int) -> bool:
-    return end == len(text) or text[end] == "\n" or (text[end].isspace() and text[end - 1] in _SENTENCE_END_CHARS)
+    return (
+        end == len(text)
+        or text[end] == "\n"
+        or (text[end].isspace() and text[end - 1] in _SENTENCE_END_CHARS)
+    )
 
 
 @pytest.mark.parametrize("name", CORPUS_FILES)
@@ -160,7 +174,8 @@ def test_overlap_repeats_whole_trailing_sentences_within_a_section() -> None:
 
 def test_a_new_section_starts_a_new_chunk_once_the_current_one_is_big_enough() -> None:
     text = "\n\n".join(
-        f"# Topic {n}\n\n" + " ".join(f"Sentence {i} about topic {n} explains one more detail of it." for i in range(12))
+        f"# Topic {n}\n\n"
+        + " ".join(f"Sentence {i} about topic {n} explains one more detail of it." for i in range(12))
         for n in range(4)
     )
     d = Document(doc_id="topics.md", source="topics.md", format="md", title="Topics", text=text)
@@ -213,7 +228,51 @@ def _uncovered(text: str, cs: list[Chunk] | tuple[Chunk, ...]) -> list[int]:
 
 
 _WORDS = st.sampled_from(
-    ["the", "model", "data", "training", "SageMaker", "S3", "bucket", "e.g.", "i.e.", "etc.", "vs.", "Dr.", "U.S.", "3.5", "42", "endpoint", "(see", "below)", "“quoted”", "don’t", "learner’s", "x", "Kinesis", "Firehose", "—", "–", ":", ";", ",", "A/B", "1,000", "v2.1", "café", "naïve", "https://example.com/a", "IAM", "VPC", "KMS", "#tag", "*star*", "[1]", "(Figure", "3)"]
+    [
+        "the",
+        "model",
+        "data",
+        "training",
+        "SageMaker",
+        "S3",
+        "bucket",
+        "e.g.",
+        "i.e.",
+        "etc.",
+        "vs.",
+        "Dr.",
+        "U.S.",
+        "3.5",
+        "42",
+        "endpoint",
+        "(see",
+        "below)",
+        "“quoted”",
+        "don’t",
+        "learner’s",
+        "x",
+        "Kinesis",
+        "Firehose",
+        "—",
+        "–",
+        ":",
+        ";",
+        ",",
+        "A/B",
+        "1,000",
+        "v2.1",
+        "café",
+        "naïve",
+        "https://example.com/a",
+        "IAM",
+        "VPC",
+        "KMS",
+        "#tag",
+        "*star*",
+        "[1]",
+        "(Figure",
+        "3)",
+    ]
 )
 _END = st.sampled_from([".", ".", ".", "!", "?", "", ":", "…", '."', ".)", "?”"])
 
@@ -227,8 +286,20 @@ def _sentence(draw: st.DrawFn) -> str:
 
 @st.composite
 def _block(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["para", "para", "para", "md_heading", "domain", "subdomain", "title", "bullets", "blank"]))
-    title = " ".join(draw(st.lists(st.sampled_from(["Data", "Model", "Security", "Streaming", "Cost", "Tuning"]), min_size=1, max_size=4)))
+    kind = draw(
+        st.sampled_from(
+            ["para", "para", "para", "md_heading", "domain", "subdomain", "title", "bullets", "blank"]
+        )
+    )
+    title = " ".join(
+        draw(
+            st.lists(
+                st.sampled_from(["Data", "Model", "Security", "Streaming", "Cost", "Tuning"]),
+                min_size=1,
+                max_size=4,
+            )
+        )
+    )
     if kind == "para":
         sep = draw(st.sampled_from([" ", " ", "  ", " \t", "\n"]))
         return sep.join(draw(st.lists(_sentence(), min_size=1, max_size=6)))
@@ -273,7 +344,9 @@ def _check_chunks(d: Document, cs: list[Chunk]) -> None:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_document_text(), params=_PARAMS)
-def test_property_offsets_are_exact_and_chunks_cover_all_content(text: str, params: tuple[int, int, int]) -> None:
+def test_property_offsets_are_exact_and_chunks_cover_all_content(
+    text: str, params: tuple[int, int, int]
+) -> None:
     d = Document(doc_id="random.md", source="random.md", format="md", title="Random", text=text)
     cs = chunk_document(d, *params)
     _check_chunks(d, cs)
@@ -283,10 +356,14 @@ def test_property_offsets_are_exact_and_chunks_cover_all_content(text: str, para
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pages=st.lists(_document_text(), min_size=1, max_size=4), params=_PARAMS)
-def test_property_holds_after_cleaning_and_for_paged_documents(pages: list[str], params: tuple[int, int, int]) -> None:
+def test_property_holds_after_cleaning_and_for_paged_documents(
+    pages: list[str], params: tuple[int, int, int]
+) -> None:
     from ingest.models import RawDocument
 
-    raw = RawDocument(doc_id="random.pdf", source="random.pdf", format="pdf", segments=tuple(pages), paged=True)
+    raw = RawDocument(
+        doc_id="random.pdf", source="random.pdf", format="pdf", segments=tuple(pages), paged=True
+    )
     d = clean_document(raw)
     assert d.text == "\n\n".join(c for c in (clean_text(p) for p in pages) if c)
     cs = chunk_document(d, *params)
@@ -307,7 +384,8 @@ def _chunker_sentences(text: str) -> int:
 @settings(max_examples=200, deadline=None)
 @given(
     text=st.text(
-        alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs", "Cc"]) | st.sampled_from(["\n", "\n", ".", "#", " "]),
+        alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs", "Cc"])
+        | st.sampled_from(["\n", "\n", ".", "#", " "]),
         max_size=600,
     ),
     params=_PARAMS,

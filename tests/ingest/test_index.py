@@ -38,10 +38,18 @@ CORPUS_NAMES = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "co
 # -- helpers ----------------------------------------------------------------------------------------
 
 _TOPICS = [
-    "Amazon S3 stores training data", "Kinesis Data Streams carries events", "Glue crawlers build a catalog",
-    "Athena queries data in place", "SageMaker trains the model", "XGBoost handles tabular data",
-    "Model Monitor watches drift", "KMS encrypts the artifacts", "Lambda transforms records",
-    "Ground Truth labels images", "Autopilot tries many pipelines", "Batch Transform scores files",
+    "Amazon S3 stores training data",
+    "Kinesis Data Streams carries events",
+    "Glue crawlers build a catalog",
+    "Athena queries data in place",
+    "SageMaker trains the model",
+    "XGBoost handles tabular data",
+    "Model Monitor watches drift",
+    "KMS encrypts the artifacts",
+    "Lambda transforms records",
+    "Ground Truth labels images",
+    "Autopilot tries many pipelines",
+    "Batch Transform scores files",
 ]
 
 
@@ -91,7 +99,9 @@ def expected_chunks(path: Path, doc_id: str, params: ChunkParams | None = None) 
     return [c.text for c in chunk_document(doc, p.max_tokens, p.overlap_tokens, p.min_tokens)]
 
 
-def assert_index_matches(store: ChunkStore, files: dict[str, Path], params: ChunkParams | None = None) -> None:
+def assert_index_matches(
+    store: ChunkStore, files: dict[str, Path], params: ChunkParams | None = None
+) -> None:
     """The index holds exactly ``files`` (doc_id -> path): each once, complete, current; nothing else."""
     got = store.collection.get(include=["metadatas"])
     assert len(got["ids"]) == len(set(got["ids"])), "duplicate ids"
@@ -102,8 +112,12 @@ def assert_index_matches(store: ChunkStore, files: dict[str, Path], params: Chun
         metas = [r[2] for r in rows]
         assert len({m["doc_hash"] for m in metas}) == 1, f"{doc_id}: more than one version indexed"
         n_chunks = metas[0]["n_chunks"]
-        assert [m["chunk_index"] for m in metas] == list(range(n_chunks)), f"{doc_id}: incomplete or duplicated"
-        assert [r[1] for r in rows] == expected_chunks(files[doc_id], doc_id, params), f"{doc_id}: not the current text"
+        assert [m["chunk_index"] for m in metas] == list(range(n_chunks)), (
+            f"{doc_id}: incomplete or duplicated"
+        )
+        assert [r[1] for r in rows] == expected_chunks(files[doc_id], doc_id, params), (
+            f"{doc_id}: not the current text"
+        )
         total += n_chunks
     assert store.count() == total
 
@@ -141,7 +155,9 @@ def test_reingest_of_an_unchanged_corpus_does_nothing_and_is_fast(corpus_index: 
     assert report.seconds < corpus_index.report.seconds / 10
 
 
-def test_reingest_embeds_nothing_when_nothing_changed(corpus_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reingest_embeds_nothing_when_nothing_changed(
+    corpus_index: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
     embedder = corpus_index.store.embedder
     original = embedder.embed
@@ -153,7 +169,9 @@ def test_reingest_embeds_nothing_when_nothing_changed(corpus_index: Any, monkeyp
 # -- incremental re-ingest on small documents --------------------------------------------------------
 
 
-def test_changed_file_is_reembedded_alone(tmp_path: Path, minilm: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_file_is_reembedded_alone(
+    tmp_path: Path, minilm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "docs"
     paths = write_docs(folder, 3)
     store = new_store(tmp_path, minilm)
@@ -162,7 +180,9 @@ def test_changed_file_is_reembedded_alone(tmp_path: Path, minilm: Any, monkeypat
     before = ids_of(store)
 
     changed = paths[1]
-    changed.write_text(study_text(1, version=1) + "\nGradient clipping keeps exploding gradients in check during training.\n")
+    changed.write_text(
+        study_text(1, version=1) + "\nGradient clipping keeps exploding gradients in check during training.\n"
+    )
     embedded: list[str] = []
     original = minilm.embed
     monkeypatch.setattr(minilm, "embed", lambda texts: embedded.extend(texts) or original(texts))
@@ -335,7 +355,9 @@ class Killed(BaseException):
     """Stands in for SIGKILL: not an Exception, so nothing on the way up swallows it."""
 
 
-def test_death_between_upsert_and_cleanup_is_repaired(tmp_path: Path, minilm: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_death_between_upsert_and_cleanup_is_repaired(
+    tmp_path: Path, minilm: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "docs"
     paths = write_docs(folder, 3)
     store = new_store(tmp_path, minilm)
@@ -380,7 +402,9 @@ def test_death_in_the_middle_of_an_upsert_is_repaired(
         ingest_paths([folder], store)
     monkeypatch.undo()
     partial = store.manifest()
-    half_written = {d for d, state in partial.items() if any(have < want for want, have in state.versions.values())}
+    half_written = {
+        d for d, state in partial.items() if any(have < want for want, have in state.versions.values())
+    }
     assert half_written
     # A document whose only version is half written is not listed as if it were complete.
     listed = {d.doc_id for d in store.documents()}
@@ -435,7 +459,10 @@ def test_sigkilled_ingest_leaves_an_index_the_next_run_repairs(
     def start() -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "tutor", "ingest", "--json", str(folder)],
-            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
 
     # 1. Killed during the first ingest, once some chunks are in.
@@ -467,7 +494,14 @@ def test_sigkilled_ingest_leaves_an_index_the_next_run_repairs(
 
 # -- per-file errors -----------------------------------------------------------------------------------
 
-GOOD = ["study-note.txt", "front-matter-notes.md", "scraped-page.html", "section-page.htm", "two-pages.pdf", "legacy-encoding.html"]
+GOOD = [
+    "study-note.txt",
+    "front-matter-notes.md",
+    "scraped-page.html",
+    "section-page.htm",
+    "two-pages.pdf",
+    "legacy-encoding.html",
+]
 
 
 def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path, minilm: Any) -> None:
@@ -487,7 +521,14 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_indexed(tmp_path: Path, 
     report = ingest_paths([folder], store, max_bytes=50_000)
     assert report.added == len(GOOD)
     reasons = {e.file: e.reason for e in report.errors}
-    assert set(reasons) == {"binary-image.txt", "empty.txt", "encrypted.pdf", "broken.pdf", "huge.txt", "lecture.docx"}
+    assert set(reasons) == {
+        "binary-image.txt",
+        "empty.txt",
+        "encrypted.pdf",
+        "broken.pdf",
+        "huge.txt",
+        "lecture.docx",
+    }
     assert "binary" in reasons["binary-image.txt"]
     assert "empty" in reasons["empty.txt"]
     assert "encrypted" in reasons["encrypted.pdf"]
@@ -523,7 +564,13 @@ def test_a_file_that_goes_bad_keeps_its_previous_chunks(tmp_path: Path, minilm: 
     assert {e.file for e in report.errors} == {"study-note.txt", "front-matter-notes.md", "two-pages.pdf"}
     assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 1, 2)
     after = ids_of(store)
-    for name in ("study-note.txt", "front-matter-notes.md", "two-pages.pdf", "section-page.htm", "legacy-encoding.html"):
+    for name in (
+        "study-note.txt",
+        "front-matter-notes.md",
+        "two-pages.pdf",
+        "section-page.htm",
+        "legacy-encoding.html",
+    ):
         assert after[name] == before[name], name
     assert "scraped-page.html" not in after
     # What was indexed before still answers.
@@ -578,7 +625,8 @@ def test_ingest_and_ask_through_a_chroma_server(
     chroma = Path(sys.executable).parent / "chroma"
     server = subprocess.Popen(
         [str(chroma), "run", "--path", str(server_path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
@@ -598,7 +646,9 @@ def test_ingest_and_ask_through_a_chroma_server(
         assert {d.doc_id for d in list_documents()} == set(CORPUS_NAMES)
         # The chunks live in the server, not in the local TUTOR_HOME.
         assert not (tutor_home / "chroma").exists()
-        direct = chromadb.HttpClient(host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False))
+        direct = chromadb.HttpClient(
+            host="127.0.0.1", port=port, settings=ChromaSettings(anonymized_telemetry=False)
+        )
         assert direct.get_collection("study_chunks").count() == report.chunks
 
         result = Retriever(get_store(), minilm).search("What does Amazon Kinesis Data Firehose do?", k=5)
@@ -618,7 +668,9 @@ def test_ingest_and_ask_through_a_chroma_server(
     assert server_path.exists()
 
 
-def test_an_unreachable_chroma_server_names_chroma_host(tutor_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_chroma_server_names_chroma_host(
+    tutor_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tutor.documents import ingest
     from tutor.errors import TutorError
 

@@ -42,7 +42,9 @@ def test_markdown_title_comes_from_front_matter_and_the_front_matter_is_not_text
 
 def test_markdown_without_front_matter_takes_the_first_heading_as_title(tmp_path: Path) -> None:
     note = tmp_path / "notes-2024-v3.md"
-    note.write_text("Some intro line without a heading mark.\n\n# Hyperparameter Tuning\n\nBayesian search tries the most promising values first.\n")
+    note.write_text(
+        "Some intro line without a heading mark.\n\n# Hyperparameter Tuning\n\nBayesian search tries the most promising values first.\n"
+    )
     doc = clean_document(load_file(note))
     assert doc.title == "Hyperparameter Tuning"
 
@@ -54,8 +56,18 @@ def test_scraped_html_takes_the_title_tag_and_drops_site_chrome() -> None:
     assert "XGBoost is a gradient boosted trees algorithm that works well on tabular data." in doc.text
     assert "Random Cut Forest detects anomalous data points within a data set." in doc.text
     assert "K-Nearest Neighbors: an index-based classifier and regressor." in doc.text
-    for noise in ("Sign in", "All courses", "Search notes", "Popular posts", "All rights reserved",
-                  "Cookie settings", "Previous lesson", "gtag", "trackPageView", "dataLayer"):
+    for noise in (
+        "Sign in",
+        "All courses",
+        "Search notes",
+        "Popular posts",
+        "All rights reserved",
+        "Cookie settings",
+        "Previous lesson",
+        "gtag",
+        "trackPageView",
+        "dataLayer",
+    ):
         assert noise not in doc.text, noise
     # Headings survive as structure the chunker can use.
     headings = {c.heading for c in chunk_document(doc, max_tokens=40, min_tokens=10)}
@@ -76,8 +88,19 @@ def test_windows_1252_html_decodes_its_accented_words() -> None:
         raw_bytes.decode("utf-8")  # the fixture really is not UTF-8
     doc = load("legacy-encoding.html")
     assert doc.title == "Résumé des services – Café de l’apprentissage"
-    for word in ("café", "l’étudiant", "réviser", "clés", "Müller", "Größe", "Übung", "Prüfung",
-                 "learner’s", "“without servers”", "naïve"):
+    for word in (
+        "café",
+        "l’étudiant",
+        "réviser",
+        "clés",
+        "Müller",
+        "Größe",
+        "Übung",
+        "Prüfung",
+        "learner’s",
+        "“without servers”",
+        "naïve",
+    ):
         assert word in doc.text, word
     assert "\ufffd" not in doc.text and "Ã" not in doc.text  # no replacement chars, no mojibake
 
@@ -91,7 +114,9 @@ def test_pdf_title_comes_from_metadata_and_pages_are_kept() -> None:
     assert [page for _, page in doc.page_starts] == [1, 2]
     page2_start = doc.page_starts[1][0]
     assert doc.text[page2_start:].startswith("Encoding categorical variables")
-    assert "Standardization subtracts the mean and divides by the standard deviation." in doc.text[:page2_start]
+    assert (
+        "Standardization subtracts the mean and divides by the standard deviation." in doc.text[:page2_start]
+    )
 
 
 @pytest.mark.parametrize("max_tokens", [180, 40])

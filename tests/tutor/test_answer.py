@@ -22,13 +22,15 @@ def _ground(tutor, raw, passages, scorer):  # type: ignore[no-untyped-def]
     return g.text, g.citations, g.unsupported
 
 
-
 def _cleaned(home: Path, doc_id: str) -> str:
     return clean_document(load_file(home / "corpus" / doc_id)).text
 
 
 def test_answer_cites_the_passage_that_says_it(tutor, corpus_home: Path) -> None:  # type: ignore[no-untyped-def]
-    answer = tutor.ask("Which file system speeds up training jobs by serving S3 data to SageMaker at high speed?", backend="extractive")
+    answer = tutor.ask(
+        "Which file system speeds up training jobs by serving S3 data to SageMaker at high speed?",
+        backend="extractive",
+    )
     assert answer.answerable
     assert "FSx for Lustre" in answer.answer
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
@@ -54,7 +56,9 @@ def test_document_filter(tutor) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_follow_up_is_rewritten_and_shown(tutor) -> None:  # type: ignore[no-untyped-def]
-    answer = tutor.ask("Do I need to provision servers for it?", history=["What is AWS Glue?"], backend="extractive")
+    answer = tutor.ask(
+        "Do I need to provision servers for it?", history=["What is AWS Glue?"], backend="extractive"
+    )
     assert "Glue" in answer.rewritten_query
     assert answer.answerable and "serverless" in answer.answer.lower()
 
@@ -68,7 +72,9 @@ def test_unanswerable_question_is_refused_with_nearby_topics(tutor) -> None:  # 
 
 
 def test_off_topic_question_is_refused(tutor) -> None:  # type: ignore[no-untyped-def]
-    assert not tutor.ask("What's a good hydration ratio for sourdough bread?", backend="extractive").answerable
+    assert not tutor.ask(
+        "What's a good hydration ratio for sourdough bread?", backend="extractive"
+    ).answerable
 
 
 @pytest.mark.parametrize(
@@ -77,7 +83,10 @@ def test_off_topic_question_is_refused(tutor) -> None:  # type: ignore[no-untype
         ("How many shards can one Kinesis stream have at most?", "no such figure"),
         ("What's the max size of a single SageMaker training job input file?", "no such size limit"),
         ("How long does Amazon S3 keep deleted objects around?", "no such duration"),
-        ("How much would I save by running Glue jobs instead of my own Spark cluster?", "no figure for the saving"),
+        (
+            "How much would I save by running Glue jobs instead of my own Spark cluster?",
+            "no figure for the saving",
+        ),
         ("What's the passing score for the specialty exam?", "no such score"),
         ("What's the syntax for starting a SageMaker training job from the AWS CLI?", "no code or syntax"),
     ],
@@ -98,7 +107,9 @@ def test_a_figure_the_notes_give_is_answered(tutor) -> None:  # type: ignore[no-
 
 def test_everyday_wording_is_not_refused(tutor) -> None:  # type: ignore[no-untyped-def]
     """Learners' words ("bother", "guessing") need not be in the notes for the notes to answer."""
-    answer = tutor.ask("Why bother tuning hyperparameters automatically instead of guessing?", backend="extractive")
+    answer = tutor.ask(
+        "Why bother tuning hyperparameters automatically instead of guessing?", backend="extractive"
+    )
     assert answer.answerable and "automated hyperparameter tuning" in answer.answer
 
 
@@ -119,7 +130,16 @@ def test_stream_yields_retrieval_then_tokens_then_final(tutor) -> None:  # type:
 
 def test_answer_json_contract(tutor) -> None:  # type: ignore[no-untyped-def]
     data = tutor.ask("What is Amazon Polly?", backend="extractive").model_dump(mode="json")
-    for key in ("question", "rewritten_query", "answer", "answerable", "backend", "citations", "passages", "timings_ms"):
+    for key in (
+        "question",
+        "rewritten_query",
+        "answer",
+        "answerable",
+        "backend",
+        "citations",
+        "passages",
+        "timings_ms",
+    ):
         assert key in data
     cite = data["citations"][0]
     assert set(cite) >= {"n", "doc_id", "title", "heading", "text", "start", "end", "score", "support"}
@@ -131,7 +151,9 @@ def test_polly_claim_is_not_supported_by_the_transcribe_sentence(tutor) -> None:
     from tutor.rag.grounding import SUPPORT_THRESHOLD, SupportScorer
 
     scorer = SupportScorer(passages, tutor.embedder.embed)
-    wrong = scorer.best("Amazon Polly is a speech to text service used to convert audio files into text files.")
+    wrong = scorer.best(
+        "Amazon Polly is a speech to text service used to convert audio files into text files."
+    )
     right = scorer.best("Amazon Polly is a deep learning text to speech service.")
     assert right is not None and right.score >= SUPPORT_THRESHOLD
     assert wrong is None or wrong.score < SUPPORT_THRESHOLD or "Polly" in wrong.sentence.text
@@ -158,14 +180,19 @@ def test_a_method_name_the_notes_never_mention_is_refused(tutor) -> None:  # typ
     assert not answer.answerable and "k-medoids" in answer.answer
     assert tutor.ask("What is k-fold cross-validation?", backend="extractive").answerable
     # An everyday compound is no method name.
-    assert tutor.ask("My shop has a t-shirt colour column: how do I encode a category without order?", backend="extractive").answerable
+    assert tutor.ask(
+        "My shop has a t-shirt colour column: how do I encode a category without order?", backend="extractive"
+    ).answerable
 
 
 @pytest.mark.parametrize(
     ("question", "term"),
     [
         ("What does SageMaker Debugger do?", "SageMaker Debugger"),  # a name right before the question mark
-        ("How does SageMaker's isolation forest algorithm score anomalies?", "isolation forest"),  # lowercase, an owner and a kind
+        (
+            "How does SageMaker's isolation forest algorithm score anomalies?",
+            "isolation forest",
+        ),  # lowercase, an owner and a kind
     ],
 )
 def test_a_name_the_notes_never_mention_is_refused(tutor, question: str, term: str) -> None:  # type: ignore[no-untyped-def]
@@ -176,13 +203,19 @@ def test_a_name_the_notes_never_mention_is_refused(tutor, question: str, term: s
 def test_everyday_words_before_service_or_tool_are_no_names(tutor) -> None:  # type: ignore[no-untyped-def]
     from tutor.rag.assess import unknown_terms
 
-    for question in ("What's the cheapest service to keep training data in?", "any decent labelling tool on aws?", "what's the go-to service for speech?"):
+    for question in (
+        "What's the cheapest service to keep training data in?",
+        "any decent labelling tool on aws?",
+        "what's the go-to service for speech?",
+    ):
         assert unknown_terms(question, tutor.retriever.lexical()) == [], question
 
 
 def test_a_feature_the_notes_name_in_a_list_is_not_refused(tutor) -> None:  # type: ignore[no-untyped-def]
     """The notes list "Autopilot" among SageMaker's features but never write "SageMaker Autopilot"."""
-    assert tutor.ask("Is SageMaker Autopilot, the AutoML feature, worth learning?", backend="extractive").answerable
+    assert tutor.ask(
+        "Is SageMaker Autopilot, the AutoML feature, worth learning?", backend="extractive"
+    ).answerable
 
 
 def test_a_time_limit_the_notes_never_give_is_refused(tutor) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +230,12 @@ def test_a_copied_topic_label_is_not_part_of_the_answer(tutor) -> None:  # type:
     passages = tutor.retriever.search("What is Amazon Athena?", k=5).passages
     scorer = SupportScorer(passages[:3], tutor.embedder.embed)
     label = passage_label(passages[0])
-    text, citations, _ = _ground(tutor, f"({label}) Athena is an interactive query service that runs SQL queries on S3 data [1].", passages, scorer)
+    text, citations, _ = _ground(
+        tutor,
+        f"({label}) Athena is an interactive query service that runs SQL queries on S3 data [1].",
+        passages,
+        scorer,
+    )
     assert citations and text.startswith("Athena is an interactive query service")
 
 
@@ -212,10 +250,15 @@ def test_a_title_line_is_not_run_into_its_sentence(tutor) -> None:  # type: igno
     passages = result.passages
     assert any("Model Deployment makes trained models" in p.text for p in passages[:3])
     scorer = SupportScorer(passages[:3], tutor.embedder.embed)
-    prompt_text = "\n".join(str(m.content) for m in build_messages(query, passages, scorer, result.query_vector))
+    prompt_text = "\n".join(
+        str(m.content) for m in build_messages(query, passages, scorer, result.query_vector)
+    )
     assert "Model Deployment Model Deployment" not in prompt_text
     n = next(p.rank for p in passages[:3] if "Model Deployment makes trained models" in p.text)
-    text, citations, _ = _ground(tutor,
-        f"Model Deployment Model Deployment makes trained models available for use in applications [{n}].", passages, scorer
+    text, citations, _ = _ground(
+        tutor,
+        f"Model Deployment Model Deployment makes trained models available for use in applications [{n}].",
+        passages,
+        scorer,
     )
     assert citations and text.startswith("Model Deployment makes trained models")

@@ -57,7 +57,9 @@ def test_first_run_indexes_the_five_documents(first_run: FirstRun) -> None:
     assert (first_run.home / "chroma" / "chroma.sqlite3").exists()
 
 
-def test_second_run_reports_nothing_to_do_and_is_ten_times_faster(first_run: FirstRun, run_tutor: Run) -> None:
+def test_second_run_reports_nothing_to_do_and_is_ten_times_faster(
+    first_run: FirstRun, run_tutor: Run
+) -> None:
     result = run_tutor(["ingest", "--json", str(first_run.corpus)], first_run.home)
     assert result.returncode == 0, result.stderr
     report = parse(result)
@@ -75,7 +77,9 @@ def _bad_folder(base: Path) -> Path:
     shutil.copy(FIXTURES / "binary-image.txt", bad / "binary-image.txt")
     shutil.copy(FIXTURES / "empty.txt", bad / "empty.txt")
     shutil.copy(FIXTURES / "encrypted.pdf", bad / "encrypted.pdf")
-    (bad / "huge-notes.md").write_text("# Huge\n\n" + "Feature stores keep features consistent. " * 3000)  # ~120 kB
+    (bad / "huge-notes.md").write_text(
+        "# Huge\n\n" + "Feature stores keep features consistent. " * 3000
+    )  # ~120 kB
     (bad / "slides.pptx").write_bytes(b"PK\x03\x04 slides")
     return bad
 
@@ -94,7 +98,9 @@ def test_files_that_cannot_be_read_are_listed_and_the_exit_code_is_3(
 ) -> None:
     bad = _bad_folder(tmp_path)
     # 0.06 MB: over the huge file, under every corpus file (the largest is ~50 kB).
-    result = run_tutor(["ingest", "--json", str(first_run.corpus), str(bad)], first_run.home, TUTOR_MAX_FILE_MB="0.06")
+    result = run_tutor(
+        ["ingest", "--json", str(first_run.corpus), str(bad)], first_run.home, TUTOR_MAX_FILE_MB="0.06"
+    )
     assert result.returncode == 3, result.stderr
     report = parse(result)
     assert (report["added"], report["updated"], report["removed"], report["unchanged"]) == (0, 0, 0, 5)
@@ -112,7 +118,9 @@ def test_files_that_cannot_be_read_are_listed_and_the_exit_code_is_3(
     assert parse(ok)["errors"] == []
 
 
-def test_plain_output_prints_a_summary_and_each_skipped_file(first_run: FirstRun, run_tutor: Run, tmp_path: Path) -> None:
+def test_plain_output_prints_a_summary_and_each_skipped_file(
+    first_run: FirstRun, run_tutor: Run, tmp_path: Path
+) -> None:
     bad = _bad_folder(tmp_path)
     result = run_tutor(["ingest", str(first_run.corpus), str(bad)], first_run.home, TUTOR_MAX_FILE_MB="0.06")
     assert result.returncode == 3
@@ -124,7 +132,9 @@ def test_plain_output_prints_a_summary_and_each_skipped_file(first_run: FirstRun
         assert line is not None and word in line, (name, result.stderr)
 
 
-def test_a_missing_path_is_reported_not_a_traceback(first_run: FirstRun, run_tutor: Run, tmp_path: Path) -> None:
+def test_a_missing_path_is_reported_not_a_traceback(
+    first_run: FirstRun, run_tutor: Run, tmp_path: Path
+) -> None:
     missing = tmp_path / "no-such-folder"
     result = run_tutor(["ingest", "--json", str(missing)], first_run.home)
     assert result.returncode == 3
@@ -138,7 +148,11 @@ def test_an_unreachable_chroma_server_is_one_line_naming_chroma_host(tmp_path: P
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again when the block ends: nothing listens there
     result = run_tutor(
-        ["ingest", "--json", str(FIXTURES)], tmp_path / "home", timeout=120, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(port)
+        ["ingest", "--json", str(FIXTURES)],
+        tmp_path / "home",
+        timeout=120,
+        CHROMA_HOST="127.0.0.1",
+        CHROMA_PORT=str(port),
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

@@ -20,10 +20,19 @@ def settings(tmp_path: Path) -> Settings:
 def test_round_trip_keeps_answers(settings: Settings) -> None:
     conv = conversations.new_conversation("extractive")
     answer = Answer(
-        question="q", rewritten_query="q", answer="a [1]", answerable=True, backend="extractive",
-        citations=[], passages=[], timings_ms={"retrieve": 1},
+        question="q",
+        rewritten_query="q",
+        answer="a [1]",
+        answerable=True,
+        backend="extractive",
+        citations=[],
+        passages=[],
+        timings_ms={"retrieve": 1},
     )
-    conv.turns += [Turn(role="user", content="What is S3?"), Turn(role="assistant", content="a [1]", answer=answer)]
+    conv.turns += [
+        Turn(role="user", content="What is S3?"),
+        Turn(role="assistant", content="a [1]", answer=answer),
+    ]
     path = conversations.save(conv, settings)
     assert path.parent == settings.home / "conversations"
     loaded = conversations.load(conv.id, settings)

@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # The tuned regression set, and the held-out set written later by someone who had not seen it (never tuned on).
 FULL_DATASETS = [DEFAULT_DATASET, ROOT / "evals" / "datasets" / "heldout.jsonl"]
 # fresh, blind, blind2 and blind3: 45-50 questions each, written blind to the system, smaller checks.
-DATASETS = [*FULL_DATASETS, *(ROOT / "evals" / "datasets" / f"{name}.jsonl" for name in ("fresh", "blind", "blind2", "blind3"))]
+DATASETS = [
+    *FULL_DATASETS,
+    *(ROOT / "evals" / "datasets" / f"{name}.jsonl" for name in ("fresh", "blind", "blind2", "blind3")),
+]
 
 
 @pytest.mark.parametrize("dataset", FULL_DATASETS, ids=lambda p: p.name)
@@ -43,7 +46,9 @@ def test_dataset_shape(dataset: Path) -> None:
 def test_every_gold_quote_is_in_the_cleaned_corpus(dataset: Path) -> None:
     cleaned = {p.name: clean_document(load_file(p)).text for p in (ROOT / "corpus").iterdir()}
     everything = "\n".join(cleaned.values())
-    missing = [(c.id, g.quote) for c in load_dataset(dataset) for g in c.gold if not quote_in(everything, g.quote)]
+    missing = [
+        (c.id, g.quote) for c in load_dataset(dataset) for g in c.gold if not quote_in(everything, g.quote)
+    ]
     assert missing == []
 
 
@@ -69,7 +74,11 @@ def test_bad_dataset_line_is_reported_with_its_number(tmp_path: Path) -> None:
 
 
 def test_gate_names_the_metric_that_regressed() -> None:
-    baseline = {"tolerance": 0.03, "floors": {"extractive": {"hit@3": 0.95}}, "metrics": {"extractive": {"hit@1": 0.86}}}
+    baseline = {
+        "tolerance": 0.03,
+        "floors": {"extractive": {"hit@3": 0.95}},
+        "metrics": {"extractive": {"hit@1": 0.86}},
+    }
     failures = gate({"hit@1": 0.70, "hit@3": 0.80, "false_refusal_rate": 0.0}, "extractive", baseline)
     assert any("hit@3" in f and "floor" in f for f in failures)
     assert any("hit@1" in f and "baseline" in f for f in failures)
@@ -81,9 +90,29 @@ def test_a_broken_retriever_fails_the_gate(corpus_home: Path) -> None:
     """k=1 starves the answer of passages: the gate must fail and say which metric fell."""
     env = {**os.environ, "TUTOR_HOME": str(corpus_home), "TUTOR_CORPUS": str(corpus_home / "corpus")}
     proc = subprocess.run(
-        [sys.executable, "-m", "tutor", "eval", "--backend", "extractive", "--k", "1", "--gate", "--subset", "every:3",
-         "--no-quickstart", "--quiz-sample", "0", "--out", str(corpus_home / "broken-eval")],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "tutor",
+            "eval",
+            "--backend",
+            "extractive",
+            "--k",
+            "1",
+            "--gate",
+            "--subset",
+            "every:3",
+            "--no-quickstart",
+            "--quiz-sample",
+            "0",
+            "--out",
+            str(corpus_home / "broken-eval"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=900,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "EVAL GATE FAILED" in proc.stderr and "hit@3" in proc.stderr

@@ -78,9 +78,26 @@ def test_unreachable_openai_server_gives_a_clear_error(tutor, monkeypatch: pytes
 def openai_server() -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_model_path()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--model_alias", "smollm2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(tiny_model_path()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--n_threads",
+            "2",
+            "--model_alias",
+            "smollm2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
     )
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -99,7 +116,9 @@ def openai_server() -> Iterator[str]:
 
 
 @pytest.mark.slow
-def test_openai_backend_against_a_real_local_server(tutor, openai_server: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_openai_backend_against_a_real_local_server(
+    tutor, openai_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("TUTOR_OPENAI_BASE_URL", openai_server)
     monkeypatch.setenv("TUTOR_OPENAI_MODEL", "smollm2")
     get_settings.cache_clear()

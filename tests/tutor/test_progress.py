@@ -29,15 +29,41 @@ class FakeClock:
 
 
 def item(i: int, doc: str = "doc-a.txt", domain: str = "Modeling") -> QuizItem:
-    cite = Citation(n=1, doc_id=doc, title="T", heading="H", text=f"Passage {i}.", start=0, end=10, score=1.0, support=f"Passage {i}.")
+    cite = Citation(
+        n=1,
+        doc_id=doc,
+        title="T",
+        heading="H",
+        text=f"Passage {i}.",
+        start=0,
+        end=10,
+        score=1.0,
+        support=f"Passage {i}.",
+    )
     return QuizItem(
-        id=f"item-{i}", type="short", question=f"Question {i}?", options=[], answer=f"A{i}", explanation="e",
-        citation=cite, domain=domain, subject=f"S{i}", fact_key=f"fact-{i}",
+        id=f"item-{i}",
+        type="short",
+        question=f"Question {i}?",
+        options=[],
+        answer=f"A{i}",
+        explanation="e",
+        citation=cite,
+        domain=domain,
+        subject=f"S{i}",
+        fact_key=f"fact-{i}",
     )
 
 
 def result(correct: bool) -> GradeResult:
-    return GradeResult(correct=correct, score=1.0 if correct else 0.0, expected="x", response="y", feedback="", quote="", source="")
+    return GradeResult(
+        correct=correct,
+        score=1.0 if correct else 0.0,
+        expected="x",
+        response="y",
+        feedback="",
+        quote="",
+        source="",
+    )
 
 
 def test_a_missed_item_comes_back_for_review_on_schedule(tmp_path: Path) -> None:
@@ -130,8 +156,13 @@ def test_two_processes_answering_at_once_lose_no_attempt(tmp_path: Path) -> None
     script = _WRITER.format(root=str(ROOT))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, name, str(db), str(go), str(count)], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, name, str(db), str(go), str(count)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("ann", "bob")
     ]
     time.sleep(1.0)

@@ -14,8 +14,12 @@ from tutor.cli.main import main
 from tutor.study.progress import Progress
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None,
-        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:
+def run(
+    argv: list[str],
+    capsys: pytest.CaptureFixture[str],
+    stdin: str | None = None,
+    monkeypatch: pytest.MonkeyPatch | None = None,
+) -> tuple[int, str, str]:
     if stdin is not None and monkeypatch is not None:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = main(argv)
@@ -24,7 +28,9 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None =
 
 
 def test_quiz_json_prints_items(quiz_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["quiz", "--n", "3", "--backend", "extractive", "--json", "--learner", uuid.uuid4().hex], capsys)
+    code, out, _ = run(
+        ["quiz", "--n", "3", "--backend", "extractive", "--json", "--learner", uuid.uuid4().hex], capsys
+    )
     assert code == 0
     items = json.loads(out)["items"]
     assert len(items) == 3
@@ -33,8 +39,20 @@ def test_quiz_json_prints_items(quiz_home: Path, capsys: pytest.CaptureFixture[s
 
 def test_quiz_type_and_doc_options(quiz_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        ["quiz", "--n", "2", "--type", "mcq", "--doc", "aws-for-ml-engineers-blog", "--backend", "extractive", "--json",
-         "--learner", uuid.uuid4().hex],
+        [
+            "quiz",
+            "--n",
+            "2",
+            "--type",
+            "mcq",
+            "--doc",
+            "aws-for-ml-engineers-blog",
+            "--backend",
+            "extractive",
+            "--json",
+            "--learner",
+            uuid.uuid4().hex,
+        ],
         capsys,
     )
     items = json.loads(out)["items"]
@@ -49,7 +67,9 @@ def test_interactive_quiz_grades_records_and_schedules_review(
     # Wrong letter, then an unreadable answer followed by a real one.
     code, out, _ = run(
         ["quiz", "--n", "2", "--type", "mcq", "--backend", "extractive", "--learner", who],
-        capsys, stdin="Z\nA\nB\n", monkeypatch=monkeypatch,
+        capsys,
+        stdin="Z\nA\nB\n",
+        monkeypatch=monkeypatch,
     )
     assert code == 0
     assert "Q1/2 [mcq]" in out and "A) " in out
@@ -66,16 +86,25 @@ def test_interactive_quiz_grades_records_and_schedules_review(
 def test_quiz_stops_cleanly_at_end_of_input(
     quiz_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, _ = run(["quiz", "--n", "3", "--backend", "extractive", "--learner", uuid.uuid4().hex],
-                       capsys, stdin="", monkeypatch=monkeypatch)
+    code, out, _ = run(
+        ["quiz", "--n", "3", "--backend", "extractive", "--learner", uuid.uuid4().hex],
+        capsys,
+        stdin="",
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and "Q1/3" in out
 
 
-def test_export_command(quiz_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_command(
+    quiz_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     who = uuid.uuid4().hex
-    run(["quiz", "--n", "2", "--type", "true_false", "--backend", "extractive", "--learner", who],
-        capsys, stdin="maybe\ntrue\ntrue\n", monkeypatch=monkeypatch)
+    run(
+        ["quiz", "--n", "2", "--type", "true_false", "--backend", "extractive", "--learner", who],
+        capsys,
+        stdin="maybe\ntrue\ntrue\n",
+        monkeypatch=monkeypatch,
+    )
     code, out, _ = run(["export", "--learner", who, "--out", str(tmp_path / "d.apkg"), "--json"], capsys)
     assert code == 0 and json.loads(out) == {"path": str(tmp_path / "d.apkg"), "items": 2}
     assert (tmp_path / "d.apkg").stat().st_size > 0

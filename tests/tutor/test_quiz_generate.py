@@ -85,7 +85,10 @@ def test_document_filter_accepts_the_file_stem(quiz_home: Path) -> None:
 def test_domain_filter(quiz_home: Path) -> None:
     items = quiz(domain="3", n=5)
     assert items and {i.domain for i in items} == {"Modeling"}
-    assert all("Modeling" in i.citation.heading or i.citation.doc_id != "aws-ml-specialty-exam-notes.txt" for i in items)
+    assert all(
+        "Modeling" in i.citation.heading or i.citation.doc_id != "aws-ml-specialty-exam-notes.txt"
+        for i in items
+    )
 
 
 def test_type_filter(quiz_home: Path) -> None:

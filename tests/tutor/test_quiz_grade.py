@@ -63,7 +63,11 @@ def test_a_response_that_picks_no_option_is_refused_not_graded(transcribe_mcq: Q
 
 def test_true_false_variants(quiz_home: Path) -> None:
     ctx = quiz_context()
-    item = next(i for i in (ctx.generator.true_false(f, random.Random(0)) for f in ctx.bank.facts) if i and i.answer == "False")
+    item = next(
+        i
+        for i in (ctx.generator.true_false(f, random.Random(0)) for f in ctx.bank.facts)
+        if i and i.answer == "False"
+    )
     for response in ("false", "F", "no", "False."):
         assert g(item, response).correct
     result = g(item, "true")

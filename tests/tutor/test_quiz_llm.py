@@ -15,7 +15,9 @@ from tutor.study.practice import generate_quiz
 
 
 def _check(backend: str, n: int) -> None:
-    items = generate_quiz(n=n, types=["mcq", "short"], backend=backend, learner=uuid.uuid4().hex, remember=False)
+    items = generate_quiz(
+        n=n, types=["mcq", "short"], backend=backend, learner=uuid.uuid4().hex, remember=False
+    )
     assert len(items) == n
     bank = quiz_context().bank
     for item in items:

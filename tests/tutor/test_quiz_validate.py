@@ -47,18 +47,24 @@ def test_wrong_key_is_rejected(polly: QuizItem) -> None:
 
 def test_key_must_entail_the_question_not_just_appear(polly: QuizItem) -> None:
     # The passage names Polly, but says nothing about translating languages.
-    other = polly.model_copy(update={"question": "Which AWS service translates text between languages in real time?"})
+    other = polly.model_copy(
+        update={"question": "Which AWS service translates text between languages in real time?"}
+    )
     assert "does not entail" in reasons(other)
 
 
 def test_question_must_not_give_away_the_key(polly: QuizItem) -> None:
-    leaky = polly.model_copy(update={"question": "Which AWS service, Polly, is a Deep Learning enabled text to speech service?"})
+    leaky = polly.model_copy(
+        update={"question": "Which AWS service, Polly, is a Deep Learning enabled text to speech service?"}
+    )
     assert "gives away" in reasons(leaky)
 
 
 def test_options_must_be_four_distinct_of_the_same_kind(polly: QuizItem) -> None:
     opts = list(polly.options)
-    assert "4 options" in reasons(polly.model_copy(update={"options": opts[:3] if polly.answer in opts[:3] else opts[1:]}))
+    assert "4 options" in reasons(
+        polly.model_copy(update={"options": opts[:3] if polly.answer in opts[:3] else opts[1:]})
+    )
     dup = [polly.answer, polly.answer.upper(), *[o for o in opts if o != polly.answer][:2]]
     assert "not distinct" in reasons(polly.model_copy(update={"options": dup}))
     first_wrong = next(i for i, o in enumerate(opts) if o != polly.answer)
@@ -84,7 +90,9 @@ def test_near_duplicates_of_served_items_are_rejected(polly: QuizItem) -> None:
     assert "near-duplicate" in reasons(polly, [same_fact])
     reworded = Served("other-key", polly.subject, polly.question.replace("Which AWS service", "What service"))
     assert "near-duplicate" in reasons(polly, [reworded])
-    unrelated = Served("k", "Amazon Translate", "Which AWS service is a Deep Learning based language translation service?")
+    unrelated = Served(
+        "k", "Amazon Translate", "Which AWS service is a Deep Learning based language translation service?"
+    )
     assert reasons(polly, [unrelated]) == ""
 
 
@@ -119,13 +127,19 @@ def test_malformed_llm_output_is_retried_a_bounded_number_of_times_and_never_sho
     assert r.stats["malformed"] == MAX_ATTEMPTS
 
 
-def test_llm_rewording_that_leaks_the_key_is_rejected(polly: QuizItem, monkeypatch: pytest.MonkeyPatch) -> None:
-    r, _ = _rephraser(monkeypatch, ['{"question": "Is Amazon Polly the Deep Learning text to speech service?"}'])
+def test_llm_rewording_that_leaks_the_key_is_rejected(
+    polly: QuizItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r, _ = _rephraser(
+        monkeypatch, ['{"question": "Is Amazon Polly the Deep Learning text to speech service?"}']
+    )
     assert r(polly) is None
     assert r.stats["rejected"] == 1
 
 
-def test_llm_rewording_that_keeps_the_meaning_is_used(polly: QuizItem, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_llm_rewording_that_keeps_the_meaning_is_used(
+    polly: QuizItem, monkeypatch: pytest.MonkeyPatch
+) -> None:
     q = "Which AWS service is the Deep Learning enabled text to speech service used to create talk based applications?"
     r, _ = _rephraser(monkeypatch, [f'{{"question": "{q}"}}'])
     out = r(polly)
@@ -133,23 +147,33 @@ def test_llm_rewording_that_keeps_the_meaning_is_used(polly: QuizItem, monkeypat
     assert out.answer == polly.answer and out.options == polly.options and out.citation == polly.citation
 
 
-def test_llm_rewording_that_changes_what_is_asked_for_is_rejected(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_llm_rewording_that_changes_what_is_asked_for_is_rejected(
+    quiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     item = mcq("Scalability", "restaurant chain")
-    r, _ = _rephraser(monkeypatch, ['{"question": "Which restaurant chain is similar to a restaurant chain?"}'])
+    r, _ = _rephraser(
+        monkeypatch, ['{"question": "Which restaurant chain is similar to a restaurant chain?"}']
+    )
     assert r(item) is None and r.stats["rejected"] == 1
 
 
-def test_llm_rewording_emptied_of_content_is_rejected(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_llm_rewording_emptied_of_content_is_rejected(
+    quiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # What the 135M model once produced for the Scalability item: the key-plus-question sentence was still
     # "covered", but the learner would be asked nothing.
     item = mcq("Scalability", "large datasets")
     r, _ = _rephraser(monkeypatch, ['{"question": "Which term describes?"}'])
     assert r(item) is None and r.stats["rejected"] == 1
-    assert "too short or vague" in reasons(item.model_copy(update={"question": "Which term describes?", "source": "llm"}))
+    assert "too short or vague" in reasons(
+        item.model_copy(update={"question": "Which term describes?", "source": "llm"})
+    )
 
 
 def test_true_false_items_are_not_reworded(quiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ctx = quiz_context()
-    item = next(i for i in (ctx.generator.true_false(f, random.Random(0)) for f in ctx.bank.facts) if i is not None)
+    item = next(
+        i for i in (ctx.generator.true_false(f, random.Random(0)) for f in ctx.bank.facts) if i is not None
+    )
     r, calls = _rephraser(monkeypatch, ['{"question": "True or false: something else."}'])
     assert r(item) is None and calls == []

@@ -41,8 +41,12 @@ def _store(tmp_path: Path, minilm: Any) -> ChunkStore:
 def test_the_passage_with_the_answering_sentence_wins_on_meaning(tmp_path: Path, minilm: Any) -> None:
     store = _store(tmp_path, minilm)
     dense_only = {"method": "linear", "linear_alpha": 1.0}  # no BM25: the embedding signals alone
-    passage_vectors = Retriever(store, minilm, FusionParams(**dense_only, sentence_weight=0.0)).search(QUESTION, k=2)
-    assert passage_vectors.passages[0].doc_id == "onboarding.md"  # what a passage-level embedding alone ranks first
+    passage_vectors = Retriever(store, minilm, FusionParams(**dense_only, sentence_weight=0.0)).search(
+        QUESTION, k=2
+    )
+    assert (
+        passage_vectors.passages[0].doc_id == "onboarding.md"
+    )  # what a passage-level embedding alone ranks first
 
     result = Retriever(store, minilm, FusionParams(**dense_only)).search(QUESTION, k=2)
     top = result.passages[0]
@@ -51,7 +55,9 @@ def test_the_passage_with_the_answering_sentence_wins_on_meaning(tmp_path: Path,
     assert "sentences" in result.timings_ms
 
 
-def test_default_retrieval_ranks_it_first_and_reuses_sentence_vectors(tmp_path: Path, minilm: Any, monkeypatch: Any) -> None:
+def test_default_retrieval_ranks_it_first_and_reuses_sentence_vectors(
+    tmp_path: Path, minilm: Any, monkeypatch: Any
+) -> None:
     store = _store(tmp_path, minilm)
     retriever = Retriever(store, minilm)
     assert retriever.search(QUESTION, k=2).passages[0].doc_id == "storage.md"

@@ -16,7 +16,9 @@ def test_pronoun_is_replaced_by_the_subject_of_the_previous_turn() -> None:
 
 
 def test_possessive_pronoun() -> None:
-    out = rewrite("Which built-in algorithm generalizes its word embedding technique?", ["What does BlazingText do?"])
+    out = rewrite(
+        "Which built-in algorithm generalizes its word embedding technique?", ["What does BlazingText do?"]
+    )
     assert "BlazingText's word embedding" in out
 
 
@@ -26,7 +28,10 @@ def test_chained_follow_ups_resolve_in_order() -> None:
 
 
 def test_connective_follow_up_gets_the_earlier_terms() -> None:
-    out = rewrite("So what's the minimum number of instances for production?", ["How do I make a SageMaker endpoint highly available?"])
+    out = rewrite(
+        "So what's the minimum number of instances for production?",
+        ["How do I make a SageMaker endpoint highly available?"],
+    )
     assert "SageMaker" in out and "endpoint" in out
 
 
@@ -36,17 +41,27 @@ def test_follow_up_detection() -> None:
 
 
 def test_trailing_demonstrative_points_back() -> None:
-    out = rewrite("My dataset is only 1% positives. Is there a variant I should use for that?", ["How does k-fold cross-validation work?"])
+    out = rewrite(
+        "My dataset is only 1% positives. Is there a variant I should use for that?",
+        ["How does k-fold cross-validation work?"],
+    )
     assert "k-fold cross-validation" in out
     # "that" in the middle of a question is a relative word, not a reference to the last turn.
-    assert rewrite("What does the service that stores data do?", ["What is S3?"]) == "What does the service that stores data do?"
+    assert (
+        rewrite("What does the service that stores data do?", ["What is S3?"])
+        == "What does the service that stores data do?"
+    )
 
 
 def test_a_reference_to_the_previous_action_gets_its_terms() -> None:
-    out = rewrite("Can I do that with Lambda instead?", ["How do I invoke a SageMaker endpoint from a web app?"])
+    out = rewrite(
+        "Can I do that with Lambda instead?", ["How do I invoke a SageMaker endpoint from a web app?"]
+    )
     assert "Lambda" in out and "SageMaker endpoint" in out
     # "instead of X" inside a standalone question is no reference back.
-    assert rewrite("What does Firehose do instead of Kinesis Data Streams?", ["What is S3?"]).startswith("What does Firehose do instead")
+    assert rewrite("What does Firehose do instead of Kinesis Data Streams?", ["What is S3?"]).startswith(
+        "What does Firehose do instead"
+    )
 
 
 def test_a_determiner_keeps_the_users_words_and_gets_the_earlier_terms() -> None:
@@ -54,19 +69,29 @@ def test_a_determiner_keeps_the_users_words_and_gets_the_earlier_terms() -> None
     # into them gave "do the corrections <bank's loan model ... service> reviewers make ...".
     out = rewrite(
         "nice. and do the corrections those reviewers make get used to improve the model?",
-        ["for a bank's loan model I want a person to sign off on predictions before they're final. which AWS service does that?"],
+        [
+            "for a bank's loan model I want a person to sign off on predictions before they're final. which AWS service does that?"
+        ],
     )
     assert out.startswith("Nice. and do the corrections those reviewers make get used to improve the model (")
     assert "bank loan model" in out and " s " not in out and " re " not in out
-    out = rewrite("and for scaling, what's that one compared to?", ["in the restaurant analogies, what is deploying a model compared to?"])
+    out = rewrite(
+        "and for scaling, what's that one compared to?",
+        ["in the restaurant analogies, what is deploying a model compared to?"],
+    )
     assert out == "For scaling, what's that one compared to (restaurant analogies deploying model compared)?"
 
 
 def test_a_vague_earlier_subject_is_not_substituted() -> None:
     # "AWS ML" and a sentence-opening "My" name nothing: the pronoun stays and the earlier terms are added.
-    out = rewrite("does it also cover MLOps?", ["What layer of the AWS ML stack is meant for data scientists?"])
+    out = rewrite(
+        "does it also cover MLOps?", ["What layer of the AWS ML stack is meant for data scientists?"]
+    )
     assert out == "Does it also cover MLOps (layer AWS ML stack meant data scientists)?"
-    out = rewrite("does it have to copy the data again?", ["My training data is in S3. Is anything faster than reading from S3?"])
+    out = rewrite(
+        "does it have to copy the data again?",
+        ["My training data is in S3. Is anything faster than reading from S3?"],
+    )
     assert "My" not in out.split("(")[0]
 
 

@@ -20,7 +20,9 @@ GLACIER = (
 )
 
 
-def test_a_running_process_sees_what_another_process_ingested(tutor_home: Path, run_tutor: Run, tmp_path: Path) -> None:
+def test_a_running_process_sees_what_another_process_ingested(
+    tutor_home: Path, run_tutor: Run, tmp_path: Path
+) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(FIXTURES / "study-note.txt", docs)
@@ -48,5 +50,9 @@ def test_a_running_process_sees_what_another_process_ingested(tutor_home: Path, 
     (extra / "glacier.md").write_text(GLACIER.replace("minutes to hours", "one to twelve hours"))
     updated = run_tutor(["ingest", str(extra)], tutor_home)
     assert updated.returncode == 0, updated.stderr
-    texts = [p.text for p in retriever.search("How long does a Glacier retrieval take?", k=5).passages if p.doc_id == "glacier.md"]
+    texts = [
+        p.text
+        for p in retriever.search("How long does a Glacier retrieval take?", k=5).passages
+        if p.doc_id == "glacier.md"
+    ]
     assert len(texts) == 1 and "one to twelve hours" in texts[0]

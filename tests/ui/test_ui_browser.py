@@ -25,8 +25,12 @@ from ui_helpers import ROOT, UIEnv
 pytestmark = pytest.mark.slow
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 QUESTION = "What is Amazon Comprehend used for?"
@@ -47,7 +51,10 @@ class Server:
         self._out = log.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tutor", "ui", "--port", str(self.port)],
-            cwd=ROOT, env={**os.environ, **env}, stdout=self._out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopping it also stops the streamlit child
         )
 
@@ -55,7 +62,9 @@ class Server:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise AssertionError(f"`tutor ui` exited with {self.proc.returncode}:\n{self.log.read_text()}")
+                raise AssertionError(
+                    f"`tutor ui` exited with {self.proc.returncode}:\n{self.log.read_text()}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
                     if r.read().strip() == b"ok":
@@ -187,10 +196,14 @@ def test_quiz_item_gets_cited_feedback(server: Server, browser) -> None:  # type
         page.get_by_label("Your answer").press("Enter")
     check = page.get_by_role("button", name="Check answer")
     check.wait_for()
-    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Check answer') && !b.disabled)")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Check answer') && !b.disabled)"
+    )
     check.click()
     page.locator(".tutor-source").first.wait_for()
-    feedback = page.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']").first
+    feedback = page.locator(
+        "[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']"
+    ).first
     assert re.search(r"\b(Correct|Not quite)\b", feedback.inner_text())
     assert page.get_by_role("button", name="Next question").count() == 1
     time.sleep(0.5)
@@ -252,7 +265,10 @@ def test_local_backend_answers(ui_env: UIEnv, browser, tmp_path: Path) -> None: 
         page = open_app(browser, server.url)
         ask(page, "What is Amazon Athena?")
         wait_answer(page)
-        assert page.locator("[data-testid='stChatMessage']").nth(1).locator("[data-testid='stPopover']").count() >= 1
+        assert (
+            page.locator("[data-testid='stChatMessage']").nth(1).locator("[data-testid='stPopover']").count()
+            >= 1
+        )
         # The timing caption is the answer's last element: under load it can arrive after "Sources considered".
         caption = page.get_by_text(re.compile(r"^local · "))
         caption.wait_for(timeout=ANSWER_TIMEOUT_MS)

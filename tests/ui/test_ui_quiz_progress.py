@@ -61,7 +61,9 @@ def test_answer_items_get_cited_feedback_and_a_score(fresh_progress: Progress) -
     button(at, "Check answer").click().run()
     no_traceback(at)
     assert [e.value for e in at.error] and "Not quite" in at.error[0].value
-    assert any("<mark>" in b and "tutor-source" in b for b in html_bodies(at)), "feedback quotes the cited passage"
+    assert any("<mark>" in b and "tutor-source" in b for b in html_bodies(at)), (
+        "feedback quotes the cited passage"
+    )
     assert any("comes back for review" in c.value for c in at.caption)
     button(at, "Next question").click().run()
 
@@ -75,7 +77,9 @@ def test_answer_items_get_cited_feedback_and_a_score(fresh_progress: Progress) -
     assert fresh_progress.attempts("default") == 2
 
 
-def test_missed_items_come_first_as_reviews(fresh_progress: Progress, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missed_items_come_first_as_reviews(
+    fresh_progress: Progress, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = quiz_page()
     start(at, 1)
     missed = current_item(at)

@@ -40,7 +40,7 @@ def _print_answer(answer: Answer, show_text: bool = True) -> None:
         print(answer.answer)
     for c in answer.citations:
         where = f"{c.title} > {c.heading}" if c.heading else c.title
-        print(f"  [{c.n}] {where}\n      \"{c.support}\"")
+        print(f'  [{c.n}] {where}\n      "{c.support}"')
     if answer.unsupported:
         print(f"  (dropped {len(answer.unsupported)} sentence(s) no passage supports)")
 
@@ -83,7 +83,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("ask", help="one cited answer")
     p.add_argument("question")
-    p.add_argument("--history", nargs="*", default=[], metavar="TURN", help="earlier user turns, oldest first")
+    p.add_argument(
+        "--history", nargs="*", default=[], metavar="TURN", help="earlier user turns, oldest first"
+    )
     add_backend_arg(p)
     p.add_argument("--k", type=int, default=None)
     p.add_argument("--doc", default=None, help="only search this document id")

@@ -19,8 +19,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         report = ingest(paths, rebuild=args.rebuild)
     else:
         with Progress(
-            TextColumn("[bold]Indexing[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.description}"), transient=True,
+            TextColumn("[bold]Indexing[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            transient=True,
         ) as bar:
             task = bar.add_task("", total=None)
 

@@ -13,7 +13,11 @@ from tutor.errors import TutorError
 
 # Each module adds its sub-commands to the parser; the order is the order of `tutor --help`.
 COMMANDS: tuple[Callable[[Any], None], ...] = (
-    ingest.register, ask.register, models.register, quiz.register, ui.register,
+    ingest.register,
+    ask.register,
+    models.register,
+    quiz.register,
+    ui.register,
 )
 # Packages built on the tutor (the eval harness in evals/) add commands through this entry-point group,
 # declared in pyproject.toml, so the core never imports its clients.

@@ -70,7 +70,9 @@ def run_interactive(items: Sequence[QuizItem], learner: str) -> int:
         right += int(result.correct)
         print(("✔ " if result.correct else "✘ ") + result.feedback)
         if not result.correct:
-            print(f"  (this item comes back for review in {max(1, round((attempt.next_due - attempt.answered_at) / 3600))} h)")
+            print(
+                f"  (this item comes back for review in {max(1, round((attempt.next_due - attempt.answered_at) / 3600))} h)"
+            )
     return _summary(progress, learner, right, answered)
 
 
@@ -85,8 +87,13 @@ def _summary(progress: Any, learner: str, right: int, answered: int) -> int:
 
 def cmd_quiz(args: argparse.Namespace) -> int:
     items = generate_quiz(
-        topic=args.topic, doc_id=args.doc, domain=args.domain, n=args.n, types=args.type or ITEM_TYPES,
-        backend=args.backend, learner=args.learner,
+        topic=args.topic,
+        doc_id=args.doc,
+        domain=args.domain,
+        n=args.n,
+        types=args.type or ITEM_TYPES,
+        backend=args.backend,
+        learner=args.learner,
     )
     if args.json:
         print_json({"items": [json.loads(i.model_dump_json()) for i in items]})
@@ -117,7 +124,13 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else Path(f"tutor-{'missed' if args.missed else 'items'}.{'apkg' if args.format == 'anki' else 'csv'}")
+    out = (
+        Path(args.out)
+        if args.out
+        else Path(
+            f"tutor-{'missed' if args.missed else 'items'}.{'apkg' if args.format == 'anki' else 'csv'}"
+        )
+    )
     path, count = export_learner(out, learner=args.learner, missed_only=args.missed, fmt=args.format)
     if args.json:
         print_json({"path": str(path), "items": count})
@@ -132,11 +145,20 @@ def _learner_arg(p: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("quiz", help="practice questions with checked answer keys; interactive unless --json")
-    p.add_argument("--topic", default=None, help="what to be asked about (default: spread over all documents)")
+    p.add_argument(
+        "--topic", default=None, help="what to be asked about (default: spread over all documents)"
+    )
     p.add_argument("--doc", default=None, help="only this document (id or file name)")
     p.add_argument("--domain", default=None, help="only this exam domain: 1-4 or a name such as Modeling")
     p.add_argument("--n", type=int, default=5, help="number of questions (default 5)")
-    p.add_argument("--type", action="extend", nargs="+", choices=ITEM_TYPES, default=None, help="question types (default: all)")
+    p.add_argument(
+        "--type",
+        action="extend",
+        nargs="+",
+        choices=ITEM_TYPES,
+        default=None,
+        help="question types (default: all)",
+    )
     add_backend_arg(p)
     _learner_arg(p)
     p.add_argument("--json", action="store_true", help='print {"items": [...]} instead of asking')
@@ -156,5 +178,3 @@ def register(sub: Any) -> None:
     _learner_arg(e)
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_export)
-
-

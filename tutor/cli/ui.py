@@ -42,8 +42,12 @@ def port_free(port: int, host: str = HOST) -> bool:
 
 
 def streamlit_command(port: int, max_upload_mb: int = 20) -> list[str]:
-    flags = {**SERVER_FLAGS, "server.port": str(port), "browser.serverPort": str(port),
-             "server.maxUploadSize": str(max_upload_mb)}
+    flags = {
+        **SERVER_FLAGS,
+        "server.port": str(port),
+        "browser.serverPort": str(port),
+        "server.maxUploadSize": str(max_upload_mb),
+    }
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP)]
     for key, value in flags.items():
         cmd.append(f"--{key}={value}")
@@ -57,7 +61,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
     if not APP.exists():
         raise TutorError(f"The app file {APP} is missing; reinstall the project.")
     if not port_free(port):
-        raise TutorError(f"Port {port} on {HOST} is already in use. Pick another one with `tutor ui --port {port + 1}`.")
+        raise TutorError(
+            f"Port {port} on {HOST} is already in use. Pick another one with `tutor ui --port {port + 1}`."
+        )
     settings = get_settings()
     print(f"Study tutor: open http://{HOST}:{port} in your browser (Ctrl+C to stop).", flush=True)
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
@@ -72,7 +78,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("ui", help="start the web app on 127.0.0.1 and print its URL")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})"
+    )
     p.set_defaults(func=cmd_ui)
-
-

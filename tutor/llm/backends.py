@@ -75,7 +75,9 @@ class LlamaCppChat(BaseChatModel):
     def _lock(self) -> threading.Lock:
         return _GENERATE_LOCKS.setdefault(self.model_path, threading.Lock())
 
-    def _params(self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+    def _params(
+        self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {
             "messages": [{"role": _role(m), "content": str(m.content)} for m in messages],
             "temperature": kwargs.get("temperature", self.temperature),
@@ -107,7 +109,9 @@ class LlamaCppChat(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         with self._lock():
-            for part in self.client.create_chat_completion(stream=True, **self._params(messages, stop, kwargs)):
+            for part in self.client.create_chat_completion(
+                stream=True, **self._params(messages, stop, kwargs)
+            ):
                 delta = part["choices"][0].get("delta", {}).get("content")
                 if delta:
                     chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
@@ -137,7 +141,10 @@ def get_chat_model(backend: str | None = None, settings: Settings | None = None)
     model: BaseChatModel
     if name in ("local", "local-large", "tiny"):
         model = LlamaCppChat(
-            model_path=_local_path(name, s), n_ctx=s.llm_context, n_threads=s.llm_threads, max_tokens=s.max_answer_tokens
+            model_path=_local_path(name, s),
+            n_ctx=s.llm_context,
+            n_threads=s.llm_threads,
+            max_tokens=s.max_answer_tokens,
         )
     elif name == "openai":
         from langchain_openai import ChatOpenAI  # deferred: optional hosted backend, slow to import
@@ -163,9 +170,13 @@ def get_chat_model(backend: str | None = None, settings: Settings | None = None)
 
         if not s.aws_region:
             raise TutorError("The bedrock backend needs AWS_REGION (and AWS credentials, e.g. AWS_PROFILE).")
-        model = ChatBedrockConverse(model=s.bedrock_model, region_name=s.aws_region, temperature=0, max_tokens=s.max_answer_tokens)
+        model = ChatBedrockConverse(
+            model=s.bedrock_model, region_name=s.aws_region, temperature=0, max_tokens=s.max_answer_tokens
+        )
     else:
-        raise TutorError(f"Unknown backend '{name}'. Set TUTOR_BACKEND to local, local-large, extractive, openai or bedrock.")
+        raise TutorError(
+            f"Unknown backend '{name}'. Set TUTOR_BACKEND to local, local-large, extractive, openai or bedrock."
+        )
     _MODELS[key] = model
     return model
 
@@ -195,11 +206,18 @@ def backend_errors(backend: str) -> Iterator[None]:
     except Exception as exc:
         detail = str(exc)[:200].rstrip(". ")
         hint = backend_setting_hint(backend)
-        raise TutorError(f"The {backend} backend failed ({exc.__class__.__name__}: {detail}). {hint[0].upper()}{hint[1:]}.") from exc
+        raise TutorError(
+            f"The {backend} backend failed ({exc.__class__.__name__}: {detail}). {hint[0].upper()}{hint[1:]}."
+        ) from exc
 
 
 def complete_json(
-    backend: str, system: str, user: str, schema: dict[str, Any], settings: Settings | None = None, max_tokens: int = 400
+    backend: str,
+    system: str,
+    user: str,
+    schema: dict[str, Any],
+    settings: Settings | None = None,
+    max_tokens: int = 400,
 ) -> str:
     """One structured completion: JSON-schema constrained decoding on llama.cpp, ``with_structured_output`` elsewhere.
 
@@ -208,11 +226,15 @@ def complete_json(
 
     model = get_chat_model(backend, settings)
     if model is None:
-        raise TutorError("The extractive backend has no language model; use the rule-based generator instead.")
+        raise TutorError(
+            "The extractive backend has no language model; use the rule-based generator instead."
+        )
     messages = [SystemMessage(content=system), HumanMessage(content=user)]
     with backend_errors(backend):
         if isinstance(model, LlamaCppChat):
-            out = model.invoke(messages, response_format={"type": "json_object", "schema": schema}, max_tokens=max_tokens)
+            out = model.invoke(
+                messages, response_format={"type": "json_object", "schema": schema}, max_tokens=max_tokens
+            )
             return str(out.content)
         structured = model.with_structured_output(schema)
         return json.dumps(structured.invoke(messages))

@@ -118,7 +118,9 @@ def ensure_model(key: str, models_dir: Path) -> Path:
 
 def _write_stamp(target: Path, spec: ModelSpec) -> None:
     st = target.stat()
-    _stamp_path(target).write_text(json.dumps({"sha256": spec.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
+    _stamp_path(target).write_text(
+        json.dumps({"sha256": spec.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+    )
 
 
 def verify_model(key: str, models_dir: Path) -> None:

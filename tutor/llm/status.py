@@ -59,13 +59,17 @@ def backend_status(name: str | None = None, settings: Settings | None = None) ->
         return BackendStatus(name, description, ok, ok and _is_loaded(name, s), detail)
     if name == "openai":
         if not (s.openai_base_url or s.openai_api_key):
-            return BackendStatus(name, description, False, False, "set TUTOR_OPENAI_BASE_URL or OPENAI_API_KEY")
+            return BackendStatus(
+                name, description, False, False, "set TUTOR_OPENAI_BASE_URL or OPENAI_API_KEY"
+            )
         where = s.openai_base_url or "api.openai.com"
         return BackendStatus(name, description, True, _is_loaded(name, s), f"{s.openai_model} at {where}")
     if name == "bedrock":
         if not s.aws_region:
             return BackendStatus(name, description, False, False, "set AWS_REGION and AWS credentials")
-        return BackendStatus(name, description, True, _is_loaded(name, s), f"{s.bedrock_model} in {s.aws_region}")
+        return BackendStatus(
+            name, description, True, _is_loaded(name, s), f"{s.bedrock_model} in {s.aws_region}"
+        )
     return BackendStatus(name, description, False, False, f"unknown backend '{name}'")
 
 

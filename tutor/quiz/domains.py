@@ -36,11 +36,18 @@ _DESCRIPTIONS: tuple[str, ...] = (
 
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3}
 _ALIASES = {
-    "data engineering": 0, "de": 0,
-    "eda": 1, "exploratory data analysis": 1, "data analysis": 1,
-    "modeling": 2, "modelling": 2,
-    "ml implementation and operations": 3, "implementation and operations": 3, "operations": 3,
-    "mlops": 3, "implementation": 3,
+    "data engineering": 0,
+    "de": 0,
+    "eda": 1,
+    "exploratory data analysis": 1,
+    "data analysis": 1,
+    "modeling": 2,
+    "modelling": 2,
+    "ml implementation and operations": 3,
+    "implementation and operations": 3,
+    "operations": 3,
+    "mlops": 3,
+    "implementation": 3,
 }
 
 

@@ -66,8 +66,12 @@ KIND_LABELS = {
 _SERVICE = re.compile(r"\b(?:Amazon|AWS)(?:[ ]+(?:for[ ]+)?[A-Z0-9][A-Za-z0-9]*(?:-[A-Z0-9][A-Za-z0-9]*)*)+")
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
-_USE = re.compile(r"^(?P<pre>(?:[^.]*?,\s+)?)(?:[Yy]ou can (?:also )?use|Use) (?P<term>(?:Amazon|AWS) [^,]+?) to (?P<rest>.+)$")
-_APPOS = re.compile(r"(?P<term>(?:Amazon|AWS)(?: (?:for )?[A-Z0-9][A-Za-z0-9-]*)+), (?P<art>an?) (?P<desc>[^.]+?)(?:\.|$)")
+_USE = re.compile(
+    r"^(?P<pre>(?:[^.]*?,\s+)?)(?:[Yy]ou can (?:also )?use|Use) (?P<term>(?:Amazon|AWS) [^,]+?) to (?P<rest>.+)$"
+)
+_APPOS = re.compile(
+    r"(?P<term>(?:Amazon|AWS)(?: (?:for )?[A-Z0-9][A-Za-z0-9-]*)+), (?P<art>an?) (?P<desc>[^.]+?)(?:\.|$)"
+)
 _NON_SERVICE_KEYS = frozenset(
     """certified machine learning|certified machine learning - specialty|cloud|stack|ml|ai|ai/ml|sdk|cli|account
     |management console|machine image|ml specialty|machine learning speciality|machine learning specialty
@@ -153,7 +157,9 @@ class FactBank:
     def pattern(self, term: Term) -> re.Pattern[str]:
         if term.key not in self._patterns:
             names = sorted({a for a in (term.name, *term.aliases) if a}, key=len, reverse=True)
-            self._patterns[term.key] = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+            self._patterns[term.key] = re.compile(
+                r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])"
+            )
         return self._patterns[term.key]
 
     def mentions(self, term: Term, text: str) -> bool:
@@ -170,7 +176,11 @@ class FactBank:
         """Candidates for distractors: list siblings first, then every other term of the same kind."""
         seen = {term.key}
         out: list[Term] = []
-        for t in [*self.by_group.get(term.group, []), *self.by_kind.get(term.kind, [])] if term.group else self.by_kind.get(term.kind, []):
+        for t in (
+            [*self.by_group.get(term.group, []), *self.by_kind.get(term.kind, [])]
+            if term.group
+            else self.by_kind.get(term.kind, [])
+        ):
             if t.key not in seen and t.kind == term.kind:
                 seen.add(t.key)
                 out.append(t)
@@ -188,7 +198,9 @@ def _termish(np_text: str, known: set[str]) -> bool:
         return False
     if canonical(np_text) in known:
         return True
-    if not words[0][:1].isupper() or words[0].endswith("ing"):  # "services in this layer", "Creating a job"  # "Creating a training job ...", "Understanding ML Services"
+    if (
+        not words[0][:1].isupper() or words[0].endswith("ing")
+    ):  # "services in this layer", "Creating a job"  # "Creating a training job ...", "Understanding ML Services"
         return False
     if _SERVICE.fullmatch(np_text):
         return True
@@ -198,7 +210,9 @@ def _termish(np_text: str, known: set[str]) -> bool:
     if re.search(r"[a-z][A-Z]|[A-Za-z]\d|^[A-Z]{2,}-[A-Z0-9]", words[0]):
         return True
     # Title Case phrases of 2+ words ("Custom Model Training").
-    return len(words) >= 2 and all(w[:1].isupper() or w.lower() in ("and", "of", "with", "for") for w in words)
+    return len(words) >= 2 and all(
+        w[:1].isupper() or w.lower() in ("and", "of", "with", "for") for w in words
+    )
 
 
 def _kind_for(name: str, key: str, group_kind: str, service_keys: set[str]) -> str:
@@ -285,7 +299,9 @@ def _group_kind(intro: str, members: list[str]) -> str:
 def _trim_predicate(text: str) -> str:
     """Cut a trailing clause about something else: ", and it will be covered ..." / "; ...", figure refs."""
     text = re.sub(r"\s*\((?:Figure|Fig\.|e\.g\.)[^)]*\)?", "", text)
-    text = re.sub(r"\b(?:is|are) (?:another|an?(?: very)?(?: clear)?) example(?: of [^,]+)?, which ", "", text)
+    text = re.sub(
+        r"\b(?:is|are) (?:another|an?(?: very)?(?: clear)?) example(?: of [^,]+)?, which ", "", text
+    )
     text = text.split(" - ")[0]
     m = re.search(r",? (?:and|but) (?=(?:it|this|they|these|Amazon|AWS|[A-Z])\b)", text)
     if m:
@@ -337,7 +353,20 @@ def _predicate_stem(term_text: str, rest: str, bullet: bool) -> tuple[str, str, 
     if len(words) < 3:
         return None
     first = words[0].lower().strip(",")
-    if first in ("when", "if", "alternatively", "here", "for", "as", "however", "this", "these", "with", "you", "in"):
+    if first in (
+        "when",
+        "if",
+        "alternatively",
+        "here",
+        "for",
+        "as",
+        "however",
+        "this",
+        "these",
+        "with",
+        "you",
+        "in",
+    ):
         return None
     if rest.startswith("The ") or rest.startswith(term_text):
         # "The Amazon SageMaker DeepAR forecasting algorithm is ..." -> "Which forecasting algorithm is ...?"
@@ -365,7 +394,9 @@ def _predicate_stem(term_text: str, rest: str, bullet: bool) -> tuple[str, str, 
     return None
 
 
-def build_fact_bank(rows: list[StoredChunk], chunk_domain: Callable[[StoredChunk], str] | None = None) -> FactBank:
+def build_fact_bank(
+    rows: list[StoredChunk], chunk_domain: Callable[[StoredChunk], str] | None = None
+) -> FactBank:
     texts = reconstruct(rows)
     by_doc: dict[str, list[StoredChunk]] = defaultdict(list)
     for r in rows:
@@ -450,9 +481,18 @@ def build_fact_bank(rows: list[StoredChunk], chunk_domain: Callable[[StoredChunk
                 seen.add(dedupe)
                 facts.append(
                     Fact(
-                        term=term, statement=statement, sentence=u.text, stem=stem, doc_id=doc_id,
-                        title=chunk.title, heading=chunk.heading, chunk_id=chunk.id, passage=chunk.text,
-                        start=chunk.start, end=chunk.end, domain=chunk_domain(chunk) if chunk_domain else "",
+                        term=term,
+                        statement=statement,
+                        sentence=u.text,
+                        stem=stem,
+                        doc_id=doc_id,
+                        title=chunk.title,
+                        heading=chunk.heading,
+                        chunk_id=chunk.id,
+                        passage=chunk.text,
+                        start=chunk.start,
+                        end=chunk.end,
+                        domain=chunk_domain(chunk) if chunk_domain else "",
                     )
                 )
     # Kinds may have been refined while facts were found (e.g. "Object detection algorithm"): re-point facts.
@@ -528,7 +568,7 @@ def _definitions(sentence: str, known: set[str], bullet: bool) -> Iterable[tuple
 
 
 def _head_kind(stem: str) -> str:
-    """"Which forecasting algorithm ..." names the kind itself; the term takes it."""
+    """ "Which forecasting algorithm ..." names the kind itself; the term takes it."""
     m = re.match(r"^(?:[^,]*, )?[Ww]hich (\w+ )?(algorithm|layer)\b", stem)
     return m.group(2) if m and m.group(1) else ""
 
@@ -554,7 +594,11 @@ def _subject(s: str, known: set[str]) -> tuple[str, str] | None:
         if not term_text:
             return None
         # "The X ..." is a named subject only for services, algorithms, layers or already-known terms.
-        named = _SERVICE.match(core) or core.split()[-1] in ("algorithm", "layer") or canonical(term_text) in known
+        named = (
+            _SERVICE.match(core)
+            or core.split()[-1] in ("algorithm", "layer")
+            or canonical(term_text) in known
+        )
         if np_text.startswith("The ") and not named:
             return None
         return pre, term_text

@@ -128,7 +128,11 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     if item.answer == "True":
         if not _mentions(bank, subject, statement):
             return ["true statement is not about the supported subject"]
-        return [] if _entailed(statement, sup, reworded, embed) else ["support does not entail the true statement"]
+        return (
+            []
+            if _entailed(statement, sup, reworded, embed)
+            else ["support does not entail the true statement"]
+        )
     # False: the statement names some other term in the subject's place, and is true with the subject put back.
     swapped = [t for t in _terms_in(bank, statement) if not related(t, bank.lookup(subject) or t)]
     swapped = [t for t in swapped if not _mentions(bank, t.name, sup)]
@@ -197,7 +201,9 @@ def is_near_duplicate(item: QuizItem, seen: Iterable[Served]) -> bool:
     return False
 
 
-def validate(item: QuizItem, bank: FactBank, seen: Iterable[Served] = (), embed: Embed | None = None) -> Verdict:
+def validate(
+    item: QuizItem, bank: FactBank, seen: Iterable[Served] = (), embed: Embed | None = None
+) -> Verdict:
     reasons = _structure(item)
     if not reasons:
         reasons = _support(item) or _key(item, bank, embed)

@@ -64,7 +64,11 @@ class Rephraser:
     """Callable: a checked item -> the same item with a reworded question, or None to keep the original."""
 
     def __init__(
-        self, backend: str, bank: FactBank, settings: Settings | None = None, attempts: int = MAX_ATTEMPTS,
+        self,
+        backend: str,
+        bank: FactBank,
+        settings: Settings | None = None,
+        attempts: int = MAX_ATTEMPTS,
         embed: Embed | None = None,
     ) -> None:
         self.backend = backend
@@ -87,7 +91,9 @@ class Rephraser:
         model = get_chat_model(self.backend, self.settings)
         if attempt == 0 and isinstance(model, LlamaCppChat):
             with backend_errors(self.backend):
-                out = model.invoke([SystemMessage(content=system), HumanMessage(content=user)], max_tokens=80, stop=["}"])
+                out = model.invoke(
+                    [SystemMessage(content=system), HumanMessage(content=user)], max_tokens=80, stop=["}"]
+                )
             text = str(out.content).strip()
             return text if text.endswith("}") else text + "}"
         return complete_json(self.backend, system, user, SCHEMA, self.settings, max_tokens=80)

@@ -39,15 +39,28 @@ def spelled(term: Term, sentence: str) -> str:
 
 def citation_for(fact: Fact, score: float = 1.0) -> Citation:
     return Citation(
-        n=1, doc_id=fact.doc_id, title=fact.title, heading=fact.heading, text=fact.passage, start=fact.start,
-        end=fact.end, score=round(score, 4), support=fact.sentence,
+        n=1,
+        doc_id=fact.doc_id,
+        title=fact.title,
+        heading=fact.heading,
+        text=fact.passage,
+        start=fact.start,
+        end=fact.end,
+        score=round(score, 4),
+        support=fact.sentence,
     )
 
 
 def related(a: Term, b: Term) -> bool:
     """Names that overlap ("Amazon Kinesis" / "Amazon Kinesis Data Firehose") could both be defended."""
     x, y = a.key, b.key
-    return x == y or x.startswith(y + " ") or y.startswith(x + " ") or f" {x} " in f" {y} " or f" {y} " in f" {x} "
+    return (
+        x == y
+        or x.startswith(y + " ")
+        or y.startswith(x + " ")
+        or f" {x} " in f" {y} "
+        or f" {y} " in f" {x} "
+    )
 
 
 def could_be_true(bank: FactBank, term: Term, question: str, support: str) -> bool:
@@ -94,7 +107,8 @@ class DistractorPicker:
     def pick(self, fact: Fact, question: str, n: int, rng: random.Random) -> list[Term]:
         answer = fact.term
         candidates = [
-            t for t in self.bank.same_kind(answer)
+            t
+            for t in self.bank.same_kind(answer)
             if not related(t, answer) and not could_be_true(self.bank, t, question, fact.sentence)
         ]
         siblings = [t for t in candidates if answer.group and t.group == answer.group]
@@ -126,7 +140,12 @@ def declarative(stem: str, name: str) -> str:
     if m:
         out = f"{m.group(1)}you can use {name} to {m.group(2)}."
         return out[:1].upper() + out[1:]
-    out = re.sub(r"\b[Ww]hich (?:of the following|AWS service|category of hyperparameters|\w+ algorithm|\w+)\b", name, stem, count=1)
+    out = re.sub(
+        r"\b[Ww]hich (?:of the following|AWS service|category of hyperparameters|\w+ algorithm|\w+)\b",
+        name,
+        stem,
+        count=1,
+    )
     out = out[:1].upper() + out[1:]
     return re.sub(r"\?$", ".", out)
 
@@ -147,8 +166,13 @@ class RuleGenerator:
 
     def _base(self, fact: Fact, kind: str, score: float) -> dict[str, object]:
         return {
-            "id": item_id(kind, fact.key), "type": kind, "citation": citation_for(fact, score),
-            "domain": fact.domain, "subject": spelled(fact.term, fact.sentence), "fact_key": fact.key, "source": "rules",
+            "id": item_id(kind, fact.key),
+            "type": kind,
+            "citation": citation_for(fact, score),
+            "domain": fact.domain,
+            "subject": spelled(fact.term, fact.sentence),
+            "fact_key": fact.key,
+            "source": "rules",
         }
 
     def mcq(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
@@ -159,7 +183,9 @@ class RuleGenerator:
         options = [name, *(t.name for t in wrong)]
         rng.shuffle(options)
         return QuizItem(
-            question=fact.stem, options=options, answer=name,
+            question=fact.stem,
+            options=options,
+            answer=name,
             explanation=f"{name}. The material says: “{fact.sentence}”",
             why_wrong={t.name: why_wrong(self.bank, t, fact.term) for t in wrong},
             **self._base(fact, "mcq", score),  # type: ignore[arg-type]
@@ -173,14 +199,18 @@ class RuleGenerator:
         if wrong:
             statement = declarative(fact.stem, wrong[0].name)
             return QuizItem(
-                question=TF_PREFIX + statement, options=list(TF_OPTIONS), answer="False",
+                question=TF_PREFIX + statement,
+                options=list(TF_OPTIONS),
+                answer="False",
                 explanation=f"False: the material says this about {name}, not {wrong[0].name}: “{fact.sentence}”",
                 why_wrong={"True": f"The material says this about {name}, not {wrong[0].name}."},
                 **self._base(fact, "true_false", score),  # type: ignore[arg-type]
             )
         statement = declarative(fact.stem, name)
         return QuizItem(
-            question=TF_PREFIX + statement, options=list(TF_OPTIONS), answer="True",
+            question=TF_PREFIX + statement,
+            options=list(TF_OPTIONS),
+            answer="True",
             explanation=f"True. The material says: “{fact.sentence}”",
             why_wrong={"False": f"The material states it: “{fact.sentence}”"},
             **self._base(fact, "true_false", score),  # type: ignore[arg-type]
@@ -192,7 +222,10 @@ class RuleGenerator:
         # Without options to pick from, "Which of the following" reads oddly: ask for the term instead.
         question = re.sub(r"\b([Ww])hich of the following\b", r"\1hich term", fact.stem, count=1)
         return QuizItem(
-            question=question, options=[], answer=name, accept=accept,
+            question=question,
+            options=[],
+            answer=name,
+            accept=accept,
             explanation=f"{name}. The material says: “{fact.sentence}”",
             **self._base(fact, "short", score),  # type: ignore[arg-type]
         )

@@ -56,8 +56,13 @@ def _quote(item: QuizItem) -> str:
 
 def _result(item: QuizItem, response: str, correct: bool, score: float, feedback: str) -> GradeResult:
     return GradeResult(
-        correct=correct, score=round(score, 3), expected=item.answer, response=response, feedback=feedback,
-        quote=item.citation.support, source=source_of(item),
+        correct=correct,
+        score=round(score, 3),
+        expected=item.answer,
+        response=response,
+        feedback=feedback,
+        quote=item.citation.support,
+        source=source_of(item),
     )
 
 
@@ -69,7 +74,11 @@ def _grade_choice(item: QuizItem, response: str) -> GradeResult:
     if choice == item.answer:
         return _result(item, choice, True, 1.0, f"Correct: {item.answer}. {_quote(item)}")
     why = item.why_wrong.get(choice, f"The material does not say this about {choice}.")
-    lead = f"Not quite: the statement is {item.answer}." if item.type == "true_false" else f"Not quite: the answer is {item.answer}."
+    lead = (
+        f"Not quite: the statement is {item.answer}."
+        if item.type == "true_false"
+        else f"Not quite: the answer is {item.answer}."
+    )
     return _result(item, choice, False, 0.0, f"{lead} {why} {_quote(item)}")
 
 
@@ -111,10 +120,22 @@ def _grade_short(item: QuizItem, response: str, bank: FactBank | None, embed: Em
     other = _other_term(item, response, bank)
     if other is not None:
         answer_term = bank.lookup(item.answer) if bank else None
-        why = why_wrong(bank, bank.lookup(other), answer_term) if bank and answer_term and bank.lookup(other) else ""
-        return _result(item, response, False, 0.0, f"Not quite: the answer is {item.answer}, not {other}. {why} {_quote(item)}")
+        why = (
+            why_wrong(bank, bank.lookup(other), answer_term)
+            if bank and answer_term and bank.lookup(other)
+            else ""
+        )
+        return _result(
+            item,
+            response,
+            False,
+            0.0,
+            f"Not quite: the answer is {item.answer}, not {other}. {why} {_quote(item)}",
+        )
     if match >= SPELLING:
-        return _result(item, response, True, match, f"Correct (check the spelling): {item.answer}. {_quote(item)}")
+        return _result(
+            item, response, True, match, f"Correct (check the spelling): {item.answer}. {_quote(item)}"
+        )
     score = match
     if embed is not None:
         vecs = embed([response, *_names(item)])
@@ -124,7 +145,9 @@ def _grade_short(item: QuizItem, response: str, bank: FactBank | None, embed: Em
     return _result(item, response, False, score, f"Not quite: the answer is {item.answer}. {_quote(item)}")
 
 
-def grade(item: QuizItem, response: str, bank: FactBank | None = None, embed: Embed | None = None) -> GradeResult:
+def grade(
+    item: QuizItem, response: str, bank: FactBank | None = None, embed: Embed | None = None
+) -> GradeResult:
     """Grade ``response`` to ``item``; TutorError when the response picks no option at all."""
     if item.type in ("mcq", "true_false"):
         return _grade_choice(item, response)

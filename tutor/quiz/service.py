@@ -63,7 +63,9 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
         if ctx is None:
             rows, matrix = store.chunks_with_vectors()
             classifier = DomainClassifier(get_embedder().embed)
-            domains = dict(zip((r.id for r in rows), classifier.assign([r.heading for r in rows], matrix), strict=True))
+            domains = dict(
+                zip((r.id for r in rows), classifier.assign([r.heading for r in rows], matrix), strict=True)
+            )
             bank = build_fact_bank(rows, chunk_domain=lambda r: domains.get(r.id, ""))
             ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank))
             _CONTEXTS.clear()
@@ -79,13 +81,17 @@ def resolve_doc(ctx: QuizContext, doc: str) -> str:
         return d
     low = d.lower()
     hits = [i for i in ids if i.lower() == low or i.lower().rsplit("/", 1)[-1].split(".")[0] == low]
-    hits = hits or [i for i in ids if i.lower().startswith(low) or i.lower().rsplit("/", 1)[-1].startswith(low)]
+    hits = hits or [
+        i for i in ids if i.lower().startswith(low) or i.lower().rsplit("/", 1)[-1].startswith(low)
+    ]
     if len(hits) == 1:
         return hits[0]
     listing = ", ".join(ids)
     if len(hits) > 1:
         raise TutorError(f"'{doc}' matches several documents ({', '.join(hits)}); give more of the name.")
-    raise TutorError(f"No document '{doc}' in the index. Indexed documents: {listing}. Add it with `tutor ingest PATH`.")
+    raise TutorError(
+        f"No document '{doc}' in the index. Indexed documents: {listing}. Add it with `tutor ingest PATH`."
+    )
 
 
 def check_args(n: int, types: Sequence[str]) -> tuple[str, ...]:
@@ -100,13 +106,19 @@ def check_args(n: int, types: Sequence[str]) -> tuple[str, ...]:
     return kinds
 
 
-def _topic_facts(ctx: QuizContext, facts: list[Fact], topic: str, doc_id: str | None, settings: Settings | None) -> list[tuple[Fact, float]]:
+def _topic_facts(
+    ctx: QuizContext, facts: list[Fact], topic: str, doc_id: str | None, settings: Settings | None
+) -> list[tuple[Fact, float]]:
     if not topic.strip():
-        raise TutorError("The topic is empty; give a few words (e.g. --topic 'Kinesis streaming') or leave it out.")
+        raise TutorError(
+            "The topic is empty; give a few words (e.g. --topic 'Kinesis streaming') or leave it out."
+        )
     result = Retriever(get_store(settings), get_embedder()).search(topic, k=12, doc_id=doc_id)
     rank: dict[str, tuple[int, float]] = {}
     for p in result.passages:
-        on_topic = p.dense >= TOPIC_DENSE or (p.dense >= TOPIC_DENSE_WITH_WORDS and p.lexical >= TOPIC_LEXICAL)
+        on_topic = p.dense >= TOPIC_DENSE or (
+            p.dense >= TOPIC_DENSE_WITH_WORDS and p.lexical >= TOPIC_LEXICAL
+        )
         if on_topic:
             rank[p.chunk_id] = (p.rank, p.score)
     chosen = [(f, rank[f.chunk_id][1]) for f in facts if f.chunk_id in rank]
@@ -153,10 +165,16 @@ def iter_quiz(
     ctx = quiz_context(s)
     doc = resolve_doc(ctx, doc_id) if doc_id else None
     dom = parse_domain(domain) if domain else None
-    facts = [f for f in ctx.bank.facts if (doc is None or f.doc_id == doc) and (dom is None or f.domain == dom)]
+    facts = [
+        f for f in ctx.bank.facts if (doc is None or f.doc_id == doc) and (dom is None or f.domain == dom)
+    ]
     if not facts:
-        where = " and ".join(x for x in (f"document {doc}" if doc else "", f"domain {dom}" if dom else "") if x)
-        raise TutorError(f"No definitions in {where or 'the material'} to make questions from; try another document or domain.")
+        where = " and ".join(
+            x for x in (f"document {doc}" if doc else "", f"domain {dom}" if dom else "") if x
+        )
+        raise TutorError(
+            f"No definitions in {where or 'the material'} to make questions from; try another document or domain."
+        )
     seed_text = f"{learner}|{len(served)}" if seed is None else str(seed)
     rng = random.Random(int(hashlib.sha1(seed_text.encode()).hexdigest()[:8], 16))
     if topic is not None:
@@ -218,14 +236,20 @@ def _take(
                 del queue[i]
                 return fact, item
     queue[:] = [
-        (f, sc) for f, sc in queue
+        (f, sc)
+        for f, sc in queue
         if per_subject[f.term.key] < MAX_PER_SUBJECT and any((id(f), k) not in failed for k in kinds)
     ]
     return None
 
 
 def _first_valid(
-    ctx: QuizContext, fact: Fact, kinds: Sequence[str], rng: random.Random, score: float, seen: Sequence[Served]
+    ctx: QuizContext,
+    fact: Fact,
+    kinds: Sequence[str],
+    rng: random.Random,
+    score: float,
+    seen: Sequence[Served],
 ) -> QuizItem | None:
     for kind in kinds:
         item = ctx.generator.make(fact, kind, rng, score)

@@ -34,14 +34,66 @@ _META = frozenset(
         "make mean means called call name named okay so use good"
     )
 )
-_QUESTION_START = frozenset(["what", "which", "who", "whom", "how", "why", "when", "where", "is", "are", "does", "do", "did", "can", "could", "should", "would", "okay", "so", "and", "also", "then", "tell", "explain", "describe", "i", "in", "on", "for", "the", "a", "an"])
+_QUESTION_START = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "how",
+        "why",
+        "when",
+        "where",
+        "is",
+        "are",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "okay",
+        "so",
+        "and",
+        "also",
+        "then",
+        "tell",
+        "explain",
+        "describe",
+        "i",
+        "in",
+        "on",
+        "for",
+        "the",
+        "a",
+        "an",
+    ]
+)
 # CamelCase, ACRONYMS (3+), terms mixing letters and digits, snake_case, and capitalised words mid-sentence.
 _SINGLE = re.compile(
     r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}\w*|[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|\w+_\w+)\b|(?<=[\w,;:] )([A-Z][a-z]{2,})\b"
 )
 # Single-letter compounds name methods ("k-means", "t-SNE", "n-gram"), except a few everyday words.
 _LETTER_COMPOUND = re.compile(r"\b[A-Za-z]-[A-Za-z]{2,}\b")
-_EVERYDAY_COMPOUNDS = frozenset(["e-mail", "e-mails", "e-commerce", "e-book", "e-books", "x-ray", "x-rays", "t-shirt", "t-shirts", "u-turn", "v-neck", "a-list", "t-bone", "g-force"])
+_EVERYDAY_COMPOUNDS = frozenset(
+    [
+        "e-mail",
+        "e-mails",
+        "e-commerce",
+        "e-book",
+        "e-books",
+        "x-ray",
+        "x-rays",
+        "t-shirt",
+        "t-shirts",
+        "u-turn",
+        "v-neck",
+        "a-list",
+        "t-bone",
+        "g-force",
+    ]
+)
 # Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:)]))){2,}")
 # A lowercase name is still a name when the question gives it an owner and a kind: "sagemaker's factorization
@@ -65,13 +117,19 @@ class _AnswerType:
 # does Kinesis keep records?" retrieves Kinesis passages that never give a retention period).
 _ANSWER_TYPES = (
     _AnswerType(
-        re.compile(r"\bhow much\b.*\b(cost|costs|charge|charges|price|pay)\b|\b(pricing|price per|cost per)\b", re.I),
-        re.compile(r"(\$|USD|€|£)\s?\d|\d+(\.\d+)?\s?(cents?|dollars?)|per (hour|month|GB|request|token)", re.I),
+        re.compile(
+            r"\bhow much\b.*\b(cost|costs|charge|charges|price|pay)\b|\b(pricing|price per|cost per)\b", re.I
+        ),
+        re.compile(
+            r"(\$|USD|€|£)\s?\d|\d+(\.\d+)?\s?(cents?|dollars?)|per (hour|month|GB|request|token)", re.I
+        ),
         "the material gives no prices",
     ),
     _AnswerType(
         re.compile(r"\bhow much\b.*\b(save|saves|saving|savings|cheaper|discount)\b", re.I),
-        re.compile(r"\d+(\.\d+)?\s?(%|percent)|(\$|USD|€|£)\s?\d|\b\d+x\b|\b(half|twice|a third|a quarter)\b", re.I),
+        re.compile(
+            r"\d+(\.\d+)?\s?(%|percent)|(\$|USD|€|£)\s?\d|\b\d+x\b|\b(half|twice|a third|a quarter)\b", re.I
+        ),
         "the material gives no figure for the saving",
     ),
     _AnswerType(
@@ -85,7 +143,9 @@ _ANSWER_TYPES = (
     ),
     _AnswerType(
         re.compile(r"\b(syntax|code snippet|sample code|code sample|exact command)\b", re.I),
-        re.compile(r"`[^`\n]+`|\b[a-z_][\w.]*\([^()\n]*\)|(?:^|\s)--[a-z][\w-]+|\b(SELECT|CREATE|INSERT|UPDATE|DELETE)\s+[A-Z_]{2,}"),
+        re.compile(
+            r"`[^`\n]+`|\b[a-z_][\w.]*\([^()\n]*\)|(?:^|\s)--[a-z][\w-]+|\b(SELECT|CREATE|INSERT|UPDATE|DELETE)\s+[A-Z_]{2,}"
+        ),
         "the material shows no code or syntax for it",
     ),
     _AnswerType(
@@ -103,8 +163,14 @@ _ANSWER_TYPES = (
         "the material gives no such size limit",
     ),
     _AnswerType(
-        re.compile(r"\bhow (many|big|large)\b|\b(min|max|minimum|maximum|passing) (score|number|count)\b|\blimit on the number\b", re.I),
-        re.compile(r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)\b", re.I),
+        re.compile(
+            r"\bhow (many|big|large)\b|\b(min|max|minimum|maximum|passing) (score|number|count)\b|\blimit on the number\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?)\b",
+            re.I,
+        ),
         "the material gives no such figure",
     ),
 )
@@ -166,9 +232,16 @@ def assess(question: str, passages: list[Passage], lex: LexicalIndex) -> Answera
     similarity = max(max(p.dense, p.sentence) for p in passages[:TOP_PASSAGES])
     unknown = unknown_terms(question, lex)
     if unknown:
-        return Answerability(False, "the material never mentions " + ", ".join(f"'{u}'" for u in unknown), tuple(unknown), similarity)
+        return Answerability(
+            False,
+            "the material never mentions " + ", ".join(f"'{u}'" for u in unknown),
+            tuple(unknown),
+            similarity,
+        )
     for kind in _ANSWER_TYPES:
-        if kind.question.search(question) and not any(kind.evidence.search(p.text) for p in passages[:TOP_PASSAGES]):
+        if kind.question.search(question) and not any(
+            kind.evidence.search(p.text) for p in passages[:TOP_PASSAGES]
+        ):
             return Answerability(False, kind.missing, (), similarity)
     if similarity < MIN_SIMILARITY:
         return Answerability(False, "no passage is close in meaning", (), similarity)

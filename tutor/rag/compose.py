@@ -30,7 +30,12 @@ def refusal(passages: list[Passage], unknown: tuple[str, ...] = ()) -> tuple[str
 
 
 def with_key_quote(
-    query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer, text: str, citations: list[Citation]
+    query: str,
+    qvec: np.ndarray,
+    passages: list[Passage],
+    scorer: SupportScorer,
+    text: str,
+    citations: list[Citation],
 ) -> tuple[str, list[Citation]]:
     """Add the notes' own best sentence when the model's verified answer leaves out what it says.
 

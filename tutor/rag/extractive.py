@@ -44,7 +44,9 @@ def extractive_answer(
             continue
         if sent.is_list_item and p.heading and not _HAS_SUBJECT.match(text):
             text = f"{label(p).rstrip(':')}: {text}"
-        score = relevance(text, scorer.vectors[j], qvec, query, query_tokens) + PASSAGE_BONUS * (LLM_PASSAGES - sent.passage_index)
+        score = relevance(text, scorer.vectors[j], qvec, query, query_tokens) + PASSAGE_BONUS * (
+            LLM_PASSAGES - sent.passage_index
+        )
         candidates.append((score, j, text, covers))
     candidates.sort(key=lambda c: -c[0])
     picked: list[tuple[int, str]] = []

@@ -31,15 +31,19 @@ def _titles_next(line: str, following: str) -> bool:
     """A title line whose next sentence opens with the same words ("Model Deployment" / "Model Deployment
     makes ..."): joined into one excerpt they read "Model Deployment Model Deployment makes", which small
     models copy."""
-    return not line.rstrip().endswith((".", "!", "?", ":")) and following.lower().startswith(line.strip().lower() + " ")
+    return not line.rstrip().endswith((".", "!", "?", ":")) and following.lower().startswith(
+        line.strip().lower() + " "
+    )
 
 
 def excerpt(index: int, scorer: SupportScorer, qvec: np.ndarray, query: str, qtok: set[str]) -> str:
     """Passage ``index``'s sentences that best answer the query, in order, within a word budget (short prompts)."""
     own = [(j, sent.text) for j, sent in enumerate(scorer.sentences) if sent.passage_index == index]
     rows = [
-        (j, text) for pos, (j, text) in enumerate(own)
-        if not is_instruction_like(text) and not _titles_next(text, own[pos + 1][1] if pos + 1 < len(own) else "")
+        (j, text)
+        for pos, (j, text) in enumerate(own)
+        if not is_instruction_like(text)
+        and not _titles_next(text, own[pos + 1][1] if pos + 1 < len(own) else "")
     ]
     ranked = sorted(rows, key=lambda r: -relevance(r[1], scorer.vectors[r[0]], qvec, query, qtok))
     chosen: list[tuple[int, str]] = []
@@ -65,7 +69,9 @@ def build_messages(
     return [SystemMessage(content=prompt("answer_system")), HumanMessage(content=user)]
 
 
-def stream_text(model: BaseChatModel, backend: str, messages: list[SystemMessage | HumanMessage]) -> Iterator[str]:
+def stream_text(
+    model: BaseChatModel, backend: str, messages: list[SystemMessage | HumanMessage]
+) -> Iterator[str]:
     """The model's non-empty text pieces as they arrive; backend failures become a TutorError that says what to do."""
     with backend_errors(backend):
         for chunk in model.stream(messages):

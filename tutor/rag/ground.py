@@ -48,13 +48,16 @@ def _model_sentences(raw: str, passages: list[Passage]) -> list[tuple[str, list[
         # Small models copy a passage's "(topic)" label along with its words.
         leading = _LEADING_LABEL.match(clean)
         if leading and leading.group(1) in labels:
-            clean = clean[leading.end():]
+            clean = clean[leading.end() :]
         # ...and a title line run into its sentence: "Model Deployment Model Deployment makes ...".
         clean = _REPEATED_OPENING.sub(r"\1", clean)
         if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower() or _is_fragment(clean):
             continue
         # Small models repeat themselves; say each thing once.
-        if any(lexical_recall(clean, earlier) >= 0.9 and lexical_recall(earlier, clean) >= 0.9 for earlier, _ in sentences):
+        if any(
+            lexical_recall(clean, earlier) >= 0.9 and lexical_recall(earlier, clean) >= 0.9
+            for earlier, _ in sentences
+        ):
             continue
         sentences.append((clean, hints))
     return sentences

@@ -18,8 +18,11 @@ from tutor.schema import Passage
 
 SUPPORT_THRESHOLD = 0.55
 _NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=\w )([A-Z][a-z]{2,})\b")
-_REFERS_BACK = re.compile(r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I)
+_REFERS_BACK = re.compile(
+    r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I
+)
 _GENERIC_NAMES = frozenset(content_tokens("AWS Amazon ML AI The This It They These Those In For An"))
+
 
 @dataclass(frozen=True)
 class PassageSentence:
@@ -53,7 +56,9 @@ def _sentences_of(p: Passage, index: int) -> list[PassageSentence]:
                 if not nxt.lstrip().startswith(("- ", "* ")):
                     break
                 items.append(nxt.lstrip("-* ").strip())
-        out.append(PassageSentence(index, s, e, text, text.lstrip().startswith(("- ", "* ")), tuple(items[:10])))
+        out.append(
+            PassageSentence(index, s, e, text, text.lstrip().startswith(("- ", "* ")), tuple(items[:10]))
+        )
     return out
 
 
@@ -89,7 +94,11 @@ class SupportScorer:
         parts = [p.title, p.heading, sent.text, " ".join(sent.list_items)]
         # The sentence before lends its names only to a sentence that refers back to it ("It is ...");
         # otherwise "Athena ... SQL. Use Glue for Spark." would let "Athena runs Spark" pass.
-        if j > 0 and self.sentences[j - 1].passage_index == sent.passage_index and _REFERS_BACK.match(sent.text):
+        if (
+            j > 0
+            and self.sentences[j - 1].passage_index == sent.passage_index
+            and _REFERS_BACK.match(sent.text)
+        ):
             parts.append(self.sentences[j - 1].text)
         return " ".join(parts)
 
@@ -104,7 +113,9 @@ class SupportScorer:
             score *= 0.6  # the claim names something this evidence does not mention
         return Support(sent.passage_index, sent, score, lex, dense)
 
-    def best(self, claim: str, claim_vector: np.ndarray | None = None, passage_index: int | None = None) -> Support | None:
+    def best(
+        self, claim: str, claim_vector: np.ndarray | None = None, passage_index: int | None = None
+    ) -> Support | None:
         if not self.sentences:
             return None
         vec = claim_vector if claim_vector is not None else self._embed([claim])[0]

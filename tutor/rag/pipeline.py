@@ -56,14 +56,22 @@ class Tutor:
         self.embedder = get_embedder()
         s = self.settings
         fusion = FusionParams(
-            method=s.fusion, rrf_k=s.rrf_k, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight,
-            linear_alpha=s.linear_alpha, sentence_weight=s.sentence_weight,
+            method=s.fusion,
+            rrf_k=s.rrf_k,
+            dense_weight=s.dense_weight,
+            lexical_weight=s.lexical_weight,
+            linear_alpha=s.linear_alpha,
+            sentence_weight=s.sentence_weight,
         )
         self.retriever = Retriever(get_store(s), self.embedder, fusion)
         self._lock = threading.Lock()
 
     def ask(
-        self, question: str, history: list[str] | None = None, backend: str | None = None, k: int | None = None,
+        self,
+        question: str,
+        history: list[str] | None = None,
+        backend: str | None = None,
+        k: int | None = None,
         doc_id: str | None = None,
     ) -> Answer:
         final: Answer | None = None
@@ -93,7 +101,9 @@ class Tutor:
         t0 = time.perf_counter()
         query = rewrite(question, history)
         if self.retriever.store.count() == 0:
-            raise TutorError("The index is empty. Run `tutor ingest` (or add documents in the Library page) first.")
+            raise TutorError(
+                "The index is empty. Run `tutor ingest` (or add documents in the Library page) first."
+            )
         result = self.retriever.search(query, k=k, doc_id=doc_id)
         passages = result.passages
         # assess
@@ -105,10 +115,19 @@ class Tutor:
             text, suggestions = refusal(passages, verdict.unknown_terms)
             yield Token(text)
             timings["generate"] = 0
-            yield Final(Answer(
-                question=question, rewritten_query=query, answer=text, answerable=False, backend=backend,
-                citations=[], passages=passages, timings_ms=timings, suggestions=suggestions,
-            ))
+            yield Final(
+                Answer(
+                    question=question,
+                    rewritten_query=query,
+                    answer=text,
+                    answerable=False,
+                    backend=backend,
+                    citations=[],
+                    passages=passages,
+                    timings_ms=timings,
+                    suggestions=suggestions,
+                )
+            )
             return
 
         # generate
@@ -123,7 +142,9 @@ class Tutor:
         else:
             raw_parts: list[str] = []
             first_token_ms = None
-            for piece in stream_text(model, backend, build_messages(query, passages, scorer, result.query_vector)):
+            for piece in stream_text(
+                model, backend, build_messages(query, passages, scorer, result.query_vector)
+            ):
                 if first_token_ms is None:
                     first_token_ms = round((time.perf_counter() - t0) * 1000)
                 raw_parts.append(piece)
@@ -137,12 +158,23 @@ class Tutor:
             if not citations:
                 text, citations = extractive_answer(query, result.query_vector, passages, scorer)
             elif self.settings.answer_key_quote:
-                text, citations = with_key_quote(query, result.query_vector, passages, scorer, text, citations)
+                text, citations = with_key_quote(
+                    query, result.query_vector, passages, scorer, text, citations
+                )
             timings["verify"] = round((time.perf_counter() - t1) * 1000)
-        yield Final(Answer(
-            question=question, rewritten_query=query, answer=text, answerable=True, backend=backend,
-            citations=citations, passages=passages, timings_ms=timings, unsupported=unsupported,
-        ))
+        yield Final(
+            Answer(
+                question=question,
+                rewritten_query=query,
+                answer=text,
+                answerable=True,
+                backend=backend,
+                citations=citations,
+                passages=passages,
+                timings_ms=timings,
+                unsupported=unsupported,
+            )
+        )
 
 
 _TUTORS: dict[str, Tutor] = {}
@@ -159,14 +191,20 @@ def get_tutor(settings: Settings | None = None) -> Tutor:
 
 
 def ask(
-    question: str, history: list[str] | None = None, backend: str | None = None, k: int | None = None,
+    question: str,
+    history: list[str] | None = None,
+    backend: str | None = None,
+    k: int | None = None,
     doc_id: str | None = None,
 ) -> Answer:
     return get_tutor().ask(question, history, backend, k, doc_id)
 
 
 def ask_stream(
-    question: str, history: list[str] | None = None, backend: str | None = None, k: int | None = None,
+    question: str,
+    history: list[str] | None = None,
+    backend: str | None = None,
+    k: int | None = None,
     doc_id: str | None = None,
 ) -> Iterator[AnswerEvent]:
     return get_tutor().ask_stream(question, history, backend, k, doc_id)

@@ -89,7 +89,9 @@ class LexicalIndex:
 
 
 class Retriever:
-    def __init__(self, store: ChunkStore, embedder: LocalSentenceEmbedder, fusion: FusionParams | None = None) -> None:
+    def __init__(
+        self, store: ChunkStore, embedder: LocalSentenceEmbedder, fusion: FusionParams | None = None
+    ) -> None:
         self.store = store
         self.fusion = fusion or FusionParams()
         self.embedder = embedder
@@ -146,7 +148,10 @@ class Retriever:
 
         def fuse() -> dict[str, float]:
             if f.method == "linear":
-                return {cid: f.linear_alpha * d + (1 - f.linear_alpha) * float(bm[lex.position[cid]]) / bm_max for cid, d in dense.items()}
+                return {
+                    cid: f.linear_alpha * d + (1 - f.linear_alpha) * float(bm[lex.position[cid]]) / bm_max
+                    for cid, d in dense.items()
+                }
             fused: dict[str, float] = {}
             for rank, cid in enumerate(sorted(dense, key=lambda c: -dense[c])[:CANDIDATES]):
                 fused[cid] = fused.get(cid, 0.0) + f.dense_weight / (f.rrf_k + rank + 1)
@@ -161,7 +166,9 @@ class Retriever:
             t0 = time.perf_counter()
             head = ranked[:RESCORE]
             texts = [lex.texts[lex.position[cid]] for cid in head]
-            for cid, best in zip(head, best_sentence_similarities(texts, qvec, self.embedder.embed), strict=True):
+            for cid, best in zip(
+                head, best_sentence_similarities(texts, qvec, self.embedder.embed), strict=True
+            ):
                 if best is not None and best > own[cid]:
                     sentence[cid] = best
                     dense[cid] = (1 - f.sentence_weight) * own[cid] + f.sentence_weight * best

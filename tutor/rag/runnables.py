@@ -28,7 +28,9 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
     doc_id: str | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
         result = self.retriever.search(query, k=self.k, doc_id=self.doc_id)
         return [
             Document(page_content=p.text, metadata=p.model_dump(exclude={"text"}), id=p.chunk_id or None)
@@ -55,10 +57,16 @@ class AnswerRunnable(Runnable[str | AnswerRequest, AnswerEvent]):
         if "question" not in request:
             raise TutorError("An answer request needs a 'question'.")
         return self.tutor.ask_stream(
-            request["question"], request.get("history"), request.get("backend"), request.get("k"), request.get("doc_id")
+            request["question"],
+            request.get("history"),
+            request.get("backend"),
+            request.get("k"),
+            request.get("doc_id"),
         )
 
-    def invoke(self, input: str | AnswerRequest, config: RunnableConfig | None = None, **kwargs: Any) -> AnswerEvent:
+    def invoke(
+        self, input: str | AnswerRequest, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> AnswerEvent:
         final: AnswerEvent | None = None
         for event in self._events(input):
             if isinstance(event, Final):

@@ -22,7 +22,9 @@ def is_instruction_like(sentence: str) -> bool:
 
 def validate_question(question: str) -> str:
     if question is None or not question.strip():
-        raise TutorError("The question is empty. Type what you want to know, e.g. 'What does this term mean?'.")
+        raise TutorError(
+            "The question is empty. Type what you want to know, e.g. 'What does this term mean?'."
+        )
     if len(question) > MAX_QUESTION_CHARS:
         raise TutorError(
             f"The question is {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}. Ask about one thing at a time."

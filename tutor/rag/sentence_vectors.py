@@ -62,7 +62,9 @@ def matching_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text) if len(text[s:e].split()) >= MIN_MATCHING_WORDS]
 
 
-def best_sentence_similarities(texts: list[str], query_vector: np.ndarray, embed: Embed) -> list[float | None]:
+def best_sentence_similarities(
+    texts: list[str], query_vector: np.ndarray, embed: Embed
+) -> list[float | None]:
     """Per passage, the cosine similarity of the query to its closest matching sentence (None: it has none)."""
     sentences = [matching_sentences(t) for t in texts]
     vectors = embed_sentences([s for group in sentences for s in group], embed)

@@ -22,8 +22,18 @@ from tutor.study.progress import Progress
 
 Format = Literal["anki", "csv"]
 CSV_COLUMNS = (
-    "id", "type", "question", "options", "answer", "explanation", "doc_id", "title", "heading", "domain",
-    "support", "passage",
+    "id",
+    "type",
+    "question",
+    "options",
+    "answer",
+    "explanation",
+    "doc_id",
+    "title",
+    "heading",
+    "domain",
+    "support",
+    "passage",
 )
 _FIELDS = ("Question", "Options", "Answer", "Explanation", "Support", "Passage", "Source")
 
@@ -62,8 +72,12 @@ def export_anki(items: Sequence[QuizItem], path: Path, deck_name: str = "Study t
     deck = genanki.Deck(_stable_id(f"deck:{deck_name}"), deck_name)
     for item in items:
         fields = [
-            html.escape(item.question), _options_html(item), html.escape(item.answer), html.escape(item.explanation),
-            html.escape(item.citation.support), html.escape(item.citation.text).replace("\n", "<br>"),
+            html.escape(item.question),
+            _options_html(item),
+            html.escape(item.answer),
+            html.escape(item.explanation),
+            html.escape(item.citation.support),
+            html.escape(item.citation.text).replace("\n", "<br>"),
             html.escape(source_of(item)),
         ]
         tags = [t.replace(" ", "_") for t in (item.type, item.domain, item.citation.doc_id) if t]
@@ -81,22 +95,40 @@ def export_csv(items: Sequence[QuizItem], path: Path) -> Path:
         for i in items:
             c = i.citation
             w.writerow(
-                [i.id, i.type, i.question, " | ".join(i.options), i.answer, i.explanation, c.doc_id, c.title,
-                 c.heading, i.domain, c.support, c.text]
+                [
+                    i.id,
+                    i.type,
+                    i.question,
+                    " | ".join(i.options),
+                    i.answer,
+                    i.explanation,
+                    c.doc_id,
+                    c.title,
+                    c.heading,
+                    i.domain,
+                    c.support,
+                    c.text,
+                ]
             )
     return path
 
 
-def export_items(items: Sequence[QuizItem], path: Path, fmt: Format | None = None, deck_name: str = "Study tutor") -> Path:
+def export_items(
+    items: Sequence[QuizItem], path: Path, fmt: Format | None = None, deck_name: str = "Study tutor"
+) -> Path:
     """Write ``items`` to ``path``; the format follows ``fmt`` or the file extension (.apkg / .csv)."""
     if not items:
         raise TutorError("There are no items to export yet; take a quiz first (`tutor quiz`).")
-    kind = fmt or ("anki" if path.suffix.lower() == ".apkg" else "csv" if path.suffix.lower() == ".csv" else None)
+    kind = fmt or (
+        "anki" if path.suffix.lower() == ".apkg" else "csv" if path.suffix.lower() == ".csv" else None
+    )
     if kind == "anki":
         return export_anki(items, path, deck_name)
     if kind == "csv":
         return export_csv(items, path)
-    raise TutorError(f"Cannot tell the export format of '{path}'; use a .apkg or .csv file name, or --format anki|csv.")
+    raise TutorError(
+        f"Cannot tell the export format of '{path}'; use a .apkg or .csv file name, or --format anki|csv."
+    )
 
 
 def export_learner(
@@ -106,5 +138,7 @@ def export_learner(
     items = Progress().items(learner, missed_only=missed_only)
     if not items:
         what = "missed items" if missed_only else "items"
-        raise TutorError(f"Learner '{learner}' has no {what} to export yet; take a quiz first (`tutor quiz`).")
+        raise TutorError(
+            f"Learner '{learner}' has no {what} to export yet; take a quiz first (`tutor quiz`)."
+        )
     return export_items(items, path, fmt, deck_name=f"Study tutor ({learner})"), len(items)

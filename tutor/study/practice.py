@@ -31,8 +31,17 @@ def generate_quiz(
     served = progress.served(learner)
     items = list(
         iter_quiz(
-            topic=topic, doc_id=doc_id, domain=domain, n=n, types=types, backend=backend, learner=learner,
-            served=served, served_per_doc=progress.served_per_document(learner), seed=seed, settings=settings,
+            topic=topic,
+            doc_id=doc_id,
+            domain=domain,
+            n=n,
+            types=types,
+            backend=backend,
+            learner=learner,
+            served=served,
+            served_per_doc=progress.served_per_document(learner),
+            seed=seed,
+            settings=settings,
         )
     )
     if not items:
@@ -62,14 +71,18 @@ def start_quiz(
     items = list(due)
     if len(items) < n:
         try:
-            items += generate_quiz(topic, doc_id, domain, n - len(items), types, backend, learner, settings=settings)
+            items += generate_quiz(
+                topic, doc_id, domain, n - len(items), types, backend, learner, settings=settings
+            )
         except TutorError:
             if not items:
                 raise
     return items, len(due)
 
 
-def answer_item(item: QuizItem, response: str, learner: str = "default", settings: Settings | None = None) -> tuple[GradeResult, Attempt]:
+def answer_item(
+    item: QuizItem, response: str, learner: str = "default", settings: Settings | None = None
+) -> tuple[GradeResult, Attempt]:
     """Grade ``response`` (TutorError when it picks no option) and record the attempt and its review schedule."""
     result = grade(item, response, bank=quiz_context(settings).bank, embed=get_embedder().embed)
     attempt = Progress(settings=settings).record_attempt(learner, item, response, result)

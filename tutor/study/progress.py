@@ -64,7 +64,9 @@ def sm2(prev: Schedule, quality: int, now: float) -> Schedule:
         return Schedule(reps=0, ease=ease, interval_days=1.0, due_at=now + DAY, lapses=prev.lapses + 1)
     reps = prev.reps + 1
     interval = 1.0 if reps == 1 else 6.0 if reps == 2 else round(prev.interval_days * prev.ease, 2)
-    return Schedule(reps=reps, ease=ease, interval_days=interval, due_at=now + interval * DAY, lapses=prev.lapses)
+    return Schedule(
+        reps=reps, ease=ease, interval_days=interval, due_at=now + interval * DAY, lapses=prev.lapses
+    )
 
 
 def quality_of(result: GradeResult) -> int:
@@ -106,13 +108,19 @@ class Mastery:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "scope": self.scope, "name": self.name, "items": self.items, "correct_items": self.correct_items,
-            "attempts": self.attempts, "mastery": round(self.mastery, 3),
+            "scope": self.scope,
+            "name": self.name,
+            "items": self.items,
+            "correct_items": self.correct_items,
+            "attempts": self.attempts,
+            "mastery": round(self.mastery, 3),
         }
 
 
 class Progress:
-    def __init__(self, path: Path | None = None, clock: Clock = time.time, settings: Settings | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, clock: Clock = time.time, settings: Settings | None = None
+    ) -> None:
         self.path = Path(path) if path else (settings or get_settings()).progress_db
         self.clock = clock
         self._local = threading.local()
@@ -120,7 +128,9 @@ class Progress:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn().executescript(_SCHEMA)
         except sqlite3.Error as exc:
-            raise TutorError(f"Cannot open the progress database {self.path} ({exc}); check TUTOR_HOME is writable.") from exc
+            raise TutorError(
+                f"Cannot open the progress database {self.path} ({exc}); check TUTOR_HOME is writable."
+            ) from exc
 
     def _conn(self) -> sqlite3.Connection:
         # One connection per thread (Streamlit serves sessions on threads); sqlite3 objects are not shareable.
@@ -170,16 +180,22 @@ class Progress:
             )
 
     def served(self, learner: str) -> list[Served]:
-        rows = self._conn().execute(
-            "SELECT fact_key, subject, question FROM served WHERE learner = ?", (learner,)
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute("SELECT fact_key, subject, question FROM served WHERE learner = ?", (learner,))
+            .fetchall()
+        )
         return [Served(*r) for r in rows]
 
     def served_per_document(self, learner: str) -> dict[str, int]:
-        rows = self._conn().execute(
-            "SELECT i.doc_id, COUNT(*) FROM served s JOIN items i ON i.id = s.item_id WHERE s.learner = ? GROUP BY i.doc_id",
-            (learner,),
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT i.doc_id, COUNT(*) FROM served s JOIN items i ON i.id = s.item_id WHERE s.learner = ? GROUP BY i.doc_id",
+                (learner,),
+            )
+            .fetchall()
+        )
         return {d: n for d, n in rows}
 
     def get_item(self, item_id: str) -> QuizItem | None:
@@ -198,7 +214,16 @@ class Progress:
             cur = db.execute(
                 "INSERT INTO attempts (learner, item_id, response, correct, score, doc_id, domain, answered_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (learner, item.id, response, int(result.correct), result.score, item.citation.doc_id, item.domain, now),
+                (
+                    learner,
+                    item.id,
+                    response,
+                    int(result.correct),
+                    result.score,
+                    item.citation.doc_id,
+                    item.domain,
+                    now,
+                ),
             )
             row = db.execute(
                 "SELECT reps, ease, interval_days, due_at, lapses FROM schedule WHERE learner = ? AND item_id = ?",
@@ -210,37 +235,57 @@ class Progress:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (learner, item.id, nxt.reps, nxt.ease, nxt.interval_days, nxt.due_at, nxt.lapses),
             )
-        return Attempt(id=int(cur.lastrowid or 0), item_id=item.id, correct=result.correct, answered_at=now, next_due=nxt.due_at)
+        return Attempt(
+            id=int(cur.lastrowid or 0),
+            item_id=item.id,
+            correct=result.correct,
+            answered_at=now,
+            next_due=nxt.due_at,
+        )
 
     def schedule_of(self, learner: str, item_id: str) -> Schedule | None:
-        row = self._conn().execute(
-            "SELECT reps, ease, interval_days, due_at, lapses FROM schedule WHERE learner = ? AND item_id = ?",
-            (learner, item_id),
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                "SELECT reps, ease, interval_days, due_at, lapses FROM schedule WHERE learner = ? AND item_id = ?",
+                (learner, item_id),
+            )
+            .fetchone()
+        )
         return Schedule(*row) if row else None
 
     def due(self, learner: str, limit: int | None = None) -> list[DueItem]:
         """Items whose review time has come, most overdue first."""
-        rows = self._conn().execute(
-            "SELECT i.json, s.due_at, s.reps, s.lapses FROM schedule s JOIN items i ON i.id = s.item_id "
-            "WHERE s.learner = ? AND s.due_at <= ? ORDER BY s.due_at LIMIT ?",
-            (learner, self.clock(), -1 if limit is None else limit),
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT i.json, s.due_at, s.reps, s.lapses FROM schedule s JOIN items i ON i.id = s.item_id "
+                "WHERE s.learner = ? AND s.due_at <= ? ORDER BY s.due_at LIMIT ?",
+                (learner, self.clock(), -1 if limit is None else limit),
+            )
+            .fetchall()
+        )
         return [DueItem(QuizItem.model_validate_json(j), due, reps, lapses) for j, due, reps, lapses in rows]
 
     def attempts(self, learner: str) -> int:
-        return int(self._conn().execute("SELECT COUNT(*) FROM attempts WHERE learner = ?", (learner,)).fetchone()[0])
+        return int(
+            self._conn().execute("SELECT COUNT(*) FROM attempts WHERE learner = ?", (learner,)).fetchone()[0]
+        )
 
     def mastery(self, learner: str) -> list[Mastery]:
         """Per document and per exam domain, judged on each item's latest attempt."""
-        rows = self._conn().execute(
-            """
+        rows = (
+            self._conn()
+            .execute(
+                """
             SELECT a.doc_id, a.domain, a.item_id, a.correct, counts.n FROM attempts a
             JOIN (SELECT item_id, MAX(id) AS last, COUNT(*) AS n FROM attempts WHERE learner = ? GROUP BY item_id) counts
               ON a.id = counts.last
             """,
-            (learner,),
-        ).fetchall()
+                (learner,),
+            )
+            .fetchall()
+        )
         out: list[Mastery] = []
         for scope, col in (("document", 0), ("domain", 1)):
             agg: dict[str, list[int]] = {}
@@ -272,15 +317,21 @@ class Progress:
     # Added for the UI (issue 5): the Progress page lists recent attempts and can reset a learner.
     def recent_attempts(self, learner: str, limit: int = 20) -> list[AttemptRecord]:
         """The learner's latest answers, newest first, with the question they answered."""
-        rows = self._conn().execute(
-            "SELECT a.id, a.item_id, a.response, a.correct, a.score, a.doc_id, a.domain, a.answered_at, i.json "
-            "FROM attempts a LEFT JOIN items i ON i.id = a.item_id WHERE a.learner = ? ORDER BY a.id DESC LIMIT ?",
-            (learner, limit),
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT a.id, a.item_id, a.response, a.correct, a.score, a.doc_id, a.domain, a.answered_at, i.json "
+                "FROM attempts a LEFT JOIN items i ON i.id = a.item_id WHERE a.learner = ? ORDER BY a.id DESC LIMIT ?",
+                (learner, limit),
+            )
+            .fetchall()
+        )
         out: list[AttemptRecord] = []
         for aid, item_id, response, correct, score, doc_id, domain, at, item_json in rows:
             question = QuizItem.model_validate_json(item_json).question if item_json else item_id
-            out.append(AttemptRecord(aid, item_id, question, response, bool(correct), score, doc_id, domain, at))
+            out.append(
+                AttemptRecord(aid, item_id, question, response, bool(correct), score, doc_id, domain, at)
+            )
         return out
 
     def reset(self, learner: str) -> int:
