@@ -12,7 +12,7 @@ DOCS_ROOT = Path("/usr/share/doc/python3.11/html")
 SUBSET_LIST = Path(__file__).resolve().parent / "python_docs_subset.txt"
 REPORT = REPO / "docs" / "BENCHMARKS.md"
 OUT_DIR = REPO / "bench" / "out"
-EVAL_DATASET = REPO / "evals" / "datasets" / "mls_c01.jsonl"
+EVAL_DATASET = REPO / "evals" / "datasets" / "mls_c01" / "mls_c01.jsonl"
 
 # The file the "one file changed" benchmark edits (in the bench's private copy of the corpus).
 CHANGED_FILE = "library/bisect.html"

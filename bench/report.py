@@ -217,7 +217,7 @@ def _answers(section: dict[str, Any]) -> list[str]:
     qs = section.get("questions", [])
     lines = [
         *head,
-        f"{_stamp(section)} The first {len(qs)} answerable single-turn questions of `evals/datasets/mls_c01.jsonl`, "
+        f"{_stamp(section)} The first {len(qs)} answerable single-turn questions of `evals/datasets/mls_c01/mls_c01.jsonl`, "
         "through `tutor.rag.pipeline.ask_stream` in one fresh process per backend. *Cold* is the first question (loads the "
         "embedder and the LLM); *warm* medians are over the rest. Time to first token = from the call to the first "
         "streamed answer text (retrieval included).",

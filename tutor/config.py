@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     home: Path = Field(Path(".tutor"), validation_alias=AliasChoices("TUTOR_HOME"))
     corpus_dir: Path = Field(Path("corpus"), validation_alias=AliasChoices("TUTOR_CORPUS"))
     backend: Backend = Field("local", validation_alias=AliasChoices("TUTOR_BACKEND"))
+    # Where assembled model files live; default TUTOR_HOME/models (several indexes can share one copy).
+    models_home: Path | None = Field(None, validation_alias=AliasChoices("TUTOR_MODELS_DIR"))
 
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("TUTOR_OPENAI_BASE_URL"))
     openai_model: str = Field("gpt-4o-mini", validation_alias=AliasChoices("TUTOR_OPENAI_MODEL"))
@@ -31,17 +33,17 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, validation_alias=AliasChoices("CHROMA_HOST"))
     chroma_port: int = Field(8000, validation_alias=AliasChoices("CHROMA_PORT"))
 
-    # Chunking defaults chosen by retrieval hit@k on the eval set (see docs/BENCHMARKS.md).
+    # Chunking defaults; the grid that chose them was not recorded (docs/decisions/0011-chunk-sizes.md).
     chunk_max_tokens: int = Field(180, validation_alias=AliasChoices("TUTOR_CHUNK_TOKENS"))
     chunk_overlap_tokens: int = Field(30, validation_alias=AliasChoices("TUTOR_CHUNK_OVERLAP"))
     chunk_min_tokens: int = Field(60, validation_alias=AliasChoices("TUTOR_CHUNK_MIN_TOKENS"))
     max_file_mb: float = Field(20.0, validation_alias=AliasChoices("TUTOR_MAX_FILE_MB"))
 
     top_k: int = Field(5, validation_alias=AliasChoices("TUTOR_TOP_K"))
-    # Fusion chosen by mean hit@1/hit@3 over five eval sets, four of them in learners' own words (docs/BENCHMARKS.md).
+    # Fusion chosen on five eval sets (docs/decisions/0002-hybrid-fusion-weights.md).
     fusion: Literal["rrf", "linear"] = Field("linear", validation_alias=AliasChoices("TUTOR_FUSION"))
     linear_alpha: float = Field(0.85, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_LINEAR_ALPHA"))
-    # Share of a candidate's best sentence in its dense score; 0 turns sentence rescoring off.
+    # Best sentence's share of the dense score; 0 turns rescoring off (docs/decisions/0003-sentence-rescoring-top-3.md).
     sentence_weight: float = Field(
         0.7, ge=0.0, le=1.0, validation_alias=AliasChoices("TUTOR_SENTENCE_WEIGHT")
     )
@@ -50,7 +52,7 @@ class Settings(BaseSettings):
     lexical_weight: float = Field(2.0, validation_alias=AliasChoices("TUTOR_LEXICAL_WEIGHT"))
     llm_threads: int = Field(2, validation_alias=AliasChoices("TUTOR_LLM_THREADS"))
     llm_context: int = Field(4096, validation_alias=AliasChoices("TUTOR_LLM_CONTEXT"))
-    # LLM answers get the notes' best sentence appended when the model's own wording leaves it out.
+    # LLM answers get the notes' sentences their wording leaves out (docs/decisions/0009-key-quotes-after-model-answers.md).
     answer_key_quote: bool = Field(True, validation_alias=AliasChoices("TUTOR_ANSWER_KEY_QUOTE"))
     max_answer_tokens: int = Field(200, validation_alias=AliasChoices("TUTOR_MAX_ANSWER_TOKENS"))
     request_timeout_s: float = Field(60.0, validation_alias=AliasChoices("TUTOR_REQUEST_TIMEOUT"))
@@ -61,7 +63,7 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.home / "models"
+        return self.models_home or self.home / "models"
 
     @property
     def progress_db(self) -> Path:

@@ -1,4 +1,4 @@
-"""The data passed between tutor stages and printed by ``--json`` (contracts in DESIGN.md)."""
+"""The data passed between tutor stages and printed by ``--json``: the fields below are that contract."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.chunk import DEFAULT_MAX_TOKENS, chunk_document
-from ingest.clean import clean_document, clean_text
+from ingest.clean import clean_document, clean_text, code_fences
 from ingest.load import load_file
 from ingest.models import Chunk, Document
 from ingest.tokens import count_tokens
@@ -128,7 +128,7 @@ def test_chunks_fit_other_token_budgets(max_tokens: int) -> None:
             doc(name), max_tokens=max_tokens, overlap_tokens=max_tokens // 6, min_tokens=max_tokens // 3
         ):
             # The only allowed excess: a chunk that is one sentence too long to share.
-            assert c.tokens <= max_tokens or _chunker_sentences(c.text) == 1, (name, c.index, c.tokens)
+            assert c.tokens <= max_tokens or _units_in(doc(name), c) == 1, (name, c.index, c.tokens)
 
 
 def _starts_a_sentence(text: str, start: int) -> bool:
@@ -277,6 +277,24 @@ _WORDS = st.sampled_from(
 _END = st.sampled_from([".", ".", ".", "!", "?", "", ":", "…", '."', ".)", "?”"])
 
 
+_CODE_LINES = st.sampled_from(
+    [
+        "x = 1",
+        "    return x.y()",
+        "# a comment, not a heading",
+        "## Also not a heading",
+        "",
+        "   ",
+        "for i in range(3):",
+        "\tprint('Done. Next line.')",
+        "<div>**not bold**</div> [not](https://example.com/a)",
+        "Copyright © 2024 inside code",
+        "call(" + ", ".join(f"argument_{i}" for i in range(120)) + ")",
+        "ends with a period.",
+    ]
+)
+
+
 @st.composite
 def _sentence(draw: st.DrawFn) -> str:
     words = draw(st.lists(_WORDS, min_size=1, max_size=draw(st.sampled_from([8, 25, 120]))))
@@ -288,7 +306,7 @@ def _sentence(draw: st.DrawFn) -> str:
 def _block(draw: st.DrawFn) -> str:
     kind = draw(
         st.sampled_from(
-            ["para", "para", "para", "md_heading", "domain", "subdomain", "title", "bullets", "blank"]
+            ["para", "para", "para", "md_heading", "domain", "subdomain", "title", "bullets", "blank", "code"]
         )
     )
     title = " ".join(
@@ -311,6 +329,9 @@ def _block(draw: st.DrawFn) -> str:
         return f"Domain {draw(st.integers(1, 4))}.{draw(st.integers(1, 5))}: {title}"
     if kind == "title":
         return title
+    if kind == "code":
+        body = draw(st.lists(_CODE_LINES, max_size=draw(st.sampled_from([3, 12, 60]))))
+        return "```\n" + "\n".join(body) + "\n```"
     if kind == "bullets":
         glyph = draw(st.sampled_from(["- ", "• ", "* ", "1. ", "  • "]))
         return "\n".join(glyph + s for s in draw(st.lists(_sentence(), min_size=1, max_size=5)))
@@ -371,14 +392,15 @@ def test_property_holds_after_cleaning_and_for_paged_documents(
     # On cleaned text the budget holds too; only a chunk that is a single (over-long) sentence may exceed it.
     for c in cs:
         if c.tokens > params[0]:
-            assert _chunker_sentences(c.text) == 1, (params[0], c.tokens, c.text)
+            assert _units_in(d, c) == 1, (params[0], c.tokens, c.text)
 
 
-def _chunker_sentences(text: str) -> int:
-    """How many sentences the chunker itself sees in ``text``."""
-    from ingest.chunk import _lines, _sentence_spans
+def _units_in(d: Document, c: Chunk) -> int:
+    """How many of the chunker's own units (sentences, whole code blocks) the chunk overlaps."""
+    from ingest.chunk import _sections
 
-    return sum(len(_sentence_spans(line)) for line in _lines(text) if line.text)
+    _, spans = _sections(d.text, markdown=d.format != "pdf")
+    return sum(1 for span in spans if span.start < c.end and span.end > c.start)
 
 
 @settings(max_examples=200, deadline=None)
@@ -393,3 +415,110 @@ def _chunker_sentences(text: str) -> int:
 def test_property_holds_for_arbitrary_text(text: str, params: tuple[int, int, int]) -> None:
     d = Document(doc_id="fuzz.txt", source="fuzz.txt", format="txt", title="Fuzz", text=text)
     _check_chunks(d, chunk_document(d, *params))
+
+
+# -- code blocks and real documentation pages -------------------------------------------------------
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real-docs"
+REAL_PAGES = ["handbook-apt-cache.html", "python-tutorial-interpreter.html", "abs-nested-loops.html"]
+
+
+@cache
+def real(name: str) -> Document:
+    return clean_document(load_file(REAL / name))
+
+
+def _code_blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of every fenced code block, fences included."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    return [(starts[first], starts[last] + len(lines[last])) for first, last in code_fences(lines)]
+
+
+@pytest.mark.parametrize(
+    ("name", "max_tokens"),
+    [(name, n) for name in REAL_PAGES for n in (180, 300) if (name, n) != ("abs-nested-loops.html", 180)],
+)
+def test_a_code_block_that_fits_stays_whole_in_one_chunk(name: str, max_tokens: int) -> None:
+    d = real(name)
+    cs = chunk_document(d, max_tokens=max_tokens, overlap_tokens=30, min_tokens=60)
+    blocks = _code_blocks(d.text)
+    assert blocks
+    fitting = [(s, e) for s, e in blocks if count_tokens(d.text[s:e]) <= max_tokens]
+    assert fitting
+    for s, e in fitting:
+        assert any(c.start <= s and e <= c.end for c in cs), d.text[s : s + 80]
+    _check_chunks(d, cs)
+
+
+@pytest.mark.parametrize(
+    ("name", "max_tokens"), [("abs-nested-loops.html", 180), ("handbook-apt-cache.html", 64)]
+)
+def test_a_code_block_longer_than_a_chunk_is_cut_between_lines(name: str, max_tokens: int) -> None:
+    d = real(name)
+    text = d.text
+    cs = chunk_document(d, max_tokens=max_tokens, overlap_tokens=max_tokens // 6, min_tokens=max_tokens // 3)
+    long_blocks = [(s, e) for s, e in _code_blocks(text) if count_tokens(text[s:e]) > max_tokens]
+    assert long_blocks
+    for s, e in long_blocks:
+        inside = [c for c in cs if c.start < e and c.end > s]
+        assert len(inside) >= 2
+        for c in inside:
+            # Every cut inside the block is at a line boundary: only indentation before a start on its
+            # line, a line end right after an end.
+            if s < c.start:
+                assert text[text.rfind("\n", 0, c.start) + 1 : c.start].strip() == "", c.text[:60]
+            if c.end < e:
+                assert text[c.end] == "\n", c.text[-60:]
+            assert c.tokens <= max_tokens * 3 // 2
+        # Pieces of code are not repeated as overlap, and together they hold the whole block.
+        assert all(b.start >= a.end for a, b in itertools.pairwise(inside))
+        assert inside[0].start <= s and inside[-1].end >= e
+
+
+def test_listing_lines_are_never_split_into_sentences_or_joined() -> None:
+    code = "\n".join(
+        [
+            "```",
+            "# Setup. Nothing here is a heading.",
+            "x = load('a. B')  # first line. Second clause!",
+            "if x:",
+            "    print(x)",
+            "```",
+        ]
+    )
+    text = f"# Notes\n\nThe loader reads the file.\n\n{code}\n\nThat is all there is to it."
+    d = Document(doc_id="n.md", source="n.md", format="md", title="N", text=text)
+    cs = chunk_document(d, max_tokens=count_tokens(code) + 1, overlap_tokens=0, min_tokens=0)
+    assert len(cs) == 3
+    assert code in [c.text for c in cs]
+    assert {c.heading for c in cs} == {"Notes"}
+
+
+def test_html_headings_form_the_path_and_code_comments_do_not() -> None:
+    cs = chunk_document(real("python-tutorial-interpreter.html"))
+    encoding = [c for c in cs if "# -*- coding: cp1252 -*-" in c.text]
+    assert encoding
+    assert encoding[0].heading == (
+        "2. Using the Python Interpreter > 2.2. The Interpreter and Its Environment > 2.2.1. Source Code Encoding"
+    )
+    assert not [c for c in cs if "-*-" in c.heading or "usr/bin" in c.heading]
+
+
+def test_docbook_headings_form_the_path() -> None:
+    cs = chunk_document(real("handbook-apt-cache.html"))
+    policy = [c for c in cs if "$ apt-cache policy limnoria" in c.text]
+    assert policy and policy[0].heading == "6.3. The apt-cache Command > 6.3.1. The apt-cache policy Command"
+
+
+def test_pdf_numbered_titles_nest_and_comment_lines_are_not_headings() -> None:
+    d = clean_document(load_file(REAL / "r-intro-excerpt.pdf"))
+    headings = {c.heading for c in chunk_document(d)}
+    assert "2 Simple manipulations; numbers and vectors > 2.1 Vectors and assignment" in headings
+    assert "1.11 Data permanency and removing objects" in headings
+    # A PDF has no markup: "# ..." there is a comment in a listing.
+    text = "Chapter text about assignment comes first here.\n# assign a vector\n> x <- c(1, 2)\nMore text follows."
+    pdf = Document(doc_id="p.pdf", source="p.pdf", format="pdf", title="P", text=text)
+    assert {c.heading for c in chunk_document(pdf)} == {""}

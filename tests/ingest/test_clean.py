@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from ingest.chunk import chunk_document
 from ingest.clean import clean_document, clean_text
 from ingest.load import load_file
+from ingest.models import RawDocument
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -225,3 +229,91 @@ def test_titles_come_from_the_documents() -> None:
     assert titles[CONCEPTS] == "10.3.2 ML Services Explained"
     # The scraped page's site header is not its title.
     assert "Coder Social" not in titles[EXAM]
+
+
+# -- code blocks, text from HTML, PDF leftovers --------------------------------------------------------
+
+NOTE_WITH_CODE = """# Shell notes
+
+Run **this** once, see [the manual](https://example.com/man):
+
+```bash
+    # indented comment, not a heading
+for f in *.txt; do
+    echo "<b>$f</b>"  # **not bold**, [not a link](https://example.com)
+done
+
+
+Copyright © 2024 is inside the listing, so it does not end the page
+```
+
+Text after the block: <i>tags</i> go.
+"""
+
+
+def test_fenced_code_keeps_every_line_verbatim_while_prose_around_it_is_cleaned() -> None:
+    text = clean_text(NOTE_WITH_CODE)
+    assert text == (
+        "# Shell notes\n\n"
+        "Run this once, see the manual:\n\n"
+        "```bash\n"
+        "    # indented comment, not a heading\n"
+        "for f in *.txt; do\n"
+        '    echo "<b>$f</b>"  # **not bold**, [not a link](https://example.com)\n'
+        "done\n\n\n"
+        "Copyright © 2024 is inside the listing, so it does not end the page\n"
+        "```\n\n"
+        "Text after the block: tags go."
+    )
+    assert clean_text(text) == text
+
+
+def test_an_unclosed_fence_is_ordinary_text() -> None:
+    assert clean_text("```\nA line with **bold**.\n\n\n<b>Tag</b>") == "```\nA line with bold.\n\nTag"
+
+
+def test_fence_indentation_is_removed_from_the_block_not_from_the_code() -> None:
+    text = clean_text("- step one:\n\n  ```\n  if x:\n      y()\n  ```\n")
+    assert text == "- step one:\n\n```\nif x:\n    y()\n```"
+    assert clean_text(text) == text
+
+
+def test_an_empty_code_block_is_dropped() -> None:
+    assert clean_text("Before.\n\n```\n\n```\n\nAfter.") == "Before.\n\nAfter."
+
+
+def test_text_from_html_keeps_what_the_page_shows() -> None:
+    """Markup syntax in text a loader took from HTML is literal: dunder names, tags, asterisks."""
+    raw = RawDocument(
+        doc_id="page.html",
+        source="page.html",
+        format="html",
+        segments=("Source code: Lib/json/__init__.py\n\nA <div> holds **kwargs and [1](#x) stays.",),
+    )
+    assert (
+        clean_document(raw).text
+        == "Source code: Lib/json/__init__.py\n\nA <div> holds **kwargs and [1](#x) stays."
+    )
+    # The same text in a markdown note is markdown.
+    assert clean_text("A <div> holds **kwargs** here.") == "A holds kwargs here."
+
+
+def test_ligatures_become_letters() -> None:
+    assert clean_text("The ﬁrst ﬂow: ﬀ, ﬃ, ﬄ.") == "The first flow: ff, ffi, ffl."
+
+
+def test_a_page_that_is_only_a_reading_list_keeps_it() -> None:
+    page = "# Bibliography\n\nDale Dougherty, Sed and Awk, 1997.\n\nThe classic tutorial on sed and awk."
+    assert clean_text(page) == page
+    # Where there is other content, the bibliography section still goes.
+    assert clean_text("# Notes\n\nSed edits streams.\n\n" + page) == "# Notes\n\nSed edits streams."
+
+
+def test_seed_corpus_chunks_are_unchanged() -> None:
+    """The regression evals were tuned on these exact chunks: same text, heading and offsets."""
+    rows = []
+    for name in sorted(p.name for p in CORPUS.iterdir()):
+        chunks = chunk_document(clean_document(load_file(CORPUS / name)))
+        rows.append([name, [[c.text, c.heading, c.start, c.end] for c in chunks]])
+    digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+    assert digest == "79e5016b96d46a7fd41a84c4af172145d03723d96226990772c97707ae5c89d4"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.corpora import EvalCorpus, load_corpora
 from evals.harness import (
     DEFAULT_DATASET,
     EvalCase,
@@ -23,11 +24,14 @@ from tutor.errors import TutorError
 
 ROOT = Path(__file__).resolve().parents[2]
 # The tuned regression set, and the held-out set written later by someone who had not seen it (never tuned on).
-FULL_DATASETS = [DEFAULT_DATASET, ROOT / "evals" / "datasets" / "heldout.jsonl"]
+FULL_DATASETS = [DEFAULT_DATASET, ROOT / "evals" / "datasets" / "mls_c01" / "heldout.jsonl"]
 # fresh, blind, blind2 and blind3: 45-50 questions each, written blind to the system, smaller checks.
 DATASETS = [
     *FULL_DATASETS,
-    *(ROOT / "evals" / "datasets" / f"{name}.jsonl" for name in ("fresh", "blind", "blind2", "blind3")),
+    *(
+        ROOT / "evals" / "datasets" / "mls_c01" / f"{name}.jsonl"
+        for name in ("fresh", "blind", "blind2", "blind3")
+    ),
 ]
 
 
@@ -118,3 +122,23 @@ def test_a_broken_retriever_fails_the_gate(corpus_home: Path) -> None:
     assert "EVAL GATE FAILED" in proc.stderr and "hit@3" in proc.stderr
     report = (corpus_home / "broken-eval" / "report.md").read_text()
     assert "FAIL: hit@3" in report
+
+
+NEW_CORPORA = [c for c in load_corpora().values() if c.package]
+
+
+@pytest.mark.parametrize("corpus", NEW_CORPORA, ids=lambda c: c.name)
+def test_each_eval_corpus_has_a_blind_set_whose_quotes_are_in_its_cleaned_text(corpus: EvalCorpus) -> None:
+    root = Path(corpus.root or "")
+    if not all((root / f).is_file() for f in corpus.files):
+        pytest.skip(f"Debian package {corpus.package} not installed (`make corpora`)")
+    cleaned = "\n".join(clean_document(load_file(root / f)).text for f in corpus.files)
+    for which in ("gate", "unseen"):
+        cases = load_dataset(corpus.dataset(which))
+        assert len({c.id for c in cases}) == len(cases)
+        if which == "gate":
+            assert len(cases) >= 40
+            assert sum(1 for c in cases if not c.answerable) >= 8
+            assert sum(1 for c in cases if c.history) >= 5
+        missing = [(c.id, g.quote) for c in cases for g in c.gold if not quote_in(cleaned, g.quote)]
+        assert missing == [], f"{corpus.name}/{which}: quotes not in the cleaned text"

@@ -29,6 +29,7 @@ class ModelSpec:
     pip_hint: str
 
 
+# The 0.5B is the default for its speed on 2 cores (docs/decisions/0010-local-model-qwen-0-5b.md).
 MODELS: dict[str, ModelSpec] = {
     "local": ModelSpec(
         "local",

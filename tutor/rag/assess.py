@@ -6,9 +6,7 @@ gives an owner and a kind, "sagemaker's ... algorithm") that the whole corpus ne
 SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a saving, a score, a
 duration, a size, a count or code syntax needs passages that state one; (3) the similarity of the closest
 passage or sentence among the top passages.
-Learners ask in everyday words the notes do not use ("babysit servers"), so the share of the question's
-words found in the passages says little: as a refusal floor it refused answerable questions and, once the
-other signals existed, caught no unanswerable one in five eval sets (docs/BENCHMARKS.md).
+No word-coverage signal: learners ask in words the notes do not use (docs/decisions/0006-answerability-signals.md).
 """
 
 from __future__ import annotations
@@ -21,8 +19,7 @@ from ingest.text import content_tokens
 from tutor.rag.retrieve import LexicalIndex
 from tutor.schema import Passage
 
-# The closest passage or sentence among the top passages. Calibrated on the eval sets: every answerable
-# question there reaches 0.347 or more (docs/BENCHMARKS.md); off-topic ones mostly stay under 0.25.
+# Under every answerable eval question's closest passage or sentence (docs/decisions/0006-answerability-signals.md).
 MIN_SIMILARITY = 0.28
 TOP_PASSAGES = 3
 

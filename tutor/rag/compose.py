@@ -12,7 +12,8 @@ from tutor.rag.grounding import SupportScorer, lexical_recall
 from tutor.rag.passages import label
 from tutor.schema import Citation, Passage
 
-# How many of the notes' own sentences may follow a model-written answer.
+# How many of the notes' own sentences may follow a model-written answer
+# (docs/decisions/0009-key-quotes-after-model-answers.md).
 KEY_QUOTES = 3
 
 

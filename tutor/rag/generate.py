@@ -19,6 +19,7 @@ from tutor.schema import Passage
 
 PROMPTS = Path(__file__).parent / "prompts"
 LLM_PASSAGES = 3
+# Short excerpts keep the 0.5B model's first token under 3 s (docs/decisions/0008-local-model-prompt.md).
 EXCERPT_WORDS = 60
 
 

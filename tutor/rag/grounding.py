@@ -131,7 +131,7 @@ class SupportScorer:
         return best
 
 
-# Extractive sentence choice (weights picked on the eval set, ADR 0004): novelty saturates at this many new words.
+# Novelty saturates at this many new words (docs/decisions/0004-extractive-sentence-choice.md).
 NOVEL_CAP = 12
 
 

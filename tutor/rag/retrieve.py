@@ -1,16 +1,8 @@
 """Hybrid retrieval: dense (Chroma) + lexical BM25 (bm25s), blended, then the best candidates rescored by
 their closest sentence.
 
-A learner's question in everyday words is usually close to one sentence of the passage that answers it
-and far from the average of the whole passage. So the top RESCORE candidates get, as dense score, a blend
-of their own similarity and their best sentence's (sentence_weight 0.7 on the sentence), when that is
-higher (a bullet such as "- managed serverless ETL service" has lost the heading that says what it is about
-and must not sink its passage).
-Sentence vectors are embedded on first use and cached (tutor/sentence_vectors.py), so indexing costs
-nothing extra. Three candidates, because answering embeds the sentences of its top three passages anyway
-to check citations: rescoring them adds no work to an answer. On the eval sets the top 3 keep every hit@1
-gain of rescoring all candidates; rescoring 8 or more would also add 0.025 hit@3 on two sets but costs
-~350 ms at p95 on a cold large corpus (docs/BENCHMARKS.md).
+Everyday questions sit close to one sentence of their passage, not its average; only the top RESCORE are
+rescored, whose sentences answering embeds anyway (docs/decisions/0003-sentence-rescoring-top-3.md).
 """
 
 from __future__ import annotations
@@ -38,12 +30,8 @@ _MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:*(] )\**([A-Z][a-z]+)\b")
 
 @dataclass(frozen=True)
 class FusionParams:
-    """How dense and lexical rankings combine. Defaults chosen by mean hit@1/hit@3 over five eval sets, four
-    of them in learners' own words (python -m evals.tune_retrieval --fusion; figures in docs/BENCHMARKS.md).
-    A score blend beats rank fusion: BM25 finds service names and acronyms, but for questions in a learner's
-    own words its scores are low and flat, and a blend then lets the embedding similarity decide, where rank
-    fusion would still give BM25's arbitrary order full weight. BM25 keeps 0.15: enough to lift an exact
-    term ("SSE-C", "KPL") but not to let one shared everyday word ("automatically") outrank meaning."""
+    """How dense and lexical rankings combine; defaults chosen on five eval sets, four in learners' own words
+    (docs/decisions/0002-hybrid-fusion-weights.md)."""
 
     method: str = "linear"  # "linear" (cosine blended with max-normalised BM25) or "rrf" (weighted reciprocal rank fusion)
     rrf_k: int = 10  # rrf only

@@ -4,7 +4,8 @@ A question that points back ("does it need servers?") gets the named subject of 
 ("AWS Glue") in place of its pronoun; when the earlier question names nothing, or the follow-up points
 back with a determiner ("those reviewers", "that one"), the earlier question's key terms are appended in
 brackets instead, so the user's own words stay readable. A question that stands on its own is left
-untouched. Deterministic and instant, so it never costs answer latency.
+untouched. Deterministic and instant, so it never costs answer latency
+(docs/decisions/0007-follow-up-rewriting.md).
 """
 
 from __future__ import annotations

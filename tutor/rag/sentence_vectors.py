@@ -3,6 +3,7 @@
 Retrieval rescores its best candidates by their closest sentence and answer checking compares claims
 with passage sentences: both ask for the same sentences, so they share one cache keyed by the sentence
 text (overlapping chunks repeat sentences, so a text is embedded once however many chunks hold it).
+Not embedded at ingest: that nearly doubled ingest time (docs/decisions/0005-sentence-vector-cache.md).
 """
 
 from __future__ import annotations

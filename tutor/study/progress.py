@@ -314,7 +314,7 @@ class Progress:
             params = (learner, learner)
         return [QuizItem.model_validate_json(r[0]) for r in self._conn().execute(sql, params).fetchall()]
 
-    # Added for the UI (issue 5): the Progress page lists recent attempts and can reset a learner.
+    # The Progress page lists recent attempts and can reset a learner.
     def recent_attempts(self, learner: str, limit: int = 20) -> list[AttemptRecord]:
         """The learner's latest answers, newest first, with the question they answered."""
         rows = (

@@ -16,6 +16,7 @@ where no expect alternative occurs in any gold quote, duplicate questions.
 Usage: python3 check_quotes.py [dataset.jsonl] [--corpus DIR]
 Exit status 0 when there are no failures.
 """
+
 import argparse
 import collections
 import json
@@ -24,8 +25,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATASET = HERE / "mls_c01.jsonl"
-DEFAULT_CORPUS = HERE.parent.parent / "corpus"
+DEFAULT_DATASET = HERE / "datasets" / "mls_c01" / "mls_c01.jsonl"
+DEFAULT_CORPUS = HERE.parent / "corpus"
 FIELDS = {"id", "question", "history", "answerable", "gold", "expect"}
 ID_RE = re.compile(r"^[a-z]+-\d{2,}$")
 BAD_STARTS = ("•", "- ", "* ", "**", "#")
@@ -43,8 +44,7 @@ def main():
     args = ap.parse_args()
 
     corpus_dir = Path(args.corpus)
-    corpus = {p.name: p.read_text(encoding="utf-8")
-              for p in sorted(corpus_dir.iterdir()) if p.is_file()}
+    corpus = {p.name: p.read_text(encoding="utf-8") for p in sorted(corpus_dir.iterdir()) if p.is_file()}
     corpus_norm = {name: norm(text) for name, text in corpus.items()}
 
     failures, warnings = [], []
@@ -75,8 +75,7 @@ def main():
         where = f"line {lineno} [{cid}]"
         keys = set(case)
         if keys != FIELDS:
-            fail(where, f"fields mismatch: missing={sorted(FIELDS - keys)} "
-                        f"extra={sorted(keys - FIELDS)}")
+            fail(where, f"fields mismatch: missing={sorted(FIELDS - keys)} extra={sorted(keys - FIELDS)}")
             continue
         if not isinstance(cid, str) or not ID_RE.match(cid):
             fail(where, f"bad id {cid!r}")
@@ -91,8 +90,7 @@ def main():
             questions[norm(q).lower()] += 1
 
         hist = case["history"]
-        if not isinstance(hist, list) or not all(
-                isinstance(h, str) and h.strip() for h in hist):
+        if not isinstance(hist, list) or not all(isinstance(h, str) and h.strip() for h in hist):
             fail(where, "history must be a list of non-empty strings")
 
         ans = case["answerable"]
@@ -117,10 +115,12 @@ def main():
                 fail(where, f"expect needs 1-3 groups, has {len(expect)}")
 
         for gi, group in enumerate(expect):
-            if not isinstance(group, list) or not group or not all(
-                    isinstance(a, str) and a.strip() for a in group):
-                fail(where, f"expect[{gi}] must be a non-empty list of "
-                            "non-empty strings")
+            if (
+                not isinstance(group, list)
+                or not group
+                or not all(isinstance(a, str) and a.strip() for a in group)
+            ):
+                fail(where, f"expect[{gi}] must be a non-empty list of non-empty strings")
 
         quotes_text = []
         for gi, g in enumerate(gold):
@@ -147,22 +147,19 @@ def main():
             if quote in corpus[doc]:
                 pass
             elif norm(quote) in corpus_norm[doc]:
-                warnings.append(f"{gw}: matched only after whitespace "
-                                "normalisation")
+                warnings.append(f"{gw}: matched only after whitespace normalisation")
             else:
                 fail(gw, f"quote not found in {doc}: {quote[:90]!r}")
             if not 40 <= len(quote) <= 200:
-                warnings.append(f"{gw}: quote length {len(quote)} "
-                                "(preferred 40-200)")
+                warnings.append(f"{gw}: quote length {len(quote)} (preferred 40-200)")
 
         if ans is True and quotes_text and expect:
             blob = " ".join(quotes_text).lower()
             for gi, group in enumerate(expect):
                 if isinstance(group, list) and not any(
-                        isinstance(a, str) and a.lower() in blob
-                        for a in group):
-                    warnings.append(f"{where}: expect[{gi}] {group} not found "
-                                    "in any gold quote")
+                    isinstance(a, str) and a.lower() in blob for a in group
+                ):
+                    warnings.append(f"{where}: expect[{gi}] {group} not found in any gold quote")
         cases.append(case)
 
     for q, n in questions.items():
@@ -181,8 +178,7 @@ def main():
             per_doc[d] += 1
         if docs:
             per_doc_primary[docs[0]] += 1
-    per_prefix = collections.Counter(
-        str(c.get("id", "?")).split("-")[0] for c in cases)
+    per_prefix = collections.Counter(str(c.get("id", "?")).split("-")[0] for c in cases)
 
     print(f"total cases: {total}")
     print(f"unanswerable: {unans}")
