@@ -15,8 +15,12 @@ class FileError:
     reason: str
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path], list[FileError]]:
-    """Files to index as (path, doc_id), the folders scanned (vanished docs under them are removed), errors."""
+def discover(
+    paths: Iterable[Path], ignore: frozenset[str] = frozenset()
+) -> tuple[list[tuple[Path, str]], list[Path], list[FileError]]:
+    """Files to index as (path, doc_id), the folders scanned (vanished docs under them are removed), errors.
+
+    Files in a folder whose name is in ``ignore`` (a course profile beside the documents) are not documents."""
     files: list[tuple[Path, str]] = []
     roots: list[Path] = []
     errors: list[FileError] = []
@@ -27,7 +31,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Path],
             roots.append(root)
             for f in sorted(p for p in root.rglob("*") if p.is_file()):
                 rel = f.relative_to(root)
-                if any(part.startswith(".") for part in rel.parts):
+                if any(part.startswith(".") for part in rel.parts) or f.name in ignore:
                     continue
                 if f.suffix.lower() not in SUPPORTED_EXTENSIONS:
                     errors.append(

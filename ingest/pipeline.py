@@ -99,6 +99,7 @@ def ingest_paths(
     rebuild: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    ignore: frozenset[str] = frozenset(),
 ) -> IngestReport:
     """Bring the index in line with the files under ``paths``; see the module docstring for the guarantees."""
     params = params or ChunkParams()
@@ -106,7 +107,7 @@ def ingest_paths(
     if rebuild:
         store.reset()
         store.messages.append("Rebuilding the index from scratch.")
-    files, roots, errors = discover(paths)
+    files, roots, errors = discover(paths, ignore)
     existing = store.manifest()
     added = updated = unchanged = removed = 0
     now = time.time()

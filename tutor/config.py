@@ -14,7 +14,8 @@ BACKENDS: tuple[str, ...] = ("local", "local-large", "extractive", "openai", "be
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # Only the documented variables are read (populating by field name made HOME set the data folder).
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     home: Path = Field(Path(".tutor"), validation_alias=AliasChoices("TUTOR_HOME"))
     corpus_dir: Path = Field(Path("corpus"), validation_alias=AliasChoices("TUTOR_CORPUS"))

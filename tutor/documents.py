@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.load import SUPPORTED_EXTENSIONS, load_bytes
-from ingest.pipeline import IngestReport, Progress, ingest_paths, remove_document
-from ingest.store import IndexedDocument
+# Re-exported (``X as X``) for the UI, which imports these names from here.
+from ingest.load import SUPPORTED_EXTENSIONS as SUPPORTED_EXTENSIONS
+from ingest.load import load_bytes
+from ingest.pipeline import IngestReport as IngestReport
+from ingest.pipeline import Progress, ingest_paths, remove_document
+from ingest.store import ChunkStore
+from ingest.store import IndexedDocument as IndexedDocument
 from tutor.config import Settings, get_settings
+from tutor.course import PROFILE_NAME, get_profile
 from tutor.errors import TutorError
 from tutor.store import chunk_params, get_store
 
@@ -28,6 +33,7 @@ def ingest(
         rebuild=rebuild,
         max_bytes=s.max_bytes,
         progress=progress,
+        ignore=frozenset({PROFILE_NAME}),
     )
 
 
@@ -79,3 +85,36 @@ def delete_document(doc_id: str, delete_file: bool = True, settings: Settings | 
         if path.exists() and path.resolve().is_relative_to(corpus):
             path.unlink()
     return removed
+
+
+def example_questions(settings: Settings | None = None, n: int = 3) -> list[str]:
+    """Questions to offer a new learner: the course profile's, else ones about the index's own sections."""
+    s = settings or get_settings()
+    profile = get_profile(s)
+    if profile.examples:
+        return list(profile.examples[:n])
+    store = get_store(s)
+    if store.count() == 0:
+        return []
+    key = (str(s.chroma_dir), store.version, n)
+    if key not in _EXAMPLES:
+        _EXAMPLES.clear()
+        _EXAMPLES[key] = _section_questions(store, n)
+    return _EXAMPLES[key]
+
+
+_EXAMPLES: dict[tuple[str, str, int], list[str]] = {}
+
+
+def _section_questions(store: ChunkStore, n: int) -> list[str]:
+    out: list[str] = []
+    seen_docs: set[str] = set()
+    for chunk in store.all_chunks():
+        topic = chunk.heading.split(" > ")[-1].strip("# ").strip() if chunk.heading else ""
+        if chunk.doc_id in seen_docs or not (3 <= len(topic) <= 60):
+            continue
+        seen_docs.add(chunk.doc_id)
+        out.append(f"What does the material say about {topic}?")
+        if len(out) == n:
+            break
+    return out

@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from tutor.documents import IndexedDocument, list_documents
+from tutor.documents import IndexedDocument, example_questions, list_documents
 from tutor.errors import TutorError
 from tutor.rag.pipeline import Final, Retrieved, Token
 from tutor.study import conversations
@@ -17,11 +17,6 @@ from ui.components import md_escape, render_answer
 CONV_KEY = "conversation"
 QUERY_KEY = "c"
 HISTORY_TURNS = 6
-EXAMPLES = (
-    "What is Amazon Athena?",
-    "How does SageMaker automatic model tuning work?",
-    "What is Amazon Kinesis used for?",
-)
 
 
 def current_conversation() -> Conversation:
@@ -125,7 +120,7 @@ def empty_state(has_documents: bool) -> None:
         "click a numbered chip to read the source with the supporting sentence highlighted."
     )
     row = st.container(horizontal=True)
-    for example in EXAMPLES:
+    for example in example_questions():
         if row.button(example, icon=":material/lightbulb:", key=f"example-{example}"):
             st.session_state["pending_question"] = example
             st.rerun()
@@ -157,7 +152,7 @@ def main() -> None:
         document_filter(docs)
     for turn in conv.turns:
         render_turn(turn)
-    question = st.chat_input("Ask about your notes, e.g. What is Amazon Athena?", max_chars=2000)
+    question = st.chat_input("Ask about your notes", max_chars=2000)
     pending = st.session_state.pop("pending_question", None)
     question = question or pending
     if question:

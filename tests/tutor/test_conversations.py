@@ -14,7 +14,7 @@ from tutor.study.conversations import Conversation, Turn
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path / "home")
+    return Settings(TUTOR_HOME=tmp_path / "home")
 
 
 def test_round_trip_keeps_answers(settings: Settings) -> None:

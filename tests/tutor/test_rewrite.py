@@ -1,4 +1,21 @@
-from tutor.rag.rewrite import is_follow_up, rewrite
+"""Follow-up rewriting on the seed course's questions, with its profile's generic names ("AWS", "ML")."""
+
+from pathlib import Path
+
+from tutor.course import load_profile
+from tutor.rag.rewrite import is_follow_up
+from tutor.rag.rewrite import rewrite as _rewrite
+
+SEED_GENERIC = load_profile(Path(__file__).resolve().parents[2] / "corpus").generic_words()
+
+
+def rewrite(question: str, history: list[str]) -> str:
+    return _rewrite(question, history, SEED_GENERIC)
+
+
+def test_without_a_profile_the_platform_word_counts_as_a_name() -> None:
+    """No course profile: nothing is known to be generic, so "AWS ML" is taken as the earlier subject."""
+    assert _rewrite("Does it cover MLOps?", ["What is AWS ML?"]) == "Does AWS ML cover MLOps?"
 
 
 def test_standalone_question_is_left_alone() -> None:

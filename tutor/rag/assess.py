@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.text import content_tokens
 from tutor.rag.retrieve import LexicalIndex
@@ -95,9 +96,16 @@ _EVERYDAY_COMPOUNDS = frozenset(
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:)]))){2,}")
 # A lowercase name is still a name when the question gives it an owner and a kind: "sagemaker's factorization
 # machines algorithm". Without the owner, everyday adjectives match too ("the cheapest service").
-_NAMED_KIND = re.compile(
-    r"\b(?i:sagemaker(?:'s)?|aws|amazon|built-in) ([a-z][a-z-]+(?: [a-z][a-z-]+)?) (algorithm|algo|service|feature|library|framework|api|tool)s?\b"
-)
+# The owners come from the course profile (its generic names and platforms).
+_KINDS = r"(algorithm|algo|service|feature|library|framework|api|tool)s?\b"
+
+
+@lru_cache(maxsize=16)
+def _named_kind(owners: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join([*(re.escape(o) + "(?:'s)?" for o in owners), "built-in"])
+    return re.compile(rf"\b(?i:{alternatives}) ([a-z][a-z-]+(?: [a-z][a-z-]+)?) {_KINDS}")
+
+
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|hundred|thousand|few|several)"
 
 
@@ -192,7 +200,7 @@ def _capitalised_runs(question: str) -> list[str]:
     return runs
 
 
-def unknown_terms(question: str, lex: LexicalIndex) -> list[str]:
+def unknown_terms(question: str, lex: LexicalIndex, owners: tuple[str, ...] = ()) -> list[str]:
     """Named terms in the question that appear nowhere in the indexed material."""
     unknown: list[str] = []
     for m in _SINGLE.finditer(question):
@@ -208,7 +216,7 @@ def unknown_terms(question: str, lex: LexicalIndex) -> list[str]:
         whole = content_tokens(m.group(0))[:1]  # the compound itself; its parts ("k", "means") prove nothing
         if whole and whole[0] not in lex.doc_freq and m.group(0) not in unknown:
             unknown.append(m.group(0))
-    for m in _NAMED_KIND.finditer(question):
+    for m in _named_kind(owners).finditer(question):
         toks = [t for t in content_tokens(m.group(1)) if t not in _META]
         if any(t not in lex.doc_freq for t in toks) and m.group(1) not in unknown:
             unknown.append(m.group(1))
@@ -222,12 +230,15 @@ def unknown_terms(question: str, lex: LexicalIndex) -> list[str]:
     return unknown
 
 
-def assess(question: str, passages: list[Passage], lex: LexicalIndex) -> Answerability:
+def assess(
+    question: str, passages: list[Passage], lex: LexicalIndex, owners: tuple[str, ...] = ()
+) -> Answerability:
+    """``owners``: words that own a feature named in lower case (``CourseProfile.owner_words``)."""
     if not passages:
         return Answerability(False, "nothing retrieved")
     # Not the first passage's own similarity: BM25 may have put a passage first on one shared word.
     similarity = max(max(p.dense, p.sentence) for p in passages[:TOP_PASSAGES])
-    unknown = unknown_terms(question, lex)
+    unknown = unknown_terms(question, lex, owners)
     if unknown:
         return Answerability(
             False,

@@ -21,7 +21,8 @@ _NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=
 _REFERS_BACK = re.compile(
     r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I
 )
-_GENERIC_NAMES = frozenset(content_tokens("AWS Amazon ML AI The This It They These Those In For An"))
+# Capitalised words that open a sentence; a course adds its generic names (course.toml).
+_GENERIC_NAMES = frozenset(content_tokens("The This It They These Those In For An"))
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,11 @@ def _sentences_of(p: Passage, index: int) -> list[PassageSentence]:
     return out
 
 
-def named_terms(text: str) -> set[str]:
+def named_terms(text: str, generic: frozenset[str] = frozenset()) -> set[str]:
     terms: set[str] = set()
     for m in _NAMED.finditer(text):
         terms.update(content_tokens(m.group(0)))
-    return terms - _GENERIC_NAMES
+    return terms - _GENERIC_NAMES - generic
 
 
 def lexical_recall(claim: str, evidence: str) -> float:
@@ -80,8 +81,10 @@ def lexical_recall(claim: str, evidence: str) -> float:
 class SupportScorer:
     """Scores claims against the sentences of a fixed passage list."""
 
-    def __init__(self, passages: list[Passage], embed: Embed) -> None:
+    def __init__(self, passages: list[Passage], embed: Embed, generic: frozenset[str] = frozenset()) -> None:
+        """``generic``: stemmed words naming the course's platform in general (``CourseProfile.generic_words``)."""
         self.passages = passages
+        self.generic = generic
         self._embed = embed
         self.sentences: list[PassageSentence] = []
         for i, p in enumerate(passages):
@@ -120,7 +123,7 @@ class SupportScorer:
             return None
         vec = claim_vector if claim_vector is not None else self._embed([claim])[0]
         dense = self.vectors @ vec
-        names = named_terms(claim)
+        names = named_terms(claim, self.generic)
         best: Support | None = None
         for j, sent in enumerate(self.sentences):
             if passage_index is not None and sent.passage_index != passage_index:

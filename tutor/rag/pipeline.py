@@ -12,7 +12,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ingest.text import content_tokens
 from tutor.config import Settings, get_settings
+from tutor.course import get_profile
 from tutor.errors import TutorError
 from tutor.llm.backends import get_chat_model
 from tutor.rag.assess import assess
@@ -99,7 +101,8 @@ class Tutor:
 
         # retrieve
         t0 = time.perf_counter()
-        query = rewrite(question, history)
+        profile = get_profile(self.settings)
+        query = rewrite(question, history, profile.generic_words())
         if self.retriever.store.count() == 0:
             raise TutorError(
                 "The index is empty. Run `tutor ingest` (or add documents in the Library page) first."
@@ -107,7 +110,7 @@ class Tutor:
         result = self.retriever.search(query, k=k, doc_id=doc_id)
         passages = result.passages
         # assess
-        verdict = assess(question, passages, self.retriever.lexical())
+        verdict = assess(question, passages, self.retriever.lexical(), profile.owner_words())
         timings["retrieve"] = round((time.perf_counter() - t0) * 1000)
         yield Retrieved(query, passages, verdict.answerable)
 
@@ -133,7 +136,8 @@ class Tutor:
         # generate
         t0 = time.perf_counter()
         model = get_chat_model(backend, self.settings)
-        scorer = SupportScorer(passages[:LLM_PASSAGES], self.embedder.embed)
+        generic = frozenset(content_tokens(" ".join(profile.generic_names)))
+        scorer = SupportScorer(passages[:LLM_PASSAGES], self.embedder.embed, generic)
         unsupported: list[str] = []
         if model is None:
             text, citations = extractive_answer(query, result.query_vector, passages, scorer)

@@ -96,7 +96,8 @@ class Retriever:
             return self._lexical
 
     def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed([query])[0]
+        vector: np.ndarray = self.embedder.embed([query])[0]
+        return vector
 
     def search(self, query: str, k: int = 5, doc_id: str | None = None) -> RetrievalResult:
         timings: dict[str, float] = {}

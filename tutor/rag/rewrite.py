@@ -37,7 +37,8 @@ _OPENERS = {
     *("what", "which", "how", "who", "why", "when", "where", "is", "are", "does", "do", "can", "should", "i"),
     *("besides", "apart", "except", "other", "than"),
 }
-_GENERIC = {"ml", "aws", "ai", "ai/ml", "amazon", "okay", "so", "and"}
+# Words that start a question rather than name anything; a course adds its generic names (course.toml).
+_GENERIC = frozenset({"okay", "so", "and"})
 # Contractions ("bank's", "they're", "don't") are dropped whole, not split into "bank s" / "re".
 _WORD = re.compile(r"[A-Za-z0-9][\w\-/]*(?:\.[A-Za-z0-9]+)*(?:'[a-z]+)?")
 
@@ -52,7 +53,7 @@ def _content_phrase(question: str) -> str:
     return " ".join(unique.values())
 
 
-def named_subject(question: str) -> str:
+def named_subject(question: str, generic: frozenset[str] = frozenset()) -> str:
     """The most specific name a question mentions ("Amazon Kinesis Data Firehose"), or "" if none."""
     body = _CONNECTIVE.sub("", question.strip())
     candidates = []
@@ -63,7 +64,7 @@ def named_subject(question: str) -> str:
         span = " ".join(words)
         # "AWS ML" names nothing in particular; a lone capitalised everyday word is a sentence start
         # ("My data is in S3"), not a name.
-        specific = [w for w in words if w.lower() not in _GENERIC]
+        specific = [w for w in words if w.lower() not in _GENERIC and w.lower() not in generic]
         if specific and not (len(words) == 1 and span.lower() in STOPWORDS):
             candidates.append(span)
     return max(candidates, key=len) if candidates else ""
@@ -79,17 +80,21 @@ def _with_context(question: str, context: str) -> str:
     return f"{question.rstrip('?')} ({context})?" if question.endswith("?") else f"{question} ({context})"
 
 
-def rewrite(question: str, history: list[str] | tuple[str, ...]) -> str:
-    """A standalone version of ``question`` given earlier user turns (oldest first)."""
+def rewrite(
+    question: str, history: list[str] | tuple[str, ...], generic: frozenset[str] = frozenset()
+) -> str:
+    """A standalone version of ``question`` given earlier user turns (oldest first).
+
+    ``generic``: lower-cased words that name the course's platform, never one thing (``CourseProfile``)."""
     question = question.strip()
     if not history or not is_follow_up(question):
         return question
     # Earlier turns may themselves be follow-ups: resolve them in order first.
     resolved: list[str] = []
     for turn in history:
-        resolved.append(rewrite(turn, resolved) if resolved else turn.strip())
+        resolved.append(rewrite(turn, resolved, generic) if resolved else turn.strip())
     previous = resolved[-1]
-    name = named_subject(previous)
+    name = named_subject(previous, generic)
     context = _content_phrase(previous)
     if not name and not context:
         return question
