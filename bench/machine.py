@@ -28,7 +28,8 @@ PACKAGES = (
 
 
 def _cpuinfo() -> tuple[str, list[str]]:
-    model, flags = "unknown CPU", []
+    model = "unknown CPU"
+    flags: list[str] = []
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name") and model == "unknown CPU":

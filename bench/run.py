@@ -240,7 +240,8 @@ def bench_profile(ctx: Context) -> dict[str, Any]:
 
 def _load_results(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        results: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return results
     except (OSError, ValueError):
         return {}
 

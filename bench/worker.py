@@ -208,7 +208,7 @@ def app_memory(args: dict[str, Any]) -> dict[str, Any]:
 def _quiz_function() -> tuple[Callable[..., dict[str, Any]], str]:
     """bench/quiz_validity.py's function when the quiz helper has provided it, else the quiz package's own."""
     try:
-        from bench import quiz_validity  # type: ignore[attr-defined]
+        from bench import quiz_validity
 
         for name in ("measure", "quiz_validity_sample", "run"):
             fn = getattr(quiz_validity, name, None)

@@ -11,7 +11,7 @@ import json
 import re
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,7 +119,7 @@ def citation_checks(answer: Answer, sources: dict[str, str]) -> dict[str, int]:
     }
 
 
-def _pct(values: list[float], q: float) -> float:
+def _pct(values: Sequence[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -276,7 +276,8 @@ def gate(metrics: dict[str, float], backend: str, baseline: dict[str, Any] | Non
 def load_baseline(path: Path = BASELINE_FILE) -> dict[str, Any] | None:
     if not path.exists():
         return None
-    return json.loads(path.read_text())
+    baseline: dict[str, Any] = json.loads(path.read_text())
+    return baseline
 
 
 def write_baseline(metrics: dict[str, float], backend: str, subset: str, path: Path = BASELINE_FILE) -> None:

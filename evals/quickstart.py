@@ -52,7 +52,8 @@ class MiniLMEmbeddings(Embeddings):
         )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.model.encode(list(texts), show_progress_bar=False).tolist()
+        vectors: list[list[float]] = self.model.encode(list(texts), show_progress_bar=False).tolist()
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

@@ -92,7 +92,7 @@ class LocalSentenceEmbedder(EmbeddingFunction[Documents]):
                     from sentence_transformers import SentenceTransformer
                     from transformers.utils import logging as hf_logging
 
-                    hf_logging.disable_progress_bar()
+                    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # unannotated in transformers
 
                     model = SentenceTransformer(self.model_path, device="cpu", local_files_only=True)
                     if self.precision == "bf16" or (self.precision == "auto" and cpu_has_bf16()):
@@ -117,7 +117,8 @@ class LocalSentenceEmbedder(EmbeddingFunction[Documents]):
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        return vectors.astype(np.float32)
+        result: np.ndarray = vectors.astype(np.float32)  # the model is untyped (Any)
+        return result
 
     def __call__(self, input: Documents) -> Embeddings:
         return list(self.embed(list(input)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,7 @@ class ChunkStore:
         _ = self.version  # reopens the client if another process changed the index
         total = self.count()
         for offset in range(0, total, step):
-            yield self._read(lambda col, at=offset: col.get(include=include, limit=step, offset=at))
+            yield self._read(methodcaller("get", include=include, limit=step, offset=offset))
 
     # -- reads -----------------------------------------------------------------------------------
     def count(self) -> int:

@@ -225,7 +225,8 @@ def raw_tokens(text: str) -> list[str]:
 def content_tokens(text: str) -> list[str]:
     """Stemmed tokens without stopwords: the vocabulary BM25 and overlap scores work on."""
     toks = [t for t in raw_tokens(text) if t not in STOPWORDS]
-    return _stemmer().stemWords(toks)
+    stems: list[str] = _stemmer().stemWords(toks)  # snowballstemmer is untyped
+    return stems
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -89,7 +89,9 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, minilm: Any) -> Corpu
 
     base = tmp_path_factory.mktemp("corpus_index")
     corpus = base / "corpus"
-    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(
+        CORPUS, corpus, ignore=shutil.ignore_patterns("course.toml")
+    )  # documents only: ingest level
     home = base / "home"
     store = ChunkStore(make_client(home / "chroma"), minilm)
     report = ingest_paths([corpus], store)

@@ -20,7 +20,7 @@ from ingest.tokens import count_tokens
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 EXAM = "aws-ml-specialty-exam-notes.txt"
 BLOG = "aws-for-ml-engineers-blog.md"
-CORPUS_FILES = sorted(p.name for p in CORPUS.iterdir())
+CORPUS_FILES = sorted(p.name for p in CORPUS.iterdir() if p.suffix != ".toml")  # course.toml: the profile
 
 # Where a sentence may end: terminal punctuation (maybe closed by a quote or bracket), or the end of a line.
 _SENTENCE_END_CHARS = ".!?…\"”’')]"

@@ -32,7 +32,9 @@ from ingest.pipeline import ChunkParams, IngestReport, ingest_paths, remove_docu
 from ingest.store import ChunkStore, make_client
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-CORPUS_NAMES = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "corpus").iterdir())
+CORPUS_NAMES = sorted(
+    p.name for p in (Path(__file__).resolve().parents[2] / "corpus").iterdir() if p.suffix != ".toml"
+)
 
 
 # -- helpers ----------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict, PrivateAttr, SecretStr
 
 from tutor.config import Settings, get_settings
 from tutor.errors import TutorError
@@ -157,9 +157,10 @@ def get_chat_model(backend: str | None = None, settings: Settings | None = None)
         model = ChatOpenAI(
             base_url=s.openai_base_url,
             model=s.openai_model,
-            api_key=s.openai_api_key or "not-needed",
+            api_key=SecretStr(s.openai_api_key or "not-needed"),
             temperature=0,
-            max_tokens=s.max_answer_tokens,
+            # ChatOpenAI's max_tokens field is declared under the alias max_completion_tokens.
+            max_completion_tokens=s.max_answer_tokens,
             timeout=s.request_timeout_s,
             max_retries=1,
         )
@@ -171,7 +172,7 @@ def get_chat_model(backend: str | None = None, settings: Settings | None = None)
         if not s.aws_region:
             raise TutorError("The bedrock backend needs AWS_REGION (and AWS credentials, e.g. AWS_PROFILE).")
         model = ChatBedrockConverse(
-            model=s.bedrock_model, region_name=s.aws_region, temperature=0, max_tokens=s.max_answer_tokens
+            model_id=s.bedrock_model, region_name=s.aws_region, temperature=0, max_tokens=s.max_answer_tokens
         )
     else:
         raise TutorError(

@@ -14,6 +14,7 @@ import importlib.util
 import json
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tutor.errors import TutorError
@@ -82,7 +83,7 @@ def _stamp_ok(target: Path, spec: ModelSpec) -> bool:
     except (OSError, ValueError):
         return False
     st = target.stat()
-    return data == {"sha256": spec.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return bool(data == {"sha256": spec.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
 
 
 def ensure_model(key: str, models_dir: Path) -> Path:
@@ -103,7 +104,7 @@ def ensure_model(key: str, models_dir: Path) -> Path:
     with tmp.open("wb") as out:
         for part in parts:
             with part.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(8 * 1024 * 1024), b""):
+                for block in iter(partial(fh.read, 8 * 1024 * 1024), b""):
                     digest.update(block)
                     out.write(block)
     if digest.hexdigest() != spec.sha256:

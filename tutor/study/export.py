@@ -49,7 +49,7 @@ def _options_html(item: QuizItem) -> str:
     return "<ol type='A'>" + "".join(f"<li>{html.escape(o)}</li>" for o in item.options) + "</ol>"
 
 
-def _model():  # type: ignore[no-untyped-def]
+def _model() -> genanki.Model:
 
     return genanki.Model(
         _stable_id("study-tutor quiz model v1"),
