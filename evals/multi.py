@@ -50,6 +50,10 @@ GATED = (
 # Lower is better.
 GATED_DOWN = ("false_refusal_rate",)
 TOLERANCE = 0.02
+# The local model's gate runs every 4th question (about 11 answerable ones a corpus): one question is ~0.09, so
+# its tolerance is one question's worth; extractive answers every question deterministically.
+BACKEND_TOLERANCE = {"extractive": TOLERANCE}
+SUBSET_TOLERANCE = 0.1
 SUMMARY_COLUMNS = (
     ("hit@1", "hit@1"),
     ("quickstart_hit@1", "quickstart hit@1"),
@@ -138,6 +142,7 @@ def gate_corpora(
 ) -> list[str]:
     """Readable failures: a corpus below a floor, or more than TOLERANCE worse than its baseline."""
     failures: list[str] = []
+    tolerance = BACKEND_TOLERANCE.get(backend, SUBSET_TOLERANCE)
     for run in runs:
         name = run.corpus.name
         for metric, floor in floors.get(backend, {}).items():
@@ -149,20 +154,20 @@ def gate_corpora(
             if (
                 metric in ref
                 and metric in run.metrics
-                and run.metrics[metric] + TOLERANCE + 1e-9 < ref[metric]
+                and run.metrics[metric] + tolerance + 1e-9 < ref[metric]
             ):
                 failures.append(
-                    f"{name}: {metric} = {run.metrics[metric]:.3f} fell more than {TOLERANCE} below "
+                    f"{name}: {metric} = {run.metrics[metric]:.3f} fell more than {tolerance} below "
                     f"the baseline {ref[metric]:.3f}"
                 )
         for metric in GATED_DOWN:
             if (
                 metric in ref
                 and metric in run.metrics
-                and run.metrics[metric] > ref[metric] + TOLERANCE + 1e-9
+                and run.metrics[metric] > ref[metric] + tolerance + 1e-9
             ):
                 failures.append(
-                    f"{name}: {metric} = {run.metrics[metric]:.3f} rose more than {TOLERANCE} above "
+                    f"{name}: {metric} = {run.metrics[metric]:.3f} rose more than {tolerance} above "
                     f"the baseline {ref[metric]:.3f}"
                 )
     return failures
