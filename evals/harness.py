@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from ingest.clean import clean_document
 from ingest.load import load_file
-from ingest.text import normalise
+from ingest.text import content_tokens, normalise, split_sentences
 from tutor.errors import TutorError
 from tutor.schema import Answer
 
@@ -82,6 +82,34 @@ def first_hit_rank(passage_texts: list[str], gold: list[GoldQuote]) -> int | Non
 def keyword_pass(answer: str, expect: list[list[str]]) -> bool:
     low = answer.lower()
     return all(any(alt.lower() in low for alt in group) for group in expect)
+
+
+_MARKERS = re.compile(r"\s*\[\d+(?:,\s*\d+)*\]")
+# Two sentences whose content words overlap this much (Jaccard) say the same thing.
+REPEAT_JACCARD = 0.6
+
+
+def answer_sentences(answer: str) -> list[str]:
+    """The answer's sentences without their [n] markers."""
+    text = _MARKERS.sub("", answer)
+    return [text[s:e].strip() for s, e in split_sentences(text) if text[s:e].strip()]
+
+
+def lead_keyword_ok(answer: str, expect: list[list[str]]) -> bool:
+    """The first sentence alone holds every expected key term."""
+    sentences = answer_sentences(answer)
+    return bool(sentences) and keyword_pass(sentences[0], expect)
+
+
+def repeats_itself(answer: str) -> bool:
+    """Two sentences of the answer share most of their content words."""
+    bags = [set(content_tokens(s)) for s in answer_sentences(answer)]
+    bags = [b for b in bags if len(b) >= 3]
+    return any(len(a & b) / len(a | b) >= REPEAT_JACCARD for i, a in enumerate(bags) for b in bags[i + 1 :])
+
+
+def answer_sentences_text(answer: str) -> str:
+    return " ".join(answer_sentences(answer))
 
 
 def missing_groups(answer: str, expect: list[list[str]]) -> list[list[str]]:
@@ -162,6 +190,7 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float]:
         for key in ("markers", "markers_valid", "citations", "verbatim", "supported")
     }
     kw_cases = [r for r in results if r.case.answerable and r.case.expect]
+    answered = [r for r in results if r.answer.answerable]
     retrieve_ms = [r.answer.timings_ms.get("retrieve", 0) for r in results]
     generate_ms = [r.answer.timings_ms.get("generate", 0) for r in results]
     first_ms = [
@@ -177,6 +206,18 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float]:
         "citation_verbatim": totals["verbatim"] / totals["citations"] if totals["citations"] else 1.0,
         "citation_support_present": totals["supported"] / totals["citations"] if totals["citations"] else 1.0,
         "keyword_pass": sum(1 for r in kw_cases if r.keyword_ok) / max(1, len(kw_cases)),
+        # What the learner reads (issue 15): the first sentence answers, nothing is said twice, answers are short.
+        "lead_keyword_pass": sum(
+            1 for r in kw_cases if r.answer.answerable and lead_keyword_ok(r.answer.answer, r.case.expect)
+        )
+        / max(1, len(kw_cases)),
+        "repetition_rate": sum(1 for r in answered if repeats_itself(r.answer.answer))
+        / max(1, len(answered)),
+        "answer_words_p50": float(
+            statistics.median([len(answer_sentences_text(r.answer.answer).split()) for r in answered])
+        )
+        if answered
+        else 0.0,
         "refusal_precision": len(refused_correct) / len(refused) if refused else 1.0,
         "refusal_recall": len(refused_correct) / max(1, len(unanswerable)),
         "false_refusal_rate": sum(1 for r in refused if r.case.answerable)

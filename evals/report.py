@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.harness import CaseResult, missing_groups
+from evals.harness import CaseResult, lead_keyword_ok, missing_groups, repeats_itself
 
 _METRIC_ROWS = [
     ("hit@1", "Retrieval hit@1"),
@@ -17,6 +17,9 @@ _METRIC_ROWS = [
     ("citation_verbatim", "Cited text verbatim at its offsets"),
     ("citation_support_present", "Citations with a support span"),
     ("keyword_pass", "Keyword pass rate (answerable)"),
+    ("lead_keyword_pass", "First sentence holds every key term"),
+    ("repetition_rate", "Answers saying one thing twice"),
+    ("answer_words_p50", "Answer length p50 (words)"),
     ("refusal_precision", "Refusal precision"),
     ("refusal_recall", "Refusal recall (unanswerable refused)"),
     ("false_refusal_rate", "Answerable questions refused"),
@@ -50,6 +53,15 @@ def _problems(r: CaseResult) -> list[str]:
     if r.case.answerable and r.answer.answerable and not r.keyword_ok:
         missing = missing_groups(r.answer.answer, r.case.expect)
         out.append("answer lacks " + ", ".join("/".join(g) for g in missing))
+    if (
+        r.case.answerable
+        and r.answer.answerable
+        and r.keyword_ok
+        and not lead_keyword_ok(r.answer.answer, r.case.expect)
+    ):
+        out.append("first sentence lacks a key term")
+    if r.answer.answerable and repeats_itself(r.answer.answer):
+        out.append("says one thing twice")
     if r.checks["markers_valid"] < r.checks["markers"]:
         out.append("dangling [n] marker")
     if r.checks["verbatim"] < r.checks["citations"]:

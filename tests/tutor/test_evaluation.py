@@ -144,3 +144,14 @@ def test_each_eval_corpus_has_a_blind_set_whose_quotes_are_in_its_cleaned_text(c
             assert sum(1 for c in cases if c.history) >= 5
         missing = [(c.id, g.quote) for c in cases for g in c.gold if not quote_in(cleaned, g.quote)]
         assert missing == [], f"{corpus.name}/{which}: quotes not in the cleaned text"
+
+
+def test_what_the_learner_reads_is_measured() -> None:
+    """Issue 15's metrics: the first sentence answers; two sentences saying the same thing count as a repeat."""
+    from evals.harness import lead_keyword_ok, repeats_itself
+
+    twice = "Athena is an interactive query service for S3 data [1]. Athena is an interactive query service that queries S3 data [2]."
+    assert repeats_itself(twice)
+    assert not repeats_itself("Athena queries S3 with SQL [1]. Glue is a serverless ETL service [2].")
+    assert lead_keyword_ok("Athena queries S3 [1]. It is serverless.", [["S3"]])
+    assert not lead_keyword_ok("Athena is serverless [1]. It queries S3.", [["S3"]])
