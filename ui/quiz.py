@@ -49,7 +49,7 @@ def setup_form() -> None:
             ITEM_TYPES,
             selection_mode="multi",
             default=list(ITEM_TYPES),
-            format_func=TYPE_LABELS.get,
+            format_func=TYPE_LABELS.__getitem__,  # every ITEM_TYPES entry has a label
             key="quiz_types",
         )
     review_first = True

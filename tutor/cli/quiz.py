@@ -62,7 +62,7 @@ def run_interactive(items: Sequence[QuizItem], learner: str) -> int:
                 break
             except TutorError as exc:
                 print(exc)
-        if result is None:
+        if result is None or response is None:  # response is never None here (checked above); for mypy
             print("Skipped.")
             continue
         attempt = progress.record_attempt(learner, item, response, result)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
 from tutor.quiz.models import Fact, Term
+from tutor.quiz.naming import HEAD_KINDS, PLAIN, Naming
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -48,63 +49,15 @@ NOT_TERM_START = frozenset(
     because so then also all each every both many most"""
     )
 )
-# Generic words: they neither identify a term (leak check) nor count as evidence (entailment check).
-GENERIC = frozenset(
-    content_tokens(
-        """amazon aws sagemaker service services algorithm algorithms layer model models data learning machine ml
-        which following term describes true false can you"""
-    )
-)
 HEAD_NOUNS = _wordset("algorithm layer service platform tool")
-KIND_LABELS = {
-    "service": "AWS service",
-    "algorithm": "algorithm",
-    "layer": "layer",
-    "hyperparameters": "category of hyperparameters",
-}
 
-_SERVICE = re.compile(r"\b(?:Amazon|AWS)(?:[ ]+(?:for[ ]+)?[A-Z0-9][A-Za-z0-9]*(?:-[A-Z0-9][A-Za-z0-9]*)*)+")
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
-_USE = re.compile(
-    r"^(?P<pre>(?:[^.]*?,\s+)?)(?:[Yy]ou can (?:also )?use|Use) (?P<term>(?:Amazon|AWS) [^,]+?) to (?P<rest>.+)$"
-)
-_APPOS = re.compile(
-    r"(?P<term>(?:Amazon|AWS)(?: (?:for )?[A-Z0-9][A-Za-z0-9-]*)+), (?P<art>an?) (?P<desc>[^.]+?)(?:\.|$)"
-)
-_NON_SERVICE_KEYS = frozenset(
-    """certified machine learning|certified machine learning - specialty|cloud|stack|ml|ai|ai/ml|sdk|cli|account
-    |management console|machine image|ml specialty|machine learning speciality|machine learning specialty
-    |machine learning|services|materials|exam""".replace("\n", "").split("|")
-)
 
 
 def canonical(name: str) -> str:
-    """Key for comparing term names: lower case, no vendor prefix, no parenthetical, no punctuation."""
-    s = re.sub(r"\([^)]*\)", " ", name)
-    s = re.sub(r"^\s*(?:the\s+)?(?:amazon|aws)\s+", "", s.strip(), flags=re.IGNORECASE)
-    s = re.sub(r"\b(?:amazon|aws)\s+", "", s, flags=re.IGNORECASE)
-    return re.sub(r"\s+", " ", s).strip(" .,:;").lower()
-
-
-def aliases_of(name: str) -> tuple[str, ...]:
-    out = [name.strip()]
-    paren = re.search(r"\(([^)]+)\)", name)
-    if paren:
-        out.append(paren.group(1).strip())
-        out.append(re.sub(r"\s*\([^)]*\)", "", name).strip())
-    bare = re.sub(r"^(?:Amazon|AWS)\s+", "", name.strip())
-    if bare != name.strip() and bare[:1].isupper():
-        out.append(bare)
-        # "Amazon SageMaker Ground Truth" is also written "Ground Truth".
-        sub = re.sub(r"^SageMaker\s+", "", bare)
-        if sub != bare and sub[:1].isupper():
-            out.append(sub)
-    seen: list[str] = []
-    for a in out:
-        if a and a not in seen:
-            seen.append(a)
-    return tuple(seen)
+    """Key for comparing term names when no course naming is at hand (see ``Naming.canonical``)."""
+    return PLAIN.canonical(name)
 
 
 @dataclass(frozen=True)
@@ -129,7 +82,10 @@ class _Unit:
 class FactBank:
     """Terms, facts and sentences of the whole index; built once per index version (see service.py)."""
 
-    def __init__(self, terms: dict[str, Term], facts: list[Fact], sentences: list[Sentence]) -> None:
+    def __init__(
+        self, terms: dict[str, Term], facts: list[Fact], sentences: list[Sentence], naming: Naming = PLAIN
+    ) -> None:
+        self.naming = naming
         self.terms = terms
         self.facts = facts
         self.sentences = sentences
@@ -148,10 +104,20 @@ class FactBank:
         self._alias_index: dict[str, str] = {}
         for t in terms.values():
             for a in (t.name, *t.aliases):
-                self._alias_index.setdefault(canonical(a), t.key)
+                self._alias_index.setdefault(naming.canonical(a), t.key)
+
+    def canonical(self, name: str) -> str:
+        return self.naming.canonical(name)
+
+    def informative(self, text: str) -> set[str]:
+        """Content words of ``text`` that identify something (not the course's generic words)."""
+        return {t for t in content_tokens(text) if t not in self.naming.generic}
+
+    def label(self, term: Term) -> str:
+        return self.naming.label(term.kind)
 
     def lookup(self, text: str) -> Term | None:
-        key = self._alias_index.get(canonical(text))
+        key = self._alias_index.get(self.naming.canonical(text))
         return self.terms.get(key) if key else None
 
     def pattern(self, term: Term) -> re.Pattern[str]:
@@ -191,18 +157,18 @@ def _words(s: str) -> list[str]:
     return s.split()
 
 
-def _termish(np_text: str, known: set[str]) -> bool:
+def _termish(np_text: str, known: set[str], nm: Naming) -> bool:
     """Is this leading noun phrase a named term rather than ordinary words ("Data transformation")?"""
     words = _words(np_text)
     if not words or len(words) > 7 or words[0].lower() in NOT_TERM_START or re.search(r"[(),;]", np_text):
         return False
-    if canonical(np_text) in known:
+    if nm.canonical(np_text) in known:
         return True
     if (
         not words[0][:1].isupper() or words[0].endswith("ing")
     ):  # "services in this layer", "Creating a job"  # "Creating a training job ...", "Understanding ML Services"
         return False
-    if _SERVICE.fullmatch(np_text):
+    if nm.named is not None and nm.named.fullmatch(np_text):
         return True
     if words[-1].lower() in ("algorithm", "layer", "hyperparameters"):
         return True
@@ -215,16 +181,14 @@ def _termish(np_text: str, known: set[str]) -> bool:
     )
 
 
-def _kind_for(name: str, key: str, group_kind: str, service_keys: set[str]) -> str:
+def _kind_for(name: str, key: str, group_kind: str, named_keys: set[str], nm: Naming) -> str:
     last = name.split()[-1].lower() if name.split() else ""
-    if last in ("algorithm", "algorithms") or group_kind == "algorithm":
+    if group_kind == "algorithm":
         return "algorithm"
-    if last == "layer":
-        return "layer"
-    if last == "hyperparameters":
-        return "hyperparameters"
-    if (re.match(r"(?:Amazon|AWS)\s", name) or key in service_keys) and key not in _NON_SERVICE_KEYS:
-        return "service"
+    if last in HEAD_KINDS:
+        return HEAD_KINDS[last]
+    if (nm.has_prefix(name) or key in named_keys) and nm.is_product_key(key):
+        return nm.named_kind
     return group_kind or "concept"
 
 
@@ -269,7 +233,7 @@ def _units(doc_id: str, text: str) -> tuple[list[_Unit], dict[str, tuple[str, li
     return units, groups
 
 
-def _member_name(bullet: str) -> str | None:
+def _member_name(bullet: str, nm: Naming) -> str | None:
     """The term a bullet names: "Term: ...", "Term verb ...", or a short bullet that is just a name."""
     m = _COLON.match(bullet)
     if m and 1 <= len(_words(m.group(1))) <= 7 and m.group(1)[:1].isupper():
@@ -280,7 +244,7 @@ def _member_name(bullet: str) -> str | None:
     for i, w in enumerate(words[:6]):
         if w.lower() in VERBS and i > 0:
             name = " ".join(words[:i])
-            return name if _termish(name, set()) or (i <= 3 and name[:1].isupper()) else None
+            return name if _termish(name, set(), nm) or (i <= 3 and name[:1].isupper()) else None
     if len(words) <= 6 and sent[:1].isupper() and not sent.endswith(":"):
         # "Amazon S3 (as storage for a data lake)" names Amazon S3.
         return re.sub(r"\s*\((?:as|for|e\.g\.)[^)]*\)\s*$", "", sent).strip(" .")
@@ -296,14 +260,15 @@ def _group_kind(intro: str, members: list[str]) -> str:
     return ""
 
 
-def _trim_predicate(text: str) -> str:
+def _trim_predicate(text: str, nm: Naming) -> str:
     """Cut a trailing clause about something else: ", and it will be covered ..." / "; ...", figure refs."""
     text = re.sub(r"\s*\((?:Figure|Fig\.|e\.g\.)[^)]*\)?", "", text)
     text = re.sub(
         r"\b(?:is|are) (?:another|an?(?: very)?(?: clear)?) example(?: of [^,]+)?, which ", "", text
     )
     text = text.split(" - ")[0]
-    m = re.search(r",? (?:and|but) (?=(?:it|this|they|these|Amazon|AWS|[A-Z])\b)", text)
+    owners = f"{nm.prefix_alt}|" if nm.prefix_alt else ""
+    m = re.search(rf",? (?:and|but) (?=(?:it|this|they|these|{owners}[A-Z])\b)", text)
     if m:
         text = text[: m.start()]
     return text.split("; ")[0].rstrip(" .,:;")
@@ -318,7 +283,7 @@ def _which(label: str) -> str:
     return f"Which {label}" if label else "Which of the following"
 
 
-def _stem_from_statement(statement: str, term_text: str) -> str | None:
+def _stem_from_statement(statement: str, term_text: str, nm: Naming) -> str | None:
     """Replace the sentence's subject term with a "Which ..." phrase; None unless the term is the subject."""
     m = re.match(r"^(?:The\s+)?" + re.escape(term_text) + r"(?![\w-])", statement)
     if not m:
@@ -343,10 +308,10 @@ def _stem_from_statement(statement: str, term_text: str) -> str | None:
         stem = "Which " + rest
     else:
         stem = WHICH + " " + rest
-    return _trim_predicate(stem) + "?"
+    return _trim_predicate(stem, nm) + "?"
 
 
-def _predicate_stem(term_text: str, rest: str, bullet: bool) -> tuple[str, str, str] | None:
+def _predicate_stem(term_text: str, rest: str, bullet: bool, nm: Naming) -> tuple[str, str, str] | None:
     """Glossary bullet ``Term: rest`` -> (term as the sentence spells it, statement, stem)."""
     rest = rest.strip()
     words = _words(rest)
@@ -370,48 +335,52 @@ def _predicate_stem(term_text: str, rest: str, bullet: bool) -> tuple[str, str, 
         return None
     if rest.startswith("The ") or rest.startswith(term_text):
         # "The Amazon SageMaker DeepAR forecasting algorithm is ..." -> "Which forecasting algorithm is ...?"
-        stem = _stem_from_statement(rest, term_text)
+        stem = _stem_from_statement(rest, term_text, nm)
         if stem is None:
             # "X layer: The X layer is ...", where the heading spells X differently from the sentence.
-            sub = _subject(rest, set())
+            sub = _subject(rest, set(), nm)
             if sub and not sub[0] and sub[1].split()[-1] == term_text.split()[-1]:
                 term_text = sub[1]
-                stem = _stem_from_statement(rest, term_text)
+                stem = _stem_from_statement(rest, term_text, nm)
         return (term_text, rest, stem) if stem else None
     if first in ("they", "it"):
         words = words[1:]
         first = words[0].lower() if words else ""
         rest = " ".join(words)
     if first in VERBS:
-        return term_text, f"{term_text} {rest}", _trim_predicate(f"{WHICH} {rest}") + "?"
+        return term_text, f"{term_text} {rest}", _trim_predicate(f"{WHICH} {rest}", nm) + "?"
     # A noun phrase or gerund in a bulleted glossary: a definition in the dictionary sense.
     if bullet and rest[:1].isupper() and first not in PRONOUNS:
         body = rest.rstrip(" .")
         if body[1:2].isupper():
-            return None  # "CRISP-DM on the AWS Stack" is a table-of-contents line, not a definition
+            return None  # "CRISP-DM on the Cloud" is a table-of-contents line, not a definition
         body = body[0].lower() + body[1:]
         return term_text, f"{term_text}: {rest}", f"Which term describes “{body}”?"
     return None
 
 
 def build_fact_bank(
-    rows: list[StoredChunk], chunk_domain: Callable[[StoredChunk], str] | None = None
+    rows: list[StoredChunk],
+    chunk_domain: Callable[[StoredChunk], str] | None = None,
+    naming: Naming = PLAIN,
 ) -> FactBank:
+    nm = naming
+    canonical = nm.canonical
     texts = reconstruct(rows)
     by_doc: dict[str, list[StoredChunk]] = defaultdict(list)
     for r in rows:
         by_doc[r.doc_id].append(r)
 
-    # Pass 1: the corpus's own term lists and the AWS service names it mentions.
+    # Pass 1: the corpus's own term lists and the prefixed product names it mentions (when the course has any).
     service_names: Counter[str] = Counter()
     service_display: dict[str, str] = {}
     for text in texts.values():
-        for m in _SERVICE.finditer(text):
+        for m in nm.named.finditer(text) if nm.named is not None else ():
             name = re.sub(r"-based$", "", m.group(0))
             key = canonical(name)
-            if key and key not in _NON_SERVICE_KEYS:
+            if key and nm.is_product_key(key):
                 service_names[key] += 1
-                # Prefer the vendor-prefixed spelling the corpus uses most ("Amazon SageMaker").
+                # Prefer the prefixed spelling the corpus uses first ("<Prefix> Data Store").
                 service_display.setdefault(key, name)
     service_keys = set(service_names)
 
@@ -422,7 +391,7 @@ def build_fact_bank(
         units, groups = _units(doc_id, text)
         all_units[doc_id] = units
         for gid, (intro, bullets) in groups.items():
-            names = [n for n in (_member_name(b) for b in bullets) if n and _termish_member(n)]
+            names = [n for n in (_member_name(b, nm) for b in bullets) if n and _termish_member(n)]
             if len(names) < 2:
                 continue
             group_kinds[gid] = _group_kind(intro, names)
@@ -442,11 +411,11 @@ def build_fact_bank(
             return terms[key]
         display = service_display.get(key, name) if key in service_keys else name
         gid = group or members.get(key, ("", ""))[1]
-        kind = _kind_for(display, key, group_kinds.get(gid, "") if gid else "", service_keys)
+        kind = _kind_for(display, key, group_kinds.get(gid, "") if gid else "", service_keys, nm)
         if gid and not group_kinds.get(gid) and kind == "concept":
             kind = f"group:{gid}"
         kind = kind_hint or kind
-        aliases = tuple(dict.fromkeys(aliases_of(display) + aliases_of(name)))
+        aliases = tuple(dict.fromkeys(nm.aliases_of(display) + nm.aliases_of(name)))
         terms[key] = Term(name=display, key=key, kind=kind, aliases=aliases, group=gid)
         for a in aliases:
             alias_keys.setdefault(canonical(a), key)
@@ -466,11 +435,11 @@ def build_fact_bank(
         chunks = sorted(by_doc[doc_id], key=lambda r: r.start)
         for u in units:
             sentences.append(Sentence(doc_id, u.text, frozenset(content_tokens(u.text))))
-            for term_text, statement, stem, kind_hint in _definitions(u.text, known, u.bullet):
+            for term_text, statement, stem, kind_hint in _definitions(u.text, known, u.bullet, nm):
                 term = term_for(term_text, kind_hint=kind_hint)
-                which = _which(KIND_LABELS.get(term.kind, ""))
+                which = _which(nm.label(term.kind))
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
-                if not good_stem(stem):
+                if not good_stem(stem, nm.generic):
                     continue
                 dedupe = (term.key, " ".join(content_tokens(stem)))
                 if dedupe in seen:
@@ -497,7 +466,7 @@ def build_fact_bank(
                 )
     # Kinds may have been refined while facts were found (e.g. "Object detection algorithm"): re-point facts.
     facts = [f if f.term is terms[f.term.key] else _with_term(f, terms[f.term.key]) for f in facts]
-    return FactBank(terms, facts, sentences)
+    return FactBank(terms, facts, sentences, nm)
 
 
 def _with_term(f: Fact, term: Term) -> Fact:
@@ -521,49 +490,59 @@ def _chunk_for(chunks: list[StoredChunk], start: int, end: int) -> StoredChunk |
     return best
 
 
-def good_stem(stem: str) -> bool:
+def good_stem(stem: str, generic: frozenset[str] = PLAIN.generic) -> bool:
     """A question a learner can answer without context: long enough, with at least three topical words."""
     n = len(_words(stem))
     if n < 5 or n > 45:
         return False
     if re.search(r"\b(?:another|above|previously)\b", stem):
         return False  # refers to context the learner does not see
-    informative = [t for t in content_tokens(stem) if t not in GENERIC]
+    informative = [t for t in content_tokens(stem) if t not in generic]
     return len(informative) >= 3
 
 
-def _definitions(sentence: str, known: set[str], bullet: bool) -> Iterable[tuple[str, str, str, str]]:
+def _definitions(
+    sentence: str, known: set[str], bullet: bool, nm: Naming
+) -> Iterable[tuple[str, str, str, str]]:
     """(term as written, statement, question stem, kind hint) for each pattern the sentence matches."""
     s = sentence.strip()
     m = _COLON.match(s)
     if m:
         term_text = m.group(1).strip()
-        if _termish(term_text, known):
-            got = _predicate_stem(term_text, m.group(2), bullet)
+        if _termish(term_text, known, nm):
+            got = _predicate_stem(term_text, m.group(2), bullet, nm)
             if got:
                 yield got[0], got[1], got[2], _head_kind(got[2])
         return
-    subject = _subject(s, known)
+    subject = _subject(s, known, nm)
     if subject:
         pre, term_text = subject
         body = s[len(pre) :].lstrip(", ") if pre else s
-        stem = _stem_from_statement(body, term_text)
+        stem = _stem_from_statement(body, term_text, nm)
         if stem:
             if pre:
                 stem = f"{pre}, {stem.replace(WHICH, WHICH_MID, 1) if stem.startswith(WHICH) else 'w' + stem[1:]}"
             yield term_text, s, stem, _head_kind(stem)
-    u = _USE.match(s)
+    if nm.named is None or nm.prefix_alt is None:
+        return
+    # "You can use <Prefix> X to ..." and "..., <Prefix> X, a/an description": only prefixed names are sure
+    # to be the thing used or described.
+    u = re.match(
+        rf"^(?P<pre>(?:[^.]*?,\s+)?)(?:[Yy]ou can (?:also )?use|Use) (?P<term>(?:{nm.prefix_alt}) [^,]+?) to (?P<rest>.+)$",
+        s,
+    )
     if u:
-        term_match = _SERVICE.match(u.group("term"))
+        term_match = nm.named.match(u.group("term"))
         if term_match and term_match.group(0) == u.group("term").strip():
             pre = u.group("pre")
             which = WHICH_MID if pre else WHICH
             stem = f"{pre}{which} can you use to {u.group('rest')}"
-            yield term_match.group(0), s, _trim_predicate(stem) + "?", ""
-    for a in _APPOS.finditer(s):
+            yield term_match.group(0), s, _trim_predicate(stem, nm) + "?", ""
+    appos = rf"(?P<term>(?:{nm.prefix_alt})(?: (?:for )?[A-Z0-9][A-Za-z0-9-]*)+), (?P<art>an?) (?P<desc>[^.]+?)(?:\.|$)"
+    for a in re.finditer(appos, s):
         desc = a.group("desc")
         if len(_words(desc)) >= 2 and not s.startswith(a.group("term")):
-            stem = _trim_predicate(f"{WHICH} is {a.group('art')} {desc}") + "?"
+            stem = _trim_predicate(f"{WHICH} is {a.group('art')} {desc}", nm) + "?"
             yield a.group("term"), f"{a.group('term')} is {a.group('art')} {desc}.", stem, ""
 
 
@@ -573,7 +552,7 @@ def _head_kind(stem: str) -> str:
     return m.group(2) if m and m.group(1) else ""
 
 
-def _subject(s: str, known: set[str]) -> tuple[str, str] | None:
+def _subject(s: str, known: set[str], nm: Naming) -> tuple[str, str] | None:
     """(introductory phrase, subject term) when the sentence opens with a named term and a verb."""
     words = _words(s)
     for i in range(1, min(len(words), 16)):
@@ -590,14 +569,14 @@ def _subject(s: str, known: set[str]) -> tuple[str, str] | None:
         if len(_words(np_text)) > 8:
             return None
         core = np_text[4:] if np_text.startswith("The ") else np_text
-        term_text = _known_prefix(core, known) or (core if _termish(core, known) else "")
+        term_text = _known_prefix(core, known, nm) or (core if _termish(core, known, nm) else "")
         if not term_text:
             return None
-        # "The X ..." is a named subject only for services, algorithms, layers or already-known terms.
+        # "The X ..." is a named subject only for prefixed names, algorithms, layers or already-known terms.
         named = (
-            _SERVICE.match(core)
+            (nm.named is not None and nm.named.match(core))
             or core.split()[-1] in ("algorithm", "layer")
-            or canonical(term_text) in known
+            or nm.canonical(term_text) in known
         )
         if np_text.startswith("The ") and not named:
             return None
@@ -605,11 +584,11 @@ def _subject(s: str, known: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def _known_prefix(np_text: str, known: set[str]) -> str:
+def _known_prefix(np_text: str, known: set[str], nm: Naming) -> str:
     """The longest known term the noun phrase starts with ("Scalability" in "Scalability in ML Services")."""
     words = _words(np_text)
     for j in range(len(words), 0, -1):
         cand = " ".join(words[:j]).rstrip(",")
-        if canonical(cand) in known and cand[:1].isupper():
+        if nm.canonical(cand) in known and cand[:1].isupper():
             return cand
     return ""

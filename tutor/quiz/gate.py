@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from ingest.text import content_tokens, normalise
-from tutor.quiz.facts import KIND_LABELS, FactBank, canonical, good_stem
-from tutor.quiz.generate_rules import TF_PREFIX, could_be_true, declarative, informative, related
+from tutor.quiz.facts import FactBank, good_stem
+from tutor.quiz.generate_rules import TF_PREFIX, could_be_true, declarative, related
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Served, Term, Verdict
+from tutor.quiz.naming import PLAIN, Naming
 
 Embed = Callable[[list[str]], np.ndarray]
 COVERAGE = 0.8  # share of the question's content words the support sentence must contain
@@ -34,8 +35,8 @@ REWORDED_SIMILARITY = 0.7  # cosine between "key + question" and the support sen
 NEAR_DUPLICATE = 0.5  # Jaccard of question words, for two items about the same term
 
 
-def _coverage(claim: str, support: str) -> float:
-    need = informative(claim)
+def _coverage(claim: str, support: str, bank: FactBank) -> float:
+    need = bank.informative(claim)
     if not need:
         return 0.0
     return len(need & set(content_tokens(support))) / len(need)
@@ -54,20 +55,20 @@ def _keeps_kind(question: str, subject: str, bank: FactBank) -> bool:
     """A reworded question must still ask "which <kind>" (so "Which restaurant chain ...?" cannot replace
     "Which of the following ...?" with something the key is not)."""
     term = bank.lookup(subject)
-    label = KIND_LABELS.get(term.kind, "") if term else ""
+    label = bank.label(term) if term else ""
     head = " ".join(question.lower().split()[:8])
     if label:
         return re.search(r"\b(?:which|what)\b(?: \w+)? " + re.escape(label.lower()) + r"\b", head) is not None
     return re.search(r"\b(?:which|what) (?:of the following|of these|term|concept)\b", head) is not None
 
 
-def _literally(name: str, text: str) -> bool:
-    bare = re.sub(r"^(?:Amazon|AWS)\s+", "", name)
+def _literally(name: str, text: str, naming: Naming) -> bool:
+    bare = naming.bare(name)
     return any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text) for n in {name, bare} if n)
 
 
-def _entailed(claim: str, support: str, reworded: bool, embed: Embed | None) -> bool:
-    cov = _coverage(claim, support)
+def _entailed(claim: str, support: str, reworded: bool, embed: Embed | None, bank: FactBank) -> bool:
+    cov = _coverage(claim, support, bank)
     if cov >= COVERAGE:
         return True
     if reworded and embed is not None and cov >= REWORDED_COVERAGE:
@@ -76,14 +77,14 @@ def _entailed(claim: str, support: str, reworded: bool, embed: Embed | None) -> 
     return False
 
 
-def _structure(item: QuizItem) -> list[str]:
+def _structure(item: QuizItem, naming: Naming) -> list[str]:
     why: list[str] = []
     if item.type not in ITEM_TYPES:
         why.append(f"unknown type {item.type}")
     if not item.question.strip() or not item.answer.strip():
         why.append("empty question or answer")
     if item.type == "mcq":
-        keys = [canonical(o) or normalise(o) for o in item.options]
+        keys = [naming.canonical(o) or normalise(o) for o in item.options]
         if len(item.options) != 4:
             why.append(f"mcq needs 4 options, has {len(item.options)}")
         if len(set(keys)) != len(keys):
@@ -113,24 +114,25 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     if item.type in ("mcq", "short"):
         if reworded and not _keeps_kind(item.question, item.subject, bank):
             return ["reworded question no longer asks for the kind of thing the key is"]
-        if reworded and not good_stem(item.question):
+        if reworded and not good_stem(item.question, bank.naming.generic):
             return ["reworded question is too short or vague to answer"]
         # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
-        if not _literally(item.answer, sup):
+        if not _literally(item.answer, sup, bank.naming):
             return [f"support does not name the key '{item.answer}'"]
-        if not _entailed(declarative(item.question, item.answer), sup, reworded, embed):
+        claim = declarative(item.question, item.answer, bank.naming.labels())
+        if not _entailed(claim, sup, reworded, embed, bank):
             return ["support does not entail the question"]
         return []
     statement = item.question.removeprefix(TF_PREFIX)
     subject = item.subject
-    if not subject or not _literally(subject, sup):
+    if not subject or not _literally(subject, sup, bank.naming):
         return ["support does not name the statement's subject"]
     if item.answer == "True":
         if not _mentions(bank, subject, statement):
             return ["true statement is not about the supported subject"]
         return (
             []
-            if _entailed(statement, sup, reworded, embed)
+            if _entailed(statement, sup, reworded, embed, bank)
             else ["support does not entail the true statement"]
         )
     # False: the statement names some other term in the subject's place, and is true with the subject put back.
@@ -141,7 +143,7 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     fixed = statement
     for a in (swapped[0].name, *swapped[0].aliases):
         fixed = fixed.replace(a, subject)
-    if not _entailed(fixed, sup, reworded, embed):
+    if not _entailed(fixed, sup, reworded, embed, bank):
         return ["support does not entail the corrected statement"]
     if could_be_true(bank, swapped[0], fixed, sup):
         return [f"the corpus may support the statement about {swapped[0].name}"]
@@ -150,7 +152,7 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
 
 def _terms_in(bank: FactBank, text: str) -> list[Term]:
     found = [t for t in bank.terms.values() if bank.mentions(t, text)]
-    # The longest name wins: "Amazon Kinesis Data Firehose" rather than "Amazon Kinesis".
+    # The longest name wins: "Data Store Archive" rather than "Data Store".
     return sorted(found, key=lambda t: -len(t.name))
 
 
@@ -176,10 +178,10 @@ def _giveaway(item: QuizItem, bank: FactBank) -> list[str]:
     if item.type == "true_false":
         return []
     q = set(content_tokens(item.question))
-    specific = informative(item.answer)
-    # Words every option shares ("Kinesis" in four Kinesis services) give nothing away.
+    specific = bank.informative(item.answer)
+    # Words every option shares ("Store" in four "... Store" products) give nothing away.
     if item.type == "mcq":
-        shared = set.intersection(*(informative(o) for o in item.options)) if item.options else set()
+        shared = set.intersection(*(bank.informative(o) for o in item.options)) if item.options else set()
         specific -= shared
     if specific & q:
         return [f"the question gives away the key ({', '.join(sorted(specific & q))})"]
@@ -189,12 +191,12 @@ def _giveaway(item: QuizItem, bank: FactBank) -> list[str]:
     return []
 
 
-def is_near_duplicate(item: QuizItem, seen: Iterable[Served]) -> bool:
+def is_near_duplicate(item: QuizItem, seen: Iterable[Served], naming: Naming = PLAIN) -> bool:
     words = set(content_tokens(item.question))
     for s in seen:
         if item.fact_key and s.fact_key == item.fact_key:
             return True
-        if canonical(s.subject) == canonical(item.subject):
+        if naming.canonical(s.subject) == naming.canonical(item.subject):
             other = set(content_tokens(s.question))
             if words and other and len(words & other) / len(words | other) >= NEAR_DUPLICATE:
                 return True
@@ -204,11 +206,11 @@ def is_near_duplicate(item: QuizItem, seen: Iterable[Served]) -> bool:
 def validate(
     item: QuizItem, bank: FactBank, seen: Iterable[Served] = (), embed: Embed | None = None
 ) -> Verdict:
-    reasons = _structure(item)
+    reasons = _structure(item, bank.naming)
     if not reasons:
         reasons = _support(item) or _key(item, bank, embed)
     if not reasons:
         reasons = _options(item, bank) + _giveaway(item, bank)
-    if not reasons and is_near_duplicate(item, seen):
+    if not reasons and is_near_duplicate(item, seen, bank.naming):
         reasons = ["near-duplicate of an item already served"]
     return Verdict(ok=not reasons, reasons=tuple(reasons))

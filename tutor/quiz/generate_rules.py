@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Sequence
 
 from ingest.text import content_tokens
-from tutor.quiz.facts import GENERIC, FactBank, canonical
+from tutor.quiz.facts import FactBank
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
+from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation
 
 TF_PREFIX = "True or false: "
@@ -24,13 +26,13 @@ def item_id(kind: str, fact_key: str) -> str:
     return hashlib.sha1(f"{kind}|{fact_key}".encode()).hexdigest()[:12]
 
 
-def informative(text: str) -> set[str]:
-    return {t for t in content_tokens(text) if t not in GENERIC}
+def informative(text: str, naming: Naming = PLAIN) -> set[str]:
+    return {t for t in content_tokens(text) if t not in naming.generic}
 
 
-def spelled(term: Term, sentence: str) -> str:
+def spelled(term: Term, sentence: str, naming: Naming = PLAIN) -> str:
     """The term as this sentence writes it, so the key is visibly in the evidence ("AutoML", "Ground Truth")."""
-    bare = re.sub(r"^(?:Amazon|AWS)\s+", "", term.name)
+    bare = naming.bare(term.name)
     for name in (term.name, bare, *sorted(term.aliases, key=len, reverse=True)):
         if name and re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", sentence):
             return term.name if name == bare else name
@@ -52,7 +54,7 @@ def citation_for(fact: Fact, score: float = 1.0) -> Citation:
 
 
 def related(a: Term, b: Term) -> bool:
-    """Names that overlap ("Amazon Kinesis" / "Amazon Kinesis Data Firehose") could both be defended."""
+    """Names that overlap ("Data Store" / "Data Store Archive") could both be defended."""
     x, y = a.key, b.key
     return (
         x == y
@@ -67,12 +69,12 @@ def could_be_true(bank: FactBank, term: Term, question: str, support: str) -> bo
     """Does the corpus say something close to ``question`` about ``term`` too (so it is not safely wrong)?"""
     if bank.mentions(term, support) or bank.mentions(term, question):
         return True
-    need = informative(question)
+    need = bank.informative(question)
     if not need:
         return False
-    # A name that echoes the question ("AWS Auto Scaling" for "... supports automatic scaling ...") could be
+    # A name that echoes the question ("Auto Scaling" for "... supports automatic scaling ...") could be
     # defended by a learner even when the corpus says nothing about it.
-    if informative(term.name) & need:
+    if bank.informative(term.name) & need:
         return True
     return any(len(need & s.tokens) / len(need) >= ALSO_TRUE_COVERAGE for s in bank.sentences_about(term))
 
@@ -100,7 +102,7 @@ class DistractorPicker:
         if term.key not in self._words:
             words: set[str] = set()
             for f in self.bank.facts_by_term.get(term.key, []):
-                words |= informative(f.statement)
+                words |= self.bank.informative(f.statement)
             self._words[term.key] = words
         return self._words[term.key]
 
@@ -115,7 +117,7 @@ class DistractorPicker:
         others = [t for t in candidates if t not in siblings]
         rng.shuffle(siblings)
         rng.shuffle(others)
-        q = informative(question) | informative(fact.sentence)
+        q = self.bank.informative(question) | self.bank.informative(fact.sentence)
         defined = [t for t in others if t.key in self.bank.facts_by_term]
         undefined = [t for t in others if t.key not in self.bank.facts_by_term]
         defined.sort(key=lambda t: -len(self._definition_words(t) & q))
@@ -131,8 +133,8 @@ class DistractorPicker:
         return chosen
 
 
-def declarative(stem: str, name: str) -> str:
-    """The question's claim with ``name`` as its subject: "Which AWS service is X?" -> "Amazon Polly is X."."""
+def declarative(stem: str, name: str, labels: Sequence[str] = ()) -> str:
+    """The question's claim with ``name`` as its subject: "Which <kind> is X?" -> "<name> is X."."""
     m = re.match(r"^Which term describes “(.+)”\?$", stem)
     if m:
         return f"{name} refers to “{m.group(1)}”."
@@ -140,8 +142,9 @@ def declarative(stem: str, name: str) -> str:
     if m:
         out = f"{m.group(1)}you can use {name} to {m.group(2)}."
         return out[:1].upper() + out[1:]
+    kinds = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
     out = re.sub(
-        r"\b[Ww]hich (?:of the following|AWS service|category of hyperparameters|\w+ algorithm|\w+)\b",
+        rf"\b[Ww]hich (?:of the following|{kinds + '|' if kinds else ''}\w+ algorithm|\w+)\b",
         name,
         stem,
         count=1,
@@ -154,6 +157,10 @@ class RuleGenerator:
     def __init__(self, bank: FactBank) -> None:
         self.bank = bank
         self.picker = DistractorPicker(bank)
+        self.labels = bank.naming.labels()
+
+    def spelled(self, fact: Fact) -> str:
+        return spelled(fact.term, fact.sentence, self.bank.naming)
 
     def make(self, fact: Fact, kind: str, rng: random.Random, score: float = 1.0) -> QuizItem | None:
         if kind == "mcq":
@@ -170,7 +177,7 @@ class RuleGenerator:
             "type": kind,
             "citation": citation_for(fact, score),
             "domain": fact.domain,
-            "subject": spelled(fact.term, fact.sentence),
+            "subject": self.spelled(fact),
             "fact_key": fact.key,
             "source": "rules",
         }
@@ -179,7 +186,7 @@ class RuleGenerator:
         wrong = self.picker.pick(fact, fact.stem, 3, rng)
         if len(wrong) < 3:
             return None
-        name = spelled(fact.term, fact.sentence)
+        name = self.spelled(fact)
         options = [name, *(t.name for t in wrong)]
         rng.shuffle(options)
         return QuizItem(
@@ -188,37 +195,37 @@ class RuleGenerator:
             answer=name,
             explanation=f"{name}. The material says: “{fact.sentence}”",
             why_wrong={t.name: why_wrong(self.bank, t, fact.term) for t in wrong},
-            **self._base(fact, "mcq", score),  # type: ignore[arg-type]
+            **self._base(fact, "mcq", score),
         )
 
     def true_false(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
         # Half the statements are made false by swapping in a same-kind term the corpus does not support.
-        name = spelled(fact.term, fact.sentence)
+        name = self.spelled(fact)
         want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
         wrong = self.picker.pick(fact, fact.stem, 1, rng) if want_false else []
         if wrong:
-            statement = declarative(fact.stem, wrong[0].name)
+            statement = declarative(fact.stem, wrong[0].name, self.labels)
             return QuizItem(
                 question=TF_PREFIX + statement,
                 options=list(TF_OPTIONS),
                 answer="False",
                 explanation=f"False: the material says this about {name}, not {wrong[0].name}: “{fact.sentence}”",
                 why_wrong={"True": f"The material says this about {name}, not {wrong[0].name}."},
-                **self._base(fact, "true_false", score),  # type: ignore[arg-type]
+                **self._base(fact, "true_false", score),
             )
-        statement = declarative(fact.stem, name)
+        statement = declarative(fact.stem, name, self.labels)
         return QuizItem(
             question=TF_PREFIX + statement,
             options=list(TF_OPTIONS),
             answer="True",
             explanation=f"True. The material says: “{fact.sentence}”",
             why_wrong={"False": f"The material states it: “{fact.sentence}”"},
-            **self._base(fact, "true_false", score),  # type: ignore[arg-type]
+            **self._base(fact, "true_false", score),
         )
 
     def short(self, fact: Fact, score: float = 1.0) -> QuizItem | None:
-        name = spelled(fact.term, fact.sentence)
-        accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if canonical(a)} - {name})
+        name = self.spelled(fact)
+        accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if self.bank.canonical(a)} - {name})
         # Without options to pick from, "Which of the following" reads oddly: ask for the term instead.
         question = re.sub(r"\b([Ww])hich of the following\b", r"\1hich term", fact.stem, count=1)
         return QuizItem(
@@ -227,5 +234,5 @@ class RuleGenerator:
             answer=name,
             accept=accept,
             explanation=f"{name}. The material says: “{fact.sentence}”",
-            **self._base(fact, "short", score),  # type: ignore[arg-type]
+            **self._base(fact, "short", score),
         )

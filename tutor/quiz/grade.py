@@ -16,9 +16,10 @@ import numpy as np
 
 from ingest.text import normalise
 from tutor.errors import TutorError
-from tutor.quiz.facts import FactBank, canonical
+from tutor.quiz.facts import FactBank
 from tutor.quiz.generate_rules import why_wrong
 from tutor.quiz.models import GradeResult, QuizItem
+from tutor.quiz.naming import PLAIN, Naming
 
 Embed = Callable[[list[str]], np.ndarray]
 SIMILARITY = 0.8  # cosine (MiniLM) above which a free-text short answer counts as the key
@@ -33,7 +34,7 @@ def source_of(item: QuizItem) -> str:
     return " › ".join(p for p in (c.title or c.doc_id, c.heading) if p)
 
 
-def parse_choice(item: QuizItem, response: str) -> str | None:
+def parse_choice(item: QuizItem, response: str, naming: Naming = PLAIN) -> str | None:
     """The option a response picks (letter, number or text), or None when it picks none."""
     r = response.strip()
     if item.type == "true_false":
@@ -45,7 +46,8 @@ def parse_choice(item: QuizItem, response: str) -> str | None:
         idx = LETTERS.index(ch) if ch in LETTERS else int(ch) - 1
         return item.options[idx] if idx < len(item.options) else None
     for opt in item.options:
-        if normalise(opt) == normalise(r) or (canonical(opt) and canonical(opt) == canonical(r)):
+        key = naming.canonical(opt)
+        if normalise(opt) == normalise(r) or (key and key == naming.canonical(r)):
             return opt
     return None
 
@@ -66,8 +68,8 @@ def _result(item: QuizItem, response: str, correct: bool, score: float, feedback
     )
 
 
-def _grade_choice(item: QuizItem, response: str) -> GradeResult:
-    choice = parse_choice(item, response)
+def _grade_choice(item: QuizItem, response: str, naming: Naming) -> GradeResult:
+    choice = parse_choice(item, response, naming)
     if choice is None:
         hint = "True or False" if item.type == "true_false" else "a letter A-D or the option's text"
         raise TutorError(f"'{response}' is not one of the options; answer with {hint}.")
@@ -86,13 +88,13 @@ def _names(item: QuizItem) -> list[str]:
     return [item.answer, *item.accept]
 
 
-def _matches_key(item: QuizItem, response: str) -> float:
-    r = canonical(response)
+def _matches_key(item: QuizItem, response: str, naming: Naming) -> float:
+    r = naming.canonical(response)
     if not r:
         return 0.0
     best = 0.0
     for name in _names(item):
-        k = canonical(name)
+        k = naming.canonical(name)
         if not k:
             continue
         if r == k:
@@ -114,15 +116,15 @@ def _other_term(item: QuizItem, response: str, bank: FactBank | None) -> str | N
 def _grade_short(item: QuizItem, response: str, bank: FactBank | None, embed: Embed | None) -> GradeResult:
     if not response.strip():
         raise TutorError("The answer is empty; type a few words (or press Ctrl-C to stop).")
-    match = _matches_key(item, response)
+    match = _matches_key(item, response, bank.naming if bank else PLAIN)
     if match >= 1.0:
         return _result(item, response, True, 1.0, f"Correct: {item.answer}. {_quote(item)}")
     other = _other_term(item, response, bank)
     if other is not None:
         answer_term = bank.lookup(item.answer) if bank else None
         why = (
-            why_wrong(bank, bank.lookup(other), answer_term)
-            if bank and answer_term and bank.lookup(other)
+            why_wrong(bank, other_term, answer_term)
+            if bank and answer_term and (other_term := bank.lookup(other))
             else ""
         )
         return _result(
@@ -150,5 +152,5 @@ def grade(
 ) -> GradeResult:
     """Grade ``response`` to ``item``; TutorError when the response picks no option at all."""
     if item.type in ("mcq", "true_false"):
-        return _grade_choice(item, response)
+        return _grade_choice(item, response, bank.naming if bank else PLAIN)
     return _grade_short(item, response, bank, embed)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ingest.models import StoredChunk
 from tutor.config import Settings, get_settings
+from tutor.course import get_profile
 from tutor.errors import TutorError
 from tutor.quiz.domains import DomainClassifier, parse_domain
 from tutor.quiz.facts import FactBank, build_fact_bank
@@ -24,6 +25,7 @@ from tutor.quiz.gate import validate
 from tutor.quiz.generate_llm import Rephraser
 from tutor.quiz.generate_rules import RuleGenerator
 from tutor.quiz.models import ITEM_TYPES, Fact, QuizItem, Served
+from tutor.quiz.naming import Naming
 from tutor.rag.retrieve import Retriever
 from tutor.store import get_embedder, get_store
 
@@ -57,7 +59,8 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
     store = get_store(settings)
     if store.count() == 0:
         raise TutorError("The index is empty, so there is nothing to quiz you on. Run `tutor ingest` first.")
-    version = store.version
+    naming = Naming.from_profile(get_profile(settings))
+    version = f"{store.version}|{hash(naming)}"
     with _LOCK:
         ctx = _CONTEXTS.get(version)
         if ctx is None:
@@ -66,7 +69,7 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
             domains = dict(
                 zip((r.id for r in rows), classifier.assign([r.heading for r in rows], matrix), strict=True)
             )
-            bank = build_fact_bank(rows, chunk_domain=lambda r: domains.get(r.id, ""))
+            bank = build_fact_bank(rows, chunk_domain=lambda r: domains.get(r.id, ""), naming=naming)
             ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank))
             _CONTEXTS.clear()
             _CONTEXTS[version] = ctx
