@@ -1,4 +1,4 @@
-"""Progress page: mastery per exam domain and per document, what is due for review, recent attempts, reset."""
+"""Progress page: mastery per topic (or exam domain) and per document, what is due, recent attempts, reset."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from tutor.quiz.domains import DOMAINS
+from tutor.quiz.service import list_topics
+from tutor.quiz.topics import CourseTopics
 from tutor.study.progress import Mastery, Progress
 from ui import session
 from ui.components import md_escape
@@ -108,11 +109,15 @@ def main() -> None:
     progress = Progress()
     mastery = progress.mastery(LEARNER)
     attempts = progress.attempts(LEARNER)
+    course = CourseTopics()
+    with session.friendly_errors("reading the course's topics"):
+        course = list_topics()
+    label = course.label
     with action:
         reset_section(progress)
     if not attempts:
         st.info(
-            "No answers yet. Take a quiz and your mastery per exam domain and document shows up here.",
+            f"No answers yet. Take a quiz and your mastery per {label} and document shows up here.",
             icon=":material/info:",
         )
         st.page_link("quiz.py", label="Take a quiz", icon=":material/quiz:")
@@ -128,9 +133,14 @@ def main() -> None:
     c.metric(
         "Mastered", f"{correct / items:.0%}" if items else "—", help="Questions whose latest answer was right"
     )
-    st.subheader(":material/school: Mastery per exam domain", anchor=False)
-    mastery_chart(domains, "Domain", order=[d for d in DOMAINS if any(m.name == d for m in domains)] or None)
-    untouched = [d for d in DOMAINS if not any(m.name == d for m in domains)]
+    names = course.names
+    st.subheader(f":material/school: Mastery per {label}", anchor=False)
+    mastery_chart(
+        domains,
+        label.capitalize(),
+        order=[d for d in names if any(m.name == d for m in domains)] or None,
+    )
+    untouched = [d for d in names if not any(m.name == d for m in domains)]
     if untouched:
         st.caption("Not practised yet: " + ", ".join(untouched))
     st.subheader(":material/description: Mastery per document", anchor=False)

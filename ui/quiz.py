@@ -6,9 +6,10 @@ import streamlit as st
 
 from tutor.documents import list_documents
 from tutor.errors import TutorError
-from tutor.quiz.domains import DOMAINS
 from tutor.quiz.grade import LETTERS
 from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem
+from tutor.quiz.service import list_topics
+from tutor.quiz.topics import CourseTopics
 from tutor.study.practice import answer_item, start_quiz
 from tutor.study.progress import Progress
 from ui import session
@@ -16,7 +17,20 @@ from ui.components import md_escape, passage_html
 from ui.quiz_state import LEARNER, RUN_KEY, QuizRun
 
 TYPE_LABELS = {"mcq": "Multiple choice", "true_false": "True / false", "short": "Short answer"}
-FOCUS = ("Everything", "A topic", "A document", "An exam domain")
+EVERYTHING, SUBJECT, DOCUMENT = "Everything", "A subject", "A document"
+
+
+def focus_options(course: CourseTopics) -> tuple[str, ...]:
+    """What a quiz can focus on; the course's own topics (or exam domains) when it has any."""
+    listed = ("An exam domain" if course.exam_domains else "A topic") if course.topics else ""
+    return tuple(x for x in (EVERYTHING, listed, SUBJECT, DOCUMENT) if x)
+
+
+def topic_caption(course: CourseTopics, name: str) -> str:
+    names = course.names
+    if course.exam_domains and name in names:
+        return f"Domain {names.index(name) + 1}: {name}"
+    return name
 
 
 def setup_form() -> None:
@@ -26,20 +40,24 @@ def setup_form() -> None:
     st.markdown(
         "Practice questions are made from your own notes, and every answer key is checked against the passage it cites."
     )
-    focus = st.segmented_control("Quiz me on", FOCUS, default=FOCUS[0], key="quiz_focus") or FOCUS[0]
+    course = CourseTopics()
+    with session.friendly_errors("reading the course's topics"):
+        course = list_topics()
+    options = focus_options(course)
+    focus = st.segmented_control("Quiz me on", options, default=options[0], key="quiz_focus") or options[0]
     topic = doc_id = domain = None
-    if focus == "A topic":
-        topic = st.text_input("Topic", placeholder="e.g. streaming data with Kinesis", key="quiz_topic")
-    elif focus == "A document":
+    if focus == SUBJECT:
+        topic = st.text_input("Subject", placeholder="e.g. a concept from your notes", key="quiz_topic")
+    elif focus == DOCUMENT:
         docs = list_documents()
         titles = {d.doc_id: d.title or d.doc_id for d in docs}
         doc_id = st.selectbox("Document", list(titles), format_func=lambda d: titles[d], key="quiz_doc")
-    elif focus == "An exam domain":
+    elif focus not in (EVERYTHING, SUBJECT, DOCUMENT):
         domain = st.selectbox(
-            "Exam domain",
-            DOMAINS,
+            course.label.capitalize(),
+            course.names,
             key="quiz_domain",
-            format_func=lambda d: f"Domain {DOMAINS.index(d) + 1}: {d}",
+            format_func=lambda d: topic_caption(course, d),
         )
     left, right = st.columns(2)
     n = left.slider("Questions", 1, 20, 5, key="quiz_n")
@@ -65,7 +83,7 @@ def setup_form() -> None:
             return
         with st.spinner("Writing and checking questions…"), session.friendly_errors("making the quiz"):
             items, reviews = start_quiz(
-                topic=topic if focus == "A topic" else None,
+                topic=topic if focus == SUBJECT else None,
                 doc_id=doc_id,
                 domain=domain,
                 n=n,

@@ -149,7 +149,7 @@ def register(sub: Any) -> None:
         "--topic", default=None, help="what to be asked about (default: spread over all documents)"
     )
     p.add_argument("--doc", default=None, help="only this document (id or file name)")
-    p.add_argument("--domain", default=None, help="only this exam domain: 1-4 or a name such as Modeling")
+    p.add_argument("--domain", default=None, help="only this topic (or exam domain): a number or a name")
     p.add_argument("--n", type=int, default=5, help="number of questions (default 5)")
     p.add_argument(
         "--type",

@@ -21,6 +21,17 @@ from dataclasses import dataclass, replace
 
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
+from tutor.quiz.mining import (
+    WHICH,
+    WHICH_MID,
+    Definition,
+    Vocabulary,
+    build_vocabulary,
+    glossary_definition,
+    logical_lines,
+    sentence_definitions,
+    term_line_definition,
+)
 from tutor.quiz.models import Fact, Term
 from tutor.quiz.naming import HEAD_KINDS, PLAIN, Naming
 
@@ -53,6 +64,7 @@ HEAD_NOUNS = _wordset("algorithm layer service platform tool")
 
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
+_GLOSS_LINE = re.compile(r"^[^:]{1,60}:\s+\S")
 
 
 def canonical(name: str) -> str:
@@ -69,7 +81,7 @@ class Sentence:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One sentence of a document, with where it sits."""
+    """One sentence of a document (whitespace collapsed to single characters), with where it sits."""
 
     doc_id: str
     text: str
@@ -77,6 +89,14 @@ class _Unit:
     end: int
     bullet: bool
     group: str
+    # The sentence opens its line (a glossary line's "Term: ..." can only start there).
+    opens_line: bool = True
+    # Consecutive glossary lines outside bullet lists share a run id (their terms are siblings).
+    run: str = ""
+    # The sentence begins after the end of another (not a line a PDF wrapped and the chunker split).
+    after_stop: bool = True
+    # A short line just before the paragraph this sentence opens ("APT::Periodic::Foo" / "This option ...").
+    term_line: str = ""
 
 
 class FactBank:
@@ -208,14 +228,24 @@ def _units(doc_id: str, text: str) -> tuple[list[_Unit], dict[str, tuple[str, li
     """Sentences of a document plus its bullet lists: group id -> (intro line, bullet texts)."""
     units: list[_Unit] = []
     groups: dict[str, tuple[str, list[str]]] = {}
-    pos = 0
     intro = ""
     current = ""
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
-        if not line.strip():
+    run = ""
+    last_end = -1
+    previous = ""  # the previous logical line, when it may name the term of the paragraph after it
+    previous_start = 0
+    stopped = True
+    for line_start, line_end, is_code in logical_lines(text):
+        # Lines a PDF wrapped are one logical line; newlines inside it become spaces (offsets unchanged).
+        line = text[line_start:line_end].replace("\n", " ")
+        if is_code:
+            current = ""
+            previous, stopped = "", True
             continue
+        gloss = _GLOSS_LINE.match(line) is not None and not _BULLET.match(line)
+        adjacent = text[last_end:line_start].count("\n") <= 2
+        run = (run if run and adjacent else f"{doc_id}@{line_start}") if gloss else ""
+        last_end = line_end
         m = _BULLET.match(line)
         if m:
             if not current:
@@ -228,8 +258,32 @@ def _units(doc_id: str, text: str) -> tuple[list[_Unit], dict[str, tuple[str, li
             current = ""
             intro = line.strip()
             body_start, body = line_start, line
-        for s, e in split_sentences(body):
-            units.append(_Unit(doc_id, body[s:e], body_start + s, body_start + e, bool(m), current))
+        for i, (s, e) in enumerate(split_sentences(body)):
+            after_stop = i > 0 or stopped
+            units.append(
+                _Unit(
+                    doc_id,
+                    body[s:e],
+                    body_start + s,
+                    body_start + e,
+                    bool(m),
+                    current,
+                    i == 0,
+                    run,
+                    after_stop,
+                )
+            )
+            if i == 0 and previous and not m:
+                # The term line and the sentence together: one span of the text, whitespace collapsed.
+                joined = " ".join(text[previous_start : body_start + e].split())
+                units.append(
+                    _Unit(
+                        doc_id, joined, previous_start, body_start + e, False, "", False, "", True, previous
+                    )
+                )
+        short = len(line.split()) <= 3 and not m and not line.lstrip().startswith("#")
+        previous, previous_start = (line.strip(), line_start) if short else ("", 0)
+        stopped = re.search(r"[.!?:;][\"”’')\]]*\s*$", line) is not None or len(line.strip()) < 50
     return units, groups
 
 
@@ -272,11 +326,6 @@ def _trim_predicate(text: str, nm: Naming) -> str:
     if m:
         text = text[: m.start()]
     return text.split("; ")[0].rstrip(" .,:;")
-
-
-# Stems are built before the term's final kind is known; the "Which <kind>" phrase is filled in afterwards.
-WHICH = "\x00"
-WHICH_MID = "\x01"
 
 
 def _which(label: str) -> str:
@@ -403,7 +452,9 @@ def build_fact_bank(
 
     alias_keys: dict[str, str] = {}
 
-    def term_for(name: str, group: str = "", kind_hint: str = "") -> Term:
+    vocab = build_vocabulary(texts, rows, nm)
+
+    def term_for(name: str, group: str = "", kind_hint: str = "", general: bool = False) -> Term:
         key = alias_keys.get(canonical(name), canonical(name))
         if key in terms:
             if kind_hint and terms[key].kind != kind_hint:
@@ -412,7 +463,10 @@ def build_fact_bank(
         display = service_display.get(key, name) if key in service_keys else name
         gid = group or members.get(key, ("", ""))[1]
         kind = _kind_for(display, key, group_kinds.get(gid, "") if gid else "", service_keys, nm)
-        if gid and not group_kinds.get(gid) and kind == "concept":
+        if general and kind == "concept":
+            # Terms found by the general patterns: the kind the text's own usage suggests.
+            kind = vocab.kind(display, key)
+        elif gid and not group_kinds.get(gid) and kind == "concept":
             kind = f"group:{gid}"
         kind = kind_hint or kind
         aliases = tuple(dict.fromkeys(nm.aliases_of(display) + nm.aliases_of(name)))
@@ -434,10 +488,31 @@ def build_fact_bank(
     for doc_id, units in all_units.items():
         chunks = sorted(by_doc[doc_id], key=lambda r: r.start)
         for u in units:
-            sentences.append(Sentence(doc_id, u.text, frozenset(content_tokens(u.text))))
-            for term_text, statement, stem, kind_hint in _definitions(u.text, known, u.bullet, nm):
-                term = term_for(term_text, kind_hint=kind_hint)
-                which = _which(nm.label(term.kind))
+            if not u.term_line:
+                sentences.append(Sentence(doc_id, u.text, frozenset(content_tokens(u.text))))
+            found: list[tuple[Term, str, str, str | None, str]] = [
+                (term_for(t, kind_hint=k), statement, stem, None, "")
+                for t, statement, stem, k in (
+                    [] if u.term_line else _definitions(u.text, known, u.bullet, nm)
+                )
+            ]
+            if not found:
+                # Nothing the course's own naming habits recognise: the general patterns.
+                found = [
+                    (
+                        term_for(d.term, d.group, d.kind_hint, general=True),
+                        d.statement,
+                        _trim_predicate(d.stem, nm) + "?",
+                        d.label,
+                        d.claim,
+                    )
+                    for d in _general(u, vocab, nm)
+                ]
+            for term, statement, stem, said, claim in found:
+                label = nm.label(term.kind) if said is None else said
+                if term.kind == "command" and not re.search(r"\bcommands?\b", u.text, re.IGNORECASE):
+                    label = said or ""  # "Which command ...?" only when the sentence itself says it is one
+                which = _which(label)
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
                 if not good_stem(stem, nm.generic):
                     continue
@@ -462,11 +537,25 @@ def build_fact_bank(
                         start=chunk.start,
                         end=chunk.end,
                         domain=chunk_domain(chunk) if chunk_domain else "",
+                        claim=claim,
                     )
                 )
     # Kinds may have been refined while facts were found (e.g. "Object detection algorithm"): re-point facts.
     facts = [f if f.term is terms[f.term.key] else _with_term(f, terms[f.term.key]) for f in facts]
     return FactBank(terms, facts, sentences, nm)
+
+
+def _general(u: _Unit, vocab: Vocabulary, nm: Naming) -> list[Definition]:
+    if u.term_line:
+        sentence = u.text[len(" ".join(u.term_line.split())) :].strip()
+        d = term_line_definition(u.term_line, sentence, vocab, nm, WHICH)
+        return [d] if d else []
+    if not u.after_stop and u.text[:1].islower():
+        return []  # the rest of a sentence a PDF wrapped across lines
+    d = glossary_definition(u.text, WHICH, nm, vocab) if u.opens_line else None
+    if d is not None:
+        return [replace(d, group=u.group or u.run)]
+    return list(sentence_definitions(u.text, vocab, nm, WHICH))
 
 
 def _with_term(f: Fact, term: Term) -> Fact:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ingest.text import content_tokens
 from tutor.quiz.facts import FactBank
+from tutor.quiz.mining import SLOT
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation
@@ -145,11 +146,12 @@ def declarative(stem: str, name: str, labels: Sequence[str] = ()) -> str:
     kinds = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
     out = re.sub(
         rf"\b[Ww]hich (?:of the following|{kinds + '|' if kinds else ''}\w+ algorithm|\w+)\b",
-        name,
+        lambda _: name,
         stem,
         count=1,
     )
-    out = out[:1].upper() + out[1:]
+    if not out.startswith(name):  # a name keeps its case ("dpkg is ..."), other openings start upper case
+        out = out[:1].upper() + out[1:]
     return re.sub(r"\?$", ".", out)
 
 
@@ -158,6 +160,12 @@ class RuleGenerator:
         self.bank = bank
         self.picker = DistractorPicker(bank)
         self.labels = bank.naming.labels()
+
+    def claim(self, fact: Fact, name: str) -> str:
+        """The fact's statement about ``name`` (the key, or a wrong term for a false statement)."""
+        if fact.claim:
+            return fact.claim.replace(SLOT, name)
+        return declarative(fact.stem, name, self.labels)
 
     def spelled(self, fact: Fact) -> str:
         return spelled(fact.term, fact.sentence, self.bank.naming)
@@ -204,7 +212,7 @@ class RuleGenerator:
         want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
         wrong = self.picker.pick(fact, fact.stem, 1, rng) if want_false else []
         if wrong:
-            statement = declarative(fact.stem, wrong[0].name, self.labels)
+            statement = self.claim(fact, wrong[0].name)
             return QuizItem(
                 question=TF_PREFIX + statement,
                 options=list(TF_OPTIONS),
@@ -213,7 +221,7 @@ class RuleGenerator:
                 why_wrong={"True": f"The material says this about {name}, not {wrong[0].name}."},
                 **self._base(fact, "true_false", score),
             )
-        statement = declarative(fact.stem, name, self.labels)
+        statement = self.claim(fact, name)
         return QuizItem(
             question=TF_PREFIX + statement,
             options=list(TF_OPTIONS),

@@ -70,6 +70,9 @@ class Fact:
     start: int
     end: int
     domain: str = ""
+    # The statement with "\x02" where a name goes, when the stem does not read back into a statement
+    # ("Which term is X called?" -> "X is called \x02.").
+    claim: str = ""
 
     @property
     def key(self) -> str:

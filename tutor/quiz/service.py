@@ -1,4 +1,4 @@
-"""``generate_quiz``: pick facts (by topic, document, domain, or spread over the corpus), make items, gate them.
+"""``generate_quiz``: pick facts (by topic, document, course topic, or spread over the corpus), make items, gate them.
 
 The fact bank is mined once per index version and cached. Items come out one at a time from
 ``iter_quiz`` (the benchmark times each); ``generate_quiz`` collects them and remembers what it served
@@ -19,13 +19,13 @@ from ingest.models import StoredChunk
 from tutor.config import Settings, get_settings
 from tutor.course import get_profile
 from tutor.errors import TutorError
-from tutor.quiz.domains import DomainClassifier, parse_domain
 from tutor.quiz.facts import FactBank, build_fact_bank
 from tutor.quiz.gate import validate
 from tutor.quiz.generate_llm import Rephraser
 from tutor.quiz.generate_rules import RuleGenerator
 from tutor.quiz.models import ITEM_TYPES, Fact, QuizItem, Served
 from tutor.quiz.naming import Naming
+from tutor.quiz.topics import CourseTopics, TopicClassifier, course_topics, parse_topic
 from tutor.rag.retrieve import Retriever
 from tutor.store import get_embedder, get_store
 
@@ -44,6 +44,7 @@ class QuizContext:
     bank: FactBank
     rows: tuple[StoredChunk, ...]
     generator: RuleGenerator
+    topics: CourseTopics
 
     @property
     def doc_ids(self) -> list[str]:
@@ -59,21 +60,37 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
     store = get_store(settings)
     if store.count() == 0:
         raise TutorError("The index is empty, so there is nothing to quiz you on. Run `tutor ingest` first.")
-    naming = Naming.from_profile(get_profile(settings))
-    version = f"{store.version}|{hash(naming)}"
+    profile = get_profile(settings)
+    naming = Naming.from_profile(profile)
+    version = f"{store.version}|{hash(profile)}"
     with _LOCK:
         ctx = _CONTEXTS.get(version)
         if ctx is None:
             rows, matrix = store.chunks_with_vectors()
-            classifier = DomainClassifier(get_embedder().embed)
-            domains = dict(
-                zip((r.id for r in rows), classifier.assign([r.heading for r in rows], matrix), strict=True)
-            )
-            bank = build_fact_bank(rows, chunk_domain=lambda r: domains.get(r.id, ""), naming=naming)
-            ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank))
+            topics = course_topics(profile, rows)
+            classifier = TopicClassifier(topics, get_embedder().embed)
+            assigned = dict(zip((r.id for r in rows), classifier.assign(rows, matrix), strict=True))
+            bank = build_fact_bank(rows, chunk_domain=lambda r: assigned.get(r.id, ""), naming=naming)
+            ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank), topics)
             _CONTEXTS.clear()
             _CONTEXTS[version] = ctx
         return ctx
+
+
+def list_topics(settings: Settings | None = None) -> CourseTopics:
+    """The course's topics (the profile's, else derived from the indexed documents); none when nothing is indexed."""
+    profile = get_profile(settings)
+    if profile.topics:
+        return course_topics(profile, ())
+    store = get_store(settings)
+    if store.count() == 0:
+        return CourseTopics(source="documents")
+    version = f"{store.version}|{hash(profile)}"
+    with _LOCK:
+        ctx = _CONTEXTS.get(version)
+    if ctx is not None:
+        return ctx.topics
+    return course_topics(profile, store.all_chunks())
 
 
 def resolve_doc(ctx: QuizContext, doc: str) -> str:
@@ -114,7 +131,7 @@ def _topic_facts(
 ) -> list[tuple[Fact, float]]:
     if not topic.strip():
         raise TutorError(
-            "The topic is empty; give a few words (e.g. --topic 'Kinesis streaming') or leave it out."
+            "The topic is empty; give a few words (e.g. --topic 'how backups work') or leave it out."
         )
     result = Retriever(get_store(settings), get_embedder()).search(topic, k=12, doc_id=doc_id)
     rank: dict[str, tuple[int, float]] = {}
@@ -167,16 +184,17 @@ def iter_quiz(
     name = backend or s.backend
     ctx = quiz_context(s)
     doc = resolve_doc(ctx, doc_id) if doc_id else None
-    dom = parse_domain(domain) if domain else None
+    dom = parse_topic(domain, ctx.topics.topics, ctx.topics.label) if domain else None
     facts = [
         f for f in ctx.bank.facts if (doc is None or f.doc_id == doc) and (dom is None or f.domain == dom)
     ]
     if not facts:
+        label = ctx.topics.label
         where = " and ".join(
-            x for x in (f"document {doc}" if doc else "", f"domain {dom}" if dom else "") if x
+            x for x in (f"document {doc}" if doc else "", f"{label} {dom}" if dom else "") if x
         )
         raise TutorError(
-            f"No definitions in {where or 'the material'} to make questions from; try another document or domain."
+            f"No definitions in {where or 'the material'} to make questions from; try another document or {label}."
         )
     seed_text = f"{learner}|{len(served)}" if seed is None else str(seed)
     rng = random.Random(int(hashlib.sha1(seed_text.encode()).hexdigest()[:8], 16))
