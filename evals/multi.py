@@ -63,6 +63,9 @@ SUMMARY_COLUMNS = (
     ("false_refusal_rate", "answerable refused"),
     ("keyword_pass", "key terms"),
     ("citation_verbatim", "citations verbatim"),
+    ("lead_keyword_pass", "lead sentence has key terms"),
+    ("repetition_rate", "repeats"),
+    ("answer_words_p50", "words p50"),
     ("quiz_validity", "quiz valid"),
 )
 
