@@ -8,6 +8,11 @@ Entry points (everything the UI, the eval runner and the CLI need):
 - ``grade.grade(item, response, bank=None, embed=None)`` -> ``GradeResult`` with cited feedback.
 - ``tutor.study.progress.Progress``: attempts, mastery, SM-2 review queue; ``tutor.study.export``: Anki / CSV.
 
-Stages: ``facts`` mines definitional sentences and term lists from the index -> ``generate_rules`` makes
-items (``generate_llm`` may reword a stem) -> ``validate`` gates every item before anyone sees it.
+- ``service.list_topics()`` -> the course's topics (``topics.CourseTopics``: the profile's, else derived from
+  document titles or top-level headings); ``topics.parse_topic`` reads a ``--domain`` value.
+
+Stages: ``facts`` mines definitional sentences and term lists from the index (``naming`` holds the course
+profile's naming habits, ``mining`` the general patterns that work on any text) -> ``generate_rules`` makes
+items (``generate_llm`` may reword a stem) -> ``gate.validate`` checks every item before anyone sees it.
+``topics`` assigns each passage (and so each item's ``domain`` field) to one of the course's topics.
 """

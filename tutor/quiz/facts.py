@@ -2,14 +2,19 @@
 
 Everything a rule-based item needs comes from here: the answer key (a term the sentence defines), the
 evidence (the sentence, verbatim, inside one indexed chunk) and distractors of the same kind (other terms
-the corpus itself lists or defines: siblings in a bullet list, other AWS services, other algorithms).
+the corpus itself lists or defines: siblings in a bullet list, other named products, other algorithms).
+What a course calls its things comes from its profile (``naming.Naming``: prefixed product names and what
+they denote, generic words); without one nothing here depends on a vendor's naming.
 Patterns recognised, on each sentence or bullet of the cleaned documents:
 
-- ``Term: is/provides/requires ...``       (glossary bullets)      -> "Which AWS service is ...?"
+- ``Term: is/provides/requires ...``       (glossary bullets)      -> "Which <kind> is ...?"
 - ``Term is/provides/tags ...``            (subject-verb sentence)  -> "Which algorithm tags ...?"
-- ``You can use Term to ...``                                       -> "Which AWS service can you use to ...?"
-- ``..., Term, a/an description``          (apposition)             -> "Which AWS service is a ...?"
+- ``You can use <Prefix> Term to ...``     (prefixed names only)    -> "Which <kind> can you use to ...?"
+- ``..., <Prefix> Term, a/an description`` (apposition)             -> "Which <kind> is a ...?"
 - ``Term: Noun phrase or gerund``          (list of key concepts)   -> "Which term describes “...”?"
+
+When none of these matches a sentence, the general patterns of ``mining`` are tried (definitions, glossary
+lines, a heading or term line with its first sentence, code terms, "which package" cloze questions).
 """
 
 from __future__ import annotations
@@ -22,12 +27,16 @@ from dataclasses import dataclass, replace
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
 from tutor.quiz.mining import (
+    ADVERB,
     WHICH,
     WHICH_MID,
     Definition,
     Vocabulary,
     build_vocabulary,
+    cloze_definition,
+    described,
     glossary_definition,
+    heading_term,
     logical_lines,
     sentence_definitions,
     term_line_definition,
@@ -182,6 +191,8 @@ def _termish(np_text: str, known: set[str], nm: Naming) -> bool:
     words = _words(np_text)
     if not words or len(words) > 7 or words[0].lower() in NOT_TERM_START or re.search(r"[(),;]", np_text):
         return False
+    if len(words) > 1 and ADVERB.fullmatch(words[0]):
+        return False  # "Technically R is ...": a sentence adverb, not part of a name
     if nm.canonical(np_text) in known:
         return True
     if (
@@ -281,7 +292,8 @@ def _units(doc_id: str, text: str) -> tuple[list[_Unit], dict[str, tuple[str, li
                         doc_id, joined, previous_start, body_start + e, False, "", False, "", True, previous
                     )
                 )
-        short = len(line.split()) <= 3 and not m and not line.lstrip().startswith("#")
+        heading = re.match(r"^#{1,6} ", line.lstrip()) is not None
+        short = (len(line.split()) <= 3 and not m and not line.lstrip().startswith("#")) or heading
         previous, previous_start = (line.strip(), line_start) if short else ("", 0)
         stopped = re.search(r"[.!?:;][\"”’')\]]*\s*$", line) is not None or len(line.strip()) < 50
     return units, groups
@@ -300,7 +312,7 @@ def _member_name(bullet: str, nm: Naming) -> str | None:
             name = " ".join(words[:i])
             return name if _termish(name, set(), nm) or (i <= 3 and name[:1].isupper()) else None
     if len(words) <= 6 and sent[:1].isupper() and not sent.endswith(":"):
-        # "Amazon S3 (as storage for a data lake)" names Amazon S3.
+        # "Cloud Store (as storage for a data lake)" names Cloud Store.
         return re.sub(r"\s*\((?:as|for|e\.g\.)[^)]*\)\s*$", "", sent).strip(" .")
     return None
 
@@ -341,7 +353,7 @@ def _stem_from_statement(statement: str, term_text: str, nm: Naming) -> str | No
     words = _words(rest)
     if not words or not rest[0].isalpha():
         return None
-    # Between the term and its verb: "of the AWS ML stack" keeps the label, "forecasting algorithm" replaces it.
+    # Between the term and its verb: "of the ML stack" keeps the label, "forecasting algorithm" replaces it.
     i = 0
     while i < len(words) and words[i].lower().strip(",") not in VERBS and i < 7:
         i += 1
@@ -349,7 +361,7 @@ def _stem_from_statement(statement: str, term_text: str, nm: Naming) -> str | No
         return None
     between = [w.lower() for w in words[:i]]
     if between and between[0] in ("and", "or", "nor", "but"):
-        return None  # "The AWS Deep Learning AMI and containers are ..." has a compound subject
+        return None  # "The Deep Learning image and containers are ..." has a compound subject
     if between and between[0] not in ("of", "in", "on", "for", "with", "also"):
         # Only a noun phrase ending in a kind noun may continue the subject ("forecasting algorithm").
         if len(between) > 2 or between[-1] not in HEAD_NOUNS or not all(w.isalpha() for w in between):
@@ -383,7 +395,7 @@ def _predicate_stem(term_text: str, rest: str, bullet: bool, nm: Naming) -> tupl
     ):
         return None
     if rest.startswith("The ") or rest.startswith(term_text):
-        # "The Amazon SageMaker DeepAR forecasting algorithm is ..." -> "Which forecasting algorithm is ...?"
+        # "The Acme DeepAR forecasting algorithm is ..." -> "Which forecasting algorithm is ...?"
         stem = _stem_from_statement(rest, term_text, nm)
         if stem is None:
             # "X layer: The X layer is ...", where the heading spells X differently from the sentence.
@@ -480,6 +492,10 @@ def build_fact_bank(
     for key in sorted(service_keys, key=len):
         term_for(service_display[key])
     known = known | set(alias_keys)
+    # Names the text gives a kind ("the X package"): candidates for wrong options of that kind.
+    for key, (name, kind) in sorted(vocab.classed.items()):
+        if key not in alias_keys:
+            term_for(name, kind_hint=kind, general=True)
 
     # Pass 2: definitional sentences.
     facts: list[Fact] = []
@@ -509,9 +525,9 @@ def build_fact_bank(
                     for d in _general(u, vocab, nm)
                 ]
             for term, statement, stem, said, claim in found:
-                label = nm.label(term.kind) if said is None else said
-                if term.kind == "command" and not re.search(r"\bcommands?\b", u.text, re.IGNORECASE):
-                    label = said or ""  # "Which command ...?" only when the sentence itself says it is one
+                label = said or nm.label(term.kind)
+                if term.kind == "command" and not said and not re.search(r"\bcommands?\b", u.text, re.I):
+                    label = ""  # "Which command ...?" only when the sentence itself says it is one
                 which = _which(label)
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
                 if not good_stem(stem, nm.generic):
@@ -548,14 +564,23 @@ def build_fact_bank(
 def _general(u: _Unit, vocab: Vocabulary, nm: Naming) -> list[Definition]:
     if u.term_line:
         sentence = u.text[len(" ".join(u.term_line.split())) :].strip()
-        d = term_line_definition(u.term_line, sentence, vocab, nm, WHICH)
+        if u.term_line.startswith("#"):
+            # A heading, then its first sentence: the heading names the term the sentence describes.
+            named = heading_term(u.term_line.lstrip("#").strip())
+            d = described(named[0], sentence, "", vocab, heading=True) if named else None
+        else:
+            d = term_line_definition(u.term_line, sentence, vocab, nm, WHICH)
         return [d] if d else []
     if not u.after_stop and u.text[:1].islower():
         return []  # the rest of a sentence a PDF wrapped across lines
     d = glossary_definition(u.text, WHICH, nm, vocab) if u.opens_line else None
     if d is not None:
         return [replace(d, group=u.group or u.run)]
-    return list(sentence_definitions(u.text, vocab, nm, WHICH))
+    found = list(sentence_definitions(u.text, vocab, nm, WHICH))
+    if not found and u.after_stop:
+        cloze = cloze_definition(u.text, vocab, nm)
+        found = [cloze] if cloze else []
+    return found
 
 
 def _with_term(f: Fact, term: Term) -> Fact:
@@ -648,10 +673,12 @@ def _subject(s: str, known: set[str], nm: Naming) -> tuple[str, str] | None:
         w = words[i].lower().strip(",")
         if not (w in VERBS or (w in ADVERBS and i + 1 < len(words) and words[i + 1].lower() in VERBS)):
             continue
+        if words[i][:1].isupper():
+            continue  # "Long Term Support is ...": a capitalised word belongs to the name, it is no verb
         np_text = " ".join(words[:i]).rstrip(",")
         pre = ""
         if ", " in np_text:
-            # "Behind the scenes, SageMaker orchestrates ..." -> keep the opener, ask about SageMaker.
+            # "Behind the scenes, the platform orchestrates ..." -> keep the opener, ask about the platform.
             pre, np_text = np_text.rsplit(", ", 1)
             if "(" in pre and ")" not in pre:
                 return None

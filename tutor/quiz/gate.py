@@ -24,7 +24,14 @@ import numpy as np
 
 from ingest.text import content_tokens, normalise
 from tutor.quiz.facts import FactBank, good_stem
-from tutor.quiz.generate_rules import TF_PREFIX, could_be_true, declarative, related
+from tutor.quiz.generate_rules import (
+    MAX_SWAPPED_WORDS,
+    TF_PREFIX,
+    could_be_true,
+    declarative,
+    near_duplicate,
+    related,
+)
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Served, Term, Verdict
 from tutor.quiz.naming import PLAIN, Naming
 
@@ -52,14 +59,17 @@ def _mentions(bank: FactBank, name: str, text: str) -> bool:
 
 
 def _keeps_kind(question: str, subject: str, bank: FactBank) -> bool:
-    """A reworded question must still ask "which <kind>" (so "Which restaurant chain ...?" cannot replace
-    "Which of the following ...?" with something the key is not)."""
+    """A reworded question must still ask "which <kind>", or "which of the following" (so "Which restaurant
+    chain ...?" cannot replace "Which of the following ...?" with something the key is not)."""
     term = bank.lookup(subject)
-    label = bank.label(term) if term else ""
     head = " ".join(question.lower().split()[:8])
+    kinds = ["of the following", "of these", "term", "concept"]
+    label = bank.label(term) if term else ""
     if label:
-        return re.search(r"\b(?:which|what)\b(?: \w+)? " + re.escape(label.lower()) + r"\b", head) is not None
-    return re.search(r"\b(?:which|what) (?:of the following|of these|term|concept)\b", head) is not None
+        kinds.append(r"(?:\w+ )?" + re.escape(label.lower()))
+    if term and term.kind.isalpha() and term.kind not in ("concept", "name"):
+        kinds.append(re.escape(term.kind))  # a kind the text itself names ("the X package")
+    return re.search(r"\b(?:which|what) (?:" + "|".join(kinds) + r")\b", head) is not None
 
 
 def _literally(name: str, text: str, naming: Naming) -> bool:
@@ -89,6 +99,8 @@ def _structure(item: QuizItem, naming: Naming) -> list[str]:
             why.append(f"mcq needs 4 options, has {len(item.options)}")
         if len(set(keys)) != len(keys):
             why.append("options are not distinct")
+        elif any(near_duplicate(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]):
+            why.append("options are near-duplicates (a spelling variant of another)")
         if sum(o == item.answer for o in item.options) != 1:
             why.append("the key is not exactly once among the options")
     elif item.type == "true_false":
@@ -140,6 +152,15 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     swapped = [t for t in swapped if not _mentions(bank, t.name, sup)]
     if not swapped or _mentions(bank, subject, statement):
         return ["false statement does not swap the subject for another term"]
+    new = set(content_tokens(swapped[0].name)) - set(content_tokens(sup))
+    if not new:
+        # "ML services layer" for "AI services layer" where the passage also says "ML": nothing visibly false.
+        return ["the swapped-in name adds no word the passage lacks"]
+    if len(set(content_tokens(statement)) - set(content_tokens(sup))) > MAX_SWAPPED_WORDS:
+        return ["false statement differs from the passage by more than a swapped name"]
+    if subject.lower() in statement.lower():
+        # Even inside another word ("syslog" in "syslogd"), the subject's name would confuse the learner.
+        return ["false statement still contains the subject's name"]
     fixed = statement
     for a in (swapped[0].name, *swapped[0].aliases):
         fixed = fixed.replace(a, subject)

@@ -10,6 +10,7 @@ import hashlib
 import random
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from ingest.text import content_tokens
 from tutor.quiz.facts import FactBank
@@ -21,6 +22,10 @@ from tutor.schema import Citation
 TF_PREFIX = "True or false: "
 # A wrong option is rejected when some corpus sentence about it covers this share of the question's words.
 ALSO_TRUE_COVERAGE = 0.6
+# A false statement differs from the material by a swapped-in name of at most this many new words.
+MAX_SWAPPED_WORDS = 4
+# Options whose letters are this similar (difflib ratio) are spelling variants of each other.
+NEAR_DUPLICATE_RATIO = 0.85
 
 
 def item_id(kind: str, fact_key: str) -> str:
@@ -64,6 +69,16 @@ def related(a: Term, b: Term) -> bool:
         or f" {x} " in f" {y} "
         or f" {y} " in f" {x} "
     )
+
+
+def _letters(key: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", key.lower())
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    """Two option keys a learner could not tell apart: the same letters, or a typo apart (difflib ≥ 0.85)."""
+    x, y = _letters(a), _letters(b)
+    return x == y or SequenceMatcher(None, x, y).ratio() >= NEAR_DUPLICATE_RATIO
 
 
 def could_be_true(bank: FactBank, term: Term, question: str, support: str) -> bool:
@@ -126,8 +141,10 @@ class DistractorPicker:
         top = defined[:6]
         rng.shuffle(top)
         chosen: list[Term] = []
+        taken = [answer]
         for t in [*siblings, *top, *defined[6:], *undefined]:
-            if all(not related(t, c) for c in chosen):
+            if all(not related(t, c) and not near_duplicate(t.key, c.key) for c in taken):
+                taken.append(t)
                 chosen.append(t)
             if len(chosen) == n:
                 break
@@ -210,7 +227,10 @@ class RuleGenerator:
         # Half the statements are made false by swapping in a same-kind term the corpus does not support.
         name = self.spelled(fact)
         want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
-        wrong = self.picker.pick(fact, fact.stem, 1, rng) if want_false else []
+        wrong = self.picker.pick(fact, fact.stem, 3, rng) if want_false else []
+        # The swapped-in name should be what makes the statement false, not a long new phrase.
+        support = set(content_tokens(fact.sentence))
+        wrong = [t for t in wrong if 0 < len(set(content_tokens(t.name)) - support) <= MAX_SWAPPED_WORDS][:1]
         if wrong:
             statement = self.claim(fact, wrong[0].name)
             return QuizItem(

@@ -1,9 +1,10 @@
 """Grade one answer and explain the grade with the cited passage.
 
-Multiple choice and true/false are graded by rule. Short answers are right when they match the key or
-one of its spellings after normalisation ("sagemaker neo" = "Amazon SageMaker Neo"), when they are a
-near-miss spelling of it, or when their meaning is close to the key (embedding similarity); an answer that
-names a *different* term from the material is wrong whatever its similarity (Translate is not Transcribe).
+Multiple choice and true/false are graded by rule. Short answers are right when they match the key or one
+of its spellings after normalisation ("data store" = "Acme Data Store" when "Acme" is a name prefix of the
+course), when they are a near-miss spelling of it, or when their meaning is close to the key (embedding
+similarity); an answer that names a *different* term from the material is wrong whatever its similarity
+(``apt-get`` is not ``apt-cache``).
 """
 
 from __future__ import annotations

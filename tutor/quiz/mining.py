@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.models import StoredChunk
 from tutor.quiz.naming import Naming
@@ -88,17 +88,47 @@ CONNECTORS = _wordset(
     """alternatively additionally also otherwise instead similarly finally then likewise moreover furthermore
     meanwhile nevertheless nonetheless besides consequently accordingly"""
 )
+# A sentence adverb ("Technically R is ...", "Usually the ..."), never the start of a name.
+ADVERB = re.compile(r"[A-Za-z]{2,}(?:ally|ously|ively|ently|antly)")
+PARTICIPLES = _wordset(
+    "led ran built made written known given taken held kept found meant sent set put shown seen"
+)
+FINITE = _wordset(
+    "is are was were be been has have had can could will would shall should must may might do does did"
+)
+ADVERBS = _wordset(
+    "usually also often always automatically generally typically only then now still simply just"
+)
 PRONOUNS = _wordset("it its they them their this these he she his her")
 # "A few ...", "A number of ...": quantities, not terms.
 QUANTITIES = _wordset(
-    "few lot number couple little bit great good variety range set series kind sort type way"
+    "few lot number couple little bit great good variety range set series kind sort type way certain"
 )
 # "The X command", "the function X()": the noun says what kind of thing X is. Code kinds share one pool.
 CLASS_NOUNS = {
     **dict.fromkeys(("command", "function", "builtin", "program", "utility", "daemon", "tool"), "command"),
     **{
         n: n
-        for n in ("option", "package", "file", "directory", "variable", "operator", "construct", "keyword")
+        for n in (
+            "option",
+            "package",
+            "file",
+            "directory",
+            "variable",
+            "operator",
+            "construct",
+            "keyword",
+            "list",
+            "field",
+            "parameter",
+            "argument",
+            "module",
+            "library",
+            "method",
+            "attribute",
+            "format",
+            "protocol",
+        )
     },
 }
 DEFINING = re.compile(
@@ -114,7 +144,8 @@ MODAL = re.compile(
 )
 # A short opening phrase the question may keep: "In the simplest case, a script is ...".
 OPENER = re.compile(
-    r"^(?P<pre>(?:In|For|On|At|With|By|Under|Since|After|Before|During|From|Unlike|Like|As|Within|Without)"
+    r"^(?!For (?:example|instance)|As an example)"
+    r"(?P<pre>(?:In|For|On|At|With|By|Under|Since|After|Before|During|From|Unlike|Like|As|Within|Without|Of)"
     r"(?: [^,]+){1,6}), (?P<body>.+)$"
 )
 # Stems are built before the term's final kind is known: "Which <kind>" is filled in afterwards, upper case
@@ -136,6 +167,15 @@ GLOSSARY = re.compile(
 THIS = re.compile(r"^(?:This|These|It|Its)(?: (?P<noun>[a-z]+))? (?P<rest>.+)$")
 ENDS_SENTENCE = re.compile(r"[.!?][\"”’')\]]*$")
 SLOT = "\x02"  # where the term's name goes in a fact's claim
+_NOUNS = "|".join(sorted(CLASS_NOUNS, key=len, reverse=True))
+# "the X package" / "the function X()" where X reads as code.
+CLASSED = re.compile(
+    rf"\b[Tt]he (?:(?P<x>[^\s()]+(?:\(\))?) (?P<n>{_NOUNS})|(?P<n2>{_NOUNS}) (?P<x2>[^\s()]+(?:\(\))?))\b"
+)
+# "..., the X package, which displays ...": what a named thing does, said in a relative clause.
+RELATIVE = re.compile(
+    r"(?P<np>(?:[^\s,;()]+ ){0,2}[^\s,;()]+),? which (?P<rest>(?:[a-z]+s|is|are) [^;()]+?)(?:,|\)|\.?$)"
+)
 
 
 @dataclass
@@ -148,7 +188,19 @@ class Vocabulary:
     words: Counter[str] = field(default_factory=Counter)
     # Words seen right after a determiner ("the providers", "a test"): nouns, whatever else they may be.
     nouns: Counter[str] = field(default_factory=Counter)
+    # In how many documents each word occurs, and how many documents there are.
+    spread: Counter[str] = field(default_factory=Counter)
+    documents: int = 0
+    # "the apt-listchanges package", "the function seq()": key -> (name as written, kind); a distractor pool.
+    classed: dict[str, tuple[str, str]] = field(default_factory=dict)
     command_headings: set[str] = field(default_factory=set)
+
+    def familiar(self, words: Sequence[str]) -> bool:
+        """Are most of these words ones the course uses in more than one document (when it has several)?"""
+        if self.documents < 3:
+            return True
+        alpha = [w.lower() for w in words if w.isalpha()]
+        return not alpha or sum(self.spread[w] >= 2 for w in alpha) * 10 >= len(alpha) * 6
 
     def knows(self, key: str) -> bool:
         return key in self.code or key in self.headings or self.names[key] >= 2
@@ -160,6 +212,10 @@ class Vocabulary:
         words = name.split()
         if len(words) >= 2 and all(w[:1].isupper() and w.isalpha() for w in words):
             return "name"
+        if len(words) == 1 and re.fullmatch(r"[A-Z]{2,}", name):
+            return "acronym"
+        if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]+", name) and not self.words[name.lower()]:
+            return "name"  # never written in lower case: a proper name ("Peter", "Squeeze")
         return "concept"
 
 
@@ -239,8 +295,9 @@ def heading_term(part: str) -> tuple[str, bool] | None:
 
 
 def build_vocabulary(texts: dict[str, str], rows: Sequence[StoredChunk], nm: Naming) -> Vocabulary:
-    vocab = Vocabulary()
+    vocab = Vocabulary(documents=len(texts))
     for text in texts.values():
+        vocab.spread.update(set(WORD.findall(text.lower())))
         for line, is_code in zip(text.split("\n"), code_lines(text), strict=True):
             if is_code and not FENCE.match(line):
                 word = _first_ident(line)
@@ -258,6 +315,11 @@ def build_vocabulary(texts: dict[str, str], rows: Sequence[StoredChunk], nm: Nam
                     r"\b[Tt]he ([a-z][\w.+-]*[\w+]) (?:command|program|utility|daemon)\b", line
                 ):
                     vocab.code.add(nm.canonical(m.group(1)))
+                for m in CLASSED.finditer(line):
+                    x, noun = (m.group("x"), m.group("n")) if m.group("x") else (m.group("x2"), m.group("n2"))
+                    x = x.rstrip(".,;:")
+                    if _code_like(x) and len(x) >= 2:
+                        vocab.classed.setdefault(nm.canonical(x), (x, CLASS_NOUNS[noun]))
                 for m in CAPITALISED.finditer(line):
                     vocab.names[nm.canonical(m.group(1))] += 1
                 vocab.words.update(WORD.findall(line.lower()))
@@ -304,8 +366,17 @@ def singular(word: str) -> str:
     return word
 
 
+# Hyphenated English words ("above-mentioned", "well-known", "non-free") are not names of code.
+ENGLISH_PREFIXES = _wordset(
+    """follow above well so non self built high low long short multi semi pre re co cross full half all any one two three
+    sub super out under over up down end time case user command free open read write run first last"""
+)
+
+
 def _code_like(word: str) -> bool:
     """A single token that reads as code: a path, an option, a call, a dotted or hyphenated lower-case name."""
+    if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", word) and word.split("-")[0] in ENGLISH_PREFIXES:
+        return False
     return re.search(r"[a-z][_.+/-][a-z]|[a-z]\d|^-{1,2}\w|^/\w|\(\)$|^[@$%]\w", word) is not None
 
 
@@ -336,7 +407,7 @@ def general_term(np_text: str, vocab: Vocabulary, nm: Naming) -> Subject | None:
     if re.search(r"[,;:?!\"“”'‘’\[\]{}=<>|]", core) or (re.search(r"[()]", core) and not core.endswith("()")):
         return None
     low = [w.lower() for w in words]
-    if re.fullmatch(r"[A-Za-z]{3,}ly", words[0]) and len(words) > 1:
+    if ADVERB.fullmatch(words[0]) and len(words) > 1:
         return None  # "Technically R ...": an adverb, not part of the name
     indefinite = article is not None and article.group(0).strip().lower() in ("a", "an")
     if (
@@ -354,13 +425,18 @@ def general_term(np_text: str, vocab: Vocabulary, nm: Naming) -> Subject | None:
     key = nm.canonical(core)
     if not key or _generic(core, nm):
         return None
-    if key in vocab.code or key in vocab.headings or singular(key) in vocab.headings:
+    if key in vocab.code:
         return Subject(core, True, True)
+    definite_word = (
+        article is not None and not indefinite and len(words) == 1 and core.isalpha() and core.islower()
+    )
+    if (key in vocab.headings or singular(key) in vocab.headings) and not definite_word:
+        return Subject(core, True, True)  # ("The services are ..." says which services elsewhere)
     if len(words) == 1 and _code_like(core) and not core[0].isupper():
         return Subject(core, True, True)
     if indefinite:
         # "A patch is a file ...": an indefinite noun phrase defines a general term.
-        ok = len(words) <= 3 and all(w.isalpha() or "-" in w for w in words)
+        ok = len(words) <= 3 and all(re.fullmatch(r"[A-Za-z]+(?:[-/][A-Za-z]+)*", w) for w in words)
         return Subject(core, False) if ok else None
     if article:
         return None  # "The X ...": X is definite, so it needs context unless the text names it elsewhere
@@ -401,7 +477,8 @@ def _is_verb(words: Sequence[str], i: int) -> bool:
 def _context_free(s: str) -> bool:
     """No words that point at text the learner does not see ("the following", "this", "above")."""
     return not re.search(
-        r"\b(?:following|above|below|previous|previously|this|these|former|latter|here|such|later|earlier)\b",
+        r"\b(?:following|above|below|previous|previously|this|these|former|latter|such|later|earlier)\b"
+        r"|^Here\b|\bhere (?:is|are)\b",
         s,
         re.IGNORECASE,
     )
@@ -410,6 +487,8 @@ def _context_free(s: str) -> bool:
 def sentence_definitions(sentence: str, vocab: Vocabulary, nm: Naming, which: str) -> Iterable[Definition]:
     """Definitions in one prose sentence: copula, "refers to", "is called", or a named subject's action."""
     s = " ".join(sentence.split())
+    if s.count('"') % 2:
+        s = re.sub(r'"(\w+[.!?])$', r"\1", s)  # the sentence splitter kept the closing quote for the next one
     if len(s) < 20 or not ENDS_SENTENCE.search(s) or s.count('"') % 2 or s.count("“") != s.count("”"):
         return
     if not _context_free(s):
@@ -424,33 +503,115 @@ def sentence_definitions(sentence: str, vocab: Vocabulary, nm: Naming, which: st
         pre, s = opener.group("pre"), opener.group("body")
     words = s.split()
     for i in range(1, min(len(words), 9)):
+        if words[i] in ADVERBS and i + 1 < len(words):
+            # "APT usually ensures ...": the adverb goes with the predicate.
+            rest = " ".join(words[i + 1 :])
+            if not (words[i + 1] in ACTION_VERBS or _is_verb(words, i + 1) or MODAL.match(rest)):
+                continue
+            subject = general_term(" ".join(words[:i]), vocab, nm)
+            if subject is None or not subject.known:
+                break
+            got = list(_predicate(subject, " ".join(words[i:]), s, pre, which))
+            if got:
+                yield from got
+                return
+            break
         rest = " ".join(words[i:])
         m = DEFINING.match(rest)
-        action = not m and (words[i] in ACTION_VERBS or _is_verb(words, i))
-        modal = not m and not action and MODAL.match(rest) is not None
+        if words[i - 1].endswith(","):
+            break  # "X, designed to be modular, targets ...": an aside follows the subject
+        modal = not m and MODAL.match(rest) is not None
+        action = not m and not modal and (words[i] in ACTION_VERBS or _is_verb(words, i))
         if not (m or action or modal):
             continue
         subject = general_term(" ".join(words[:i]), vocab, nm)
-        if subject is None or (modal and not subject.known):
-            return
+        indefinite = re.match(r"(?:A|An|a|an) ", s) is not None
+        if subject is None or (modal and not subject.known and not indefinite):
+            break
         if action and words[i] not in ACTION_VERBS:
             # Any other "-s" word is a verb only after a code or heading term, and if the text never uses it
             # (or its singular) as a noun.
             w = words[i]
             if not subject.code or vocab.nouns[w] or vocab.nouns[singular(w)]:
-                return
+                break
         if m:
             obj = rest[m.end() :].split()
             if not obj or obj[0].lower().strip(",.") in WEAK_OBJECTS:
-                return
-        if re.search(r"\b(?:it|they|them|we|us|our)\b", rest):
-            return  # the predicate refers back to something: the question would be ambiguous
-        if re.search(r", \S+ (?:is|are) ", rest):
-            return  # "X is a frame, y is any object, ...": several definitions in one
-        stem = f"{pre}, {WHICH_MID} {_clean_rest(rest)}" if pre else f"{which} {_clean_rest(rest)}"
-        statement = f"{pre}, {s}" if pre else s
-        yield Definition(subject.term, statement, stem, subject.kind, label=subject.label)
+                break
+        got = list(_predicate(subject, rest, s, pre, which))
+        if got:
+            yield from got
+            return
+        break
+    found = list(_relative(s, vocab, nm, which))
+    head, colon, tail = s.partition(": ")
+    if not found and colon and len(head.split()) <= 8 and re.match(r"(?:the|a|an) \S", tail):
+        # "The case of APT is simple: the -y option tells APT to ...": the clause after the colon.
+        found = [replace(d, statement=s) for d in sentence_definitions(tail, vocab, nm, which)]
+    yield from found
+
+
+def _predicate(subject: Subject, rest: str, s: str, pre: str, which: str) -> Iterable[Definition]:
+    if re.search(r"\b(?:it|they|them|we|us|our|he|she|him)\b", rest):
+        return  # the predicate refers back to something: the question would be ambiguous
+    if re.search(r", (?!which|who|that)\S+ (?:is|are) ", rest):
+        return  # "X is a frame, y is any object, ...": several definitions in one
+    stem = f"{pre}, {WHICH_MID} {_clean_rest(rest)}" if pre else f"{which} {_clean_rest(rest)}"
+    statement = f"{pre}, {s}" if pre else s
+    yield Definition(subject.term, statement, stem, subject.kind, label=subject.label)
+
+
+def _relative(s: str, vocab: Vocabulary, nm: Naming, which: str) -> Iterable[Definition]:
+    """ "..., you can install the apt-listchanges package, which displays ..." -> what the package does."""
+    for m in RELATIVE.finditer(s):
+        np = m.group("np").split()
+        # The noun phrase just before ", which": "install the X package, which ..." -> "the X package".
+        found = (general_term(" ".join(np[k:]), vocab, nm) for k in range(len(np)))
+        subject = next((g for g in found if g is not None and g.known), None)
+        if subject is None:
+            continue
+        rest = m.group("rest").strip()
+        words = rest.split()
+        if len(words) < 4 or re.search(r"\b(?:it|they|them|we|us|our|he|she|him)\b", rest):
+            continue
+        if words[0] not in ("is", "are") and words[0] not in ACTION_VERBS and not _is_verb(words, 0):
+            continue
+        if words[0] in ("is", "are") and not (DEFINING.match(rest) or MODAL.match(rest)):
+            continue
+        statement = f"{subject.term} {rest}."
+        yield Definition(
+            subject.term,
+            s,
+            f"{which} {rest}",
+            subject.kind,
+            label=subject.label,
+            claim=statement.replace(subject.term, SLOT, 1),
+        )
         return
+
+
+def cloze_definition(sentence: str, vocab: Vocabulary, nm: Naming) -> Definition | None:
+    """ "News are sent to the debian-news@lists list." -> "News are sent to which list?" (the name is the key)."""
+    s = " ".join(sentence.split())
+    if len(s) < 30 or not s.endswith(".") or not _context_free(s) or s.count('"') % 2:
+        return None
+    for m in CLASSED.finditer(s):
+        x, noun = m.group("x"), m.group("n")
+        if m.start() == 0 or not x or not noun:
+            continue
+        if (
+            not _code_like(x)
+            or len(x) < 2
+            or s.count(x) > 1
+            or not re.match(r"[\s.,;:]", s[m.end() :] or ".")
+        ):
+            continue
+        stem = f"{s[: m.start()]}which {noun}{s[m.end() : -1]}"
+        if re.search(r"\b(?:it|they|them)\b", stem):
+            return None
+        claim = f"{s[: m.start()]}the {SLOT} {noun}{s[m.end() :]}"
+        return Definition(x, s, stem, CLASS_NOUNS[noun], label=noun, claim=claim)
+    return None
 
 
 def _called(m: re.Match[str], vocab: Vocabulary, nm: Naming, which: str, s: str) -> Iterable[Definition]:
@@ -488,6 +649,8 @@ def glossary_definition(line: str, which: str, nm: Naming, vocab: Vocabulary) ->
         return None  # "Step 2: ...", "Section 4.1: ..." label a part; a generic name labels nothing
     if words[0].lower() in NOT_TERM or words[-1].lower() in NOT_TERM or words[0].lower().endswith("ing"):
         return None
+    if any(w.lower() in FINITE for w in words):
+        return None  # "Debian 1.0 was never released: ..." is a sentence, not a term
     rwords = rest.split()
     if len(rwords) < 2 or rwords[0].endswith(":") or not re.match(r"[A-Za-z“\"]", rest):
         return None
@@ -502,6 +665,9 @@ def glossary_definition(line: str, which: str, nm: Naming, vocab: Vocabulary) ->
     body = re.split(r"(?<=[.!?])\s+(?=[A-Z])", rest, maxsplit=1)[0]
     body = _clean_rest(body).rstrip(" ;,")
     if first in ACTION_VERBS:
+        body = first + body[len(first) :]
+        if first.endswith("ed") or first in PARTICIPLES:
+            body = f"is {body}"  # "Named for the piggy bank" -> "Which of the following is named for ...?"
         return Definition(term, f"{term} {body}.", f"{which} {body}")
     lowered = body[0].lower() + body[1:] if not body[1:2].isupper() else body
     return Definition(term, f"{term}: {body}.", f"Which term describes “{lowered}”")
@@ -517,11 +683,18 @@ def term_line_definition(
         return None
     if words[0].lower() in NOT_TERM or re.search(r"[,;?!\"“”]", term) or _generic(term, nm):
         return None
-    if not ((len(words) == 1 and (_code_like(term) or "::" in term)) or nm.canonical(term) in vocab.code):
+    symbol = re.fullmatch(r"[-=!<>&|+*/%~^]{1,3}|-{1,2}[A-Za-z][\w-]*", term) is not None
+    if re.fullmatch(r"(.)\1{2,}", term):
+        return None  # "---", "===": a rule line, not a term
+    if not (
+        (len(words) == 1 and (_code_like(term) or "::" in term or symbol)) or nm.canonical(term) in vocab.code
+    ):
         return None
     s = " ".join(sentence.split())
     m = THIS.match(s)
-    if not m or not ENDS_SENTENCE.search(s) or not _context_free(m.group("rest")):
+    if not m:
+        return described(term, s, "operator" if symbol else "", vocab)
+    if not ENDS_SENTENCE.search(s) or not _context_free(m.group("rest")):
         return None
     noun = m.group("noun") or ""
     rest = m.group("rest") if noun else s.split(" ", 1)[1]
@@ -540,3 +713,40 @@ def term_line_definition(
     return Definition(
         term, f"{term}: {s}", f"{which} {_clean_rest(rest)}", CLASS_NOUNS.get(noun, ""), label=label
     )
+
+
+def described(term: str, line: str, kind: str, vocab: Vocabulary, heading: bool = False) -> Definition | None:
+    """A definition list entry: the term's line, then a noun phrase saying what it is ("the assignment operator").
+
+    Under a heading the noun phrase may start in upper case ("Manipulating and expanding variables"), but must
+    then have no verb at all: a sentence under a heading is about the section, not a definition of its title.
+    """
+    words = line.split()
+    if not 3 <= len(words) <= 25 or not (
+        line[:1].islower() or re.match(r"(?:A|An|The) [a-z]", line) or heading
+    ):
+        return None
+    if any(w.lower() in ("is", "are", "was", "were", "it", "this") for w in words[:3]):
+        return None
+    if any(
+        w.lower() in FINITE or w in ACTION_VERBS or (i and _is_verb(words, i)) for i, w in enumerate(words)
+    ):
+        return None  # a clause ("the shift command reassigns ..."), not a noun phrase saying what the term is
+    if not _context_free(line):
+        return None
+    if heading and (not line[:1].isupper() or nm_overlap(term, line) or not vocab.familiar(words)):
+        return None  # under a heading, also not an epigraph in another language
+    if heading and (
+        (line.rstrip().endswith(".") and len(words) > 10)
+        or re.search(r"\b(?:he|she|it|they|his|her|their|we|you)\b", line, re.IGNORECASE)
+    ):
+        return None  # a sentence about the section, not a subtitle that names what the heading's term is
+    body = _clean_rest(line).rstrip(" ;,:")
+    body = body[0].lower() + body[1:]
+    return Definition(term, f"{term}: {line}", f"Which term describes “{body}”", kind)
+
+
+def nm_overlap(term: str, line: str) -> bool:
+    """Does the description repeat a word of the term (so it would give the answer away)?"""
+    low = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", line)}
+    return any(w.lower() in low or singular(w.lower()) in low for w in re.findall(r"[A-Za-z]{3,}", term))

@@ -17,7 +17,7 @@ from tutor.course import EMPTY, CourseProfile
 
 # Words that identify nothing in a question or a name, whatever the course: question scaffolding and the
 # nouns that say what kind of thing an answer is.
-GENERAL_WORDS = """which following term terms describes true false can you service services algorithm algorithms
+GENERAL_WORDS = """which following term terms describes refers refer true false can you service services algorithm algorithms
 layer layers concept command commands function functions"""
 
 

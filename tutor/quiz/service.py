@@ -31,7 +31,7 @@ from tutor.store import get_embedder, get_store
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 50
-MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (SageMaker) does not fill it
+MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (the course's main tool) does not fill it
 # A passage is on-topic when its dense score is high, or fairly high with matching words.
 TOPIC_DENSE = 0.3
 TOPIC_DENSE_WITH_WORDS = 0.25
@@ -161,7 +161,8 @@ def _spread(
     for fs in by_doc.values():
         rng.shuffle(fs)
         fs.sort(key=lambda f: f.term.name in served_subjects)
-    order = sorted(by_doc, key=lambda d: (served_per_doc.get(d, 0), rng.random()))
+    # Documents with few facts go first, before the terms they share with others have had their share.
+    order = sorted(by_doc, key=lambda d: (served_per_doc.get(d, 0), min(len(by_doc[d]), 10), rng.random()))
     return [[(f, 1.0) for f in by_doc[d]] for d in order]
 
 

@@ -58,6 +58,11 @@ def _unique(names: Sequence[str], fallbacks: Sequence[str]) -> list[str]:
     return out
 
 
+def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts "Chapter 2" before "Chapter 10"."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text.lower()) if p)
+
+
 def top_heading(heading: str) -> str:
     return heading.split(HEADING_SEP, 1)[0].strip()
 
@@ -70,7 +75,7 @@ def course_topics(profile: CourseProfile, rows: Sequence[StoredChunk]) -> Course
     for r in sorted(rows, key=lambda r: (r.doc_id, r.start)):
         docs.setdefault(r.doc_id, r.title.strip())
     if len(docs) > 1:
-        ids = sorted(docs, key=lambda d: (docs[d].lower() or d, d))
+        ids = sorted(docs, key=lambda d: (_natural(docs[d] or d), d))
         names = _unique([docs[d] for d in ids], ids)
         topics = tuple(
             Topic(
