@@ -2,8 +2,8 @@
 
 Three signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
 digits, a single-letter compound such as "k-means", a multi-word name, or a lowercase name the question
-gives an owner and a kind, "sagemaker's ... algorithm") that the whole corpus never mentions — the typical near miss, "How does
-SageMaker Clarify ...?"; (2) the expected answer type: a question asking for a price, a saving, a score, a
+gives an owner and a kind, "the platform's ... algorithm") that the whole corpus never mentions — the typical near miss, "How does
+the Foo Profiler ...?"; (2) the expected answer type: a question asking for a price, a saving, a score, a
 duration, a size, a count or code syntax needs passages that state one; (3) the similarity of the closest
 passage or sentence among the top passages.
 No word-coverage signal: learners ask in words the notes do not use (docs/decisions/0006-answerability-signals.md).
@@ -94,7 +94,7 @@ _EVERYDAY_COMPOUNDS = frozenset(
 )
 # Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:)]))){2,}")
-# A lowercase name is still a name when the question gives it an owner and a kind: "sagemaker's factorization
+# A lowercase name is still a name when the question gives it an owner and a kind: "the platform's factorization
 # machines algorithm". Without the owner, everyday adjectives match too ("the cheapest service").
 # The owners come from the course profile (its generic names and platforms).
 _KINDS = r"(algorithm|algo|service|feature|library|framework|api|tool)s?\b"
@@ -119,7 +119,7 @@ class _AnswerType:
 
 
 # Expected answer types: the classic QA check, the one near miss retrieval similarity cannot see ("How long
-# does Kinesis keep records?" retrieves Kinesis passages that never give a retention period).
+# does the queue keep records?" retrieves queue passages that never give a retention period).
 _ANSWER_TYPES = (
     _AnswerType(
         re.compile(
@@ -223,7 +223,7 @@ def unknown_terms(question: str, lex: LexicalIndex, owners: tuple[str, ...] = ()
     for run in _capitalised_runs(question):
         toks = content_tokens(run)
         unseen_pair = len(toks) >= 2 and any(pair not in lex.bigrams for pair in itertools.pairwise(toks))
-        # "SageMaker Autopilot" is known when the notes name "Autopilot" in a list of SageMaker features.
+        # "Platform Autopilot" is known when the notes name "Autopilot" in a list of the platform's features.
         named_head = run.split()[-1] in lex.names
         if unseen_pair and not named_head and run not in unknown:
             unknown.append(run)
