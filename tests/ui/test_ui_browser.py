@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from ui_helpers import ROOT, UIEnv
 
@@ -151,6 +152,22 @@ def open_first_citation(page):  # type: ignore[no-untyped-def]
     return panel
 
 
+def click_settled(page, locator, attempts: int = 20) -> None:  # type: ignore[no-untyped-def]
+    """Click a widget once the app is idle and shows exactly one copy of it; mid-rerun, a stale copy can
+    sit beside the new one (a strict-mode failure in CI), so wait for the page to settle and retry."""
+    for _ in range(attempts):
+        wait_idle(page)
+        if locator.count() == 1:
+            try:
+                locator.click(timeout=5_000)
+                return
+            except PlaywrightError:
+                pass
+        page.wait_for_timeout(250)
+    expect(locator).to_have_count(1)
+    locator.click()
+
+
 def wait_idle(page, timeout_ms: int = ANSWER_TIMEOUT_MS) -> None:  # type: ignore[no-untyped-def]
     """Wait until the app's script run has finished: mid-rerun, Streamlit shows stale copies of elements
     beside new ones, and a widget touched then can be replaced under the pointer."""
@@ -227,11 +244,10 @@ def test_library_upload_through_the_browser(server: Server, browser, tmp_path: P
     wait_idle(page)
     page.locator("[data-testid='stSelectbox']").filter(has_text="Document").click()
     page.get_by_role("option", name=re.compile("glacier-notes.md")).click()
-    wait_idle(page)
-    # exact: the uploader's own "Remove glacier-notes.md" button may still be on the page.
-    remove = page.get_by_role("button", name="Remove", exact=True)
-    expect(remove).to_have_count(1)
-    remove.click()
+    # The selection starts a rerun that may not have begun yet, so wait for the box to show the choice.
+    expect(page.get_by_role("combobox", name="Document")).to_have_value(re.compile(r"glacier-notes\.md"))
+    # By its widget key: the uploader's own "Remove glacier-notes.md" button may still be on the page.
+    click_settled(page, page.locator(".st-key-remove_button").get_by_role("button", name="Remove"))
     page.get_by_text("Removed glacier-notes.md.").wait_for()
     page.context.close()
 
