@@ -29,6 +29,7 @@ from evals.multi import (
 )
 from evals.quiz_validity import quiz_validity_sample
 from evals.report import write_reports
+from evals.routing import run_routing
 from tutor.cli.common import add_backend_arg, print_json
 from tutor.config import get_settings
 from tutor.documents import list_documents
@@ -99,8 +100,9 @@ _SHOWN = ("hit@1", "hit@3", "keyword_pass", "refusal_recall", "false_refusal_rat
 
 
 def run_eval_command(args: argparse.Namespace) -> int:
+    routed = run_routing(args.gate)  # chat routing needs no index: scored (and gated) with every run
     if args.corpus:
-        return run_corpora_command(args)
+        return max(run_corpora_command(args), routed)
     settings = get_settings()
     backend = args.backend or settings.backend
     dataset = args.dataset or DEFAULT_DATASET
@@ -151,7 +153,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         for f in failures:
             print(f"  - {f}", file=sys.stderr)
         return 1
-    return 0
+    return routed
 
 
 def register(sub: Any) -> None:
