@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 
+from ingest.models import ChunkRef
 from tutor.config import Settings
 from tutor.errors import TutorError
+from tutor.quiz.gate import validate
 from tutor.quiz.grade import grade
-from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem
+from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem, Served
 from tutor.quiz.service import check_args, iter_quiz, quiz_context
 from tutor.store import get_embedder
 from tutor.study.progress import Attempt, Progress
+from tutor.study.route import Route, route
+
+MAX_CHAT_ITEMS = 10
 
 
 def generate_quiz(
@@ -81,9 +87,99 @@ def start_quiz(
 
 
 def answer_item(
-    item: QuizItem, response: str, learner: str = "default", settings: Settings | None = None
+    item: QuizItem,
+    response: str,
+    learner: str = "default",
+    settings: Settings | None = None,
+    hints_used: int = 0,
 ) -> tuple[GradeResult, Attempt]:
-    """Grade ``response`` (TutorError when it picks no option) and record the attempt and its review schedule."""
+    """Grade ``response`` (TutorError when it picks no option) and record the attempt and its review schedule.
+
+    ``hints_used`` (0-3) makes a correct answer a weaker recall, so the item comes back sooner.
+    """
     result = grade(item, response, bank=quiz_context(settings).bank, embed=get_embedder().embed)
-    attempt = Progress(settings=settings).record_attempt(learner, item, response, result)
+    attempt = Progress(settings=settings).record_attempt(learner, item, response, result, hints_used)
     return result, attempt
+
+
+def items_from_passages(
+    passages: Sequence[ChunkRef],
+    n: int = 1,
+    types: Sequence[str] = ITEM_TYPES,
+    learner: str = "default",
+    remember: bool = True,
+    settings: Settings | None = None,
+) -> list[QuizItem]:
+    """Up to ``n`` checked items whose citation is one of ``passages`` (an answer's citations), in their order.
+
+    The same generator and validity gate as every other quiz; TutorError when the passages hold nothing a
+    question can be made from.
+    """
+    kinds = check_args(n, types)
+    ctx = quiz_context(settings)
+    progress = Progress(settings=settings)
+    seen = list(progress.served(learner))
+    order = {(p.doc_id, p.start, p.end): i for i, p in enumerate(passages)}
+    facts = sorted(
+        (f for f in ctx.bank.facts if (f.doc_id, f.start, f.end) in order),
+        key=lambda f: order[(f.doc_id, f.start, f.end)],
+    )
+    rng = random.Random(len(seen))
+    items: list[QuizItem] = []
+    subjects: set[str] = set()
+    for fact in facts:
+        if len(items) >= n:
+            break
+        if fact.term.key in subjects:
+            continue
+        # Rotate the preferred type so a run of check-yourself items is not all one kind.
+        start = (len(seen) + len(items)) % len(kinds)
+        for kind in (*kinds[start:], *kinds[:start]):
+            item = ctx.generator.make(fact, kind, rng)
+            if item is not None and validate(item, ctx.bank, seen).ok:
+                items.append(item)
+                subjects.add(fact.term.key)
+                seen.append(Served(item.fact_key, item.subject, item.question))
+                break
+    if not items:
+        raise TutorError(
+            "The passages this answer cites hold no definition a question can be checked against "
+            "(or you have seen them all); ask to be quizzed on the topic instead."
+        )
+    if remember:
+        progress.mark_served(learner, items)
+    return items
+
+
+def practice_items(
+    decision: Route,
+    history: Sequence[str] = (),
+    cited: Sequence[ChunkRef] = (),
+    learner: str = "default",
+    backend: str | None = None,
+    settings: Settings | None = None,
+) -> list[QuizItem]:
+    """Items for a chat practice request: its topic; else what the conversation last discussed (the passages
+    the last answer cited, else its question); else anything in the material."""
+    n = min(max(decision.count, 1), MAX_CHAT_ITEMS)
+    if decision.topic:
+        return generate_quiz(topic=decision.topic, n=n, backend=backend, learner=learner, settings=settings)
+    if decision.scope == "conversation":
+        if cited:
+            try:
+                return items_from_passages(cited, n=n, learner=learner, settings=settings)
+            except TutorError:
+                pass  # nothing checkable in those passages: fall back to the question's topic
+        last = last_topic(history)
+        if last:
+            return generate_quiz(topic=last, n=n, backend=backend, learner=learner, settings=settings)
+    return generate_quiz(n=n, backend=backend, learner=learner, settings=settings)
+
+
+def last_topic(history: Sequence[str]) -> str:
+    """The learner's latest message that was a question (what "the last topic" means), or ""."""
+    turns = list(history)
+    for i in range(len(turns) - 1, -1, -1):
+        if route(turns[i], turns[max(0, i - 5) : i]).route == "question":
+            return turns[i]
+    return ""

@@ -69,10 +69,12 @@ def sm2(prev: Schedule, quality: int, now: float) -> Schedule:
     )
 
 
-def quality_of(result: GradeResult) -> int:
+def quality_of(result: GradeResult, hints_used: int = 0) -> int:
+    """SM-2 quality: 5 clean recall, 4 near miss or one hint, 3 after two hints, 2 (a miss) once the answer was shown."""
     if not result.correct:
         return 1
-    return 5 if result.score >= 0.95 else 4
+    base = 5 if result.score >= 0.95 else 4
+    return min(base, (5, 4, 3, 2)[min(max(hints_used, 0), 3)])
 
 
 @dataclass(frozen=True)
@@ -127,10 +129,18 @@ class Progress:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn().executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.Error as exc:
             raise TutorError(
                 f"Cannot open the progress database {self.path} ({exc}); check TUTOR_HOME is writable."
             ) from exc
+
+    def _migrate(self) -> None:
+        # Databases written before hints existed get the column (old rows: no hints); nothing is dropped.
+        with self._tx() as db:
+            cols = {r[1] for r in db.execute("PRAGMA table_info(attempts)").fetchall()}
+            if "hints" not in cols:
+                db.execute("ALTER TABLE attempts ADD COLUMN hints INTEGER NOT NULL DEFAULT 0")
 
     def _conn(self) -> sqlite3.Connection:
         # One connection per thread (Streamlit serves sessions on threads); sqlite3 objects are not shareable.
@@ -203,8 +213,10 @@ class Progress:
         return QuizItem.model_validate_json(row[0]) if row else None
 
     # -- attempts and the schedule ---------------------------------------------------------------------
-    def record_attempt(self, learner: str, item: QuizItem, response: str, result: GradeResult) -> Attempt:
-        """Store one answer and reschedule the item, atomically."""
+    def record_attempt(
+        self, learner: str, item: QuizItem, response: str, result: GradeResult, hints_used: int = 0
+    ) -> Attempt:
+        """Store one answer (and how many hints it took) and reschedule the item, atomically."""
         now = self.clock()
         with self._tx() as db:
             db.execute(
@@ -212,8 +224,8 @@ class Progress:
                 (item.id, item.model_dump_json(), item.citation.doc_id, item.domain, now),
             )
             cur = db.execute(
-                "INSERT INTO attempts (learner, item_id, response, correct, score, doc_id, domain, answered_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO attempts (learner, item_id, response, correct, score, doc_id, domain, answered_at, hints) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     learner,
                     item.id,
@@ -223,13 +235,14 @@ class Progress:
                     item.citation.doc_id,
                     item.domain,
                     now,
+                    hints_used,
                 ),
             )
             row = db.execute(
                 "SELECT reps, ease, interval_days, due_at, lapses FROM schedule WHERE learner = ? AND item_id = ?",
                 (learner, item.id),
             ).fetchone()
-            nxt = sm2(Schedule(*row) if row else Schedule(), quality_of(result), now)
+            nxt = sm2(Schedule(*row) if row else Schedule(), quality_of(result, hints_used), now)
             db.execute(
                 "INSERT OR REPLACE INTO schedule (learner, item_id, reps, ease, interval_days, due_at, lapses) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

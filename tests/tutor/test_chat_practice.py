@@ -1,0 +1,132 @@
+"""Practice in the conversation: the hint ladder, weaker recall after hints, the schema migration, items
+drawn from an answer's passages (check yourself) and chat practice requests, all through the same gate."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from quiz_support import quiz_home_fixture  # noqa: F401
+
+from tutor.quiz.gate import validate
+from tutor.quiz.models import GradeResult, QuizItem
+from tutor.quiz.service import quiz_context
+from tutor.schema import Citation
+from tutor.study.hints import BLANK, hint, ladder
+from tutor.study.practice import answer_item, items_from_passages, last_topic, practice_items
+from tutor.study.progress import Progress, quality_of
+from tutor.study.route import route
+
+
+def _item(kind: str = "short", answer: str = "Data Lake") -> QuizItem:
+    support = "A data lake stores raw data of any shape at any scale."
+    cite = Citation(
+        n=1,
+        doc_id="notes.txt",
+        title="Notes",
+        heading="Storage > Lakes",
+        text=f"Intro. {support} More.",
+        start=0,
+        end=60,
+        score=1.0,
+        support=support,
+    )
+    return QuizItem(
+        id=f"x-{kind}",
+        type=kind,  # type: ignore[arg-type]
+        question="True or false: A warehouse stores raw data of any shape at any scale."
+        if kind == "true_false"
+        else "Which term stores raw data of any shape at any scale?",
+        options=["True", "False"] if kind == "true_false" else [],
+        answer="False" if kind == "true_false" else answer,
+        explanation="",
+        citation=cite,
+        subject="data lake",
+        fact_key="k",
+    )
+
+
+def test_hint_ladder_goes_section_cloze_answer() -> None:
+    item = _item()
+    steps = ladder(item, 3)
+    assert [h.step for h in steps] == [1, 2, 3]
+    assert "Notes › Storage › Lakes" in steps[0].text
+    assert BLANK in steps[1].text and "data lake" not in steps[1].text.lower()
+    assert "Data Lake" in steps[2].text and item.citation.support in steps[2].text
+    assert ladder(item, 1) == steps[:1] and ladder(item, 0) == []
+    with pytest.raises(ValueError):
+        hint(item, 4)
+
+
+def test_true_false_cloze_blanks_the_subject() -> None:
+    text = hint(_item("true_false"), 2).text
+    assert BLANK in text and "data lake" not in text.lower()
+
+
+def _result(correct: bool, score: float = 1.0) -> GradeResult:
+    return GradeResult(correct, score if correct else 0.0, "k", "r", "f", "q", "s")
+
+
+def test_hints_make_a_correct_answer_a_weaker_recall() -> None:
+    qualities = [quality_of(_result(True), h) for h in range(4)]
+    assert qualities == [5, 4, 3, 2]
+    assert quality_of(_result(True, 0.9), 0) == 4 and quality_of(_result(True, 0.9), 1) == 4
+    assert quality_of(_result(False), 0) == quality_of(_result(False), 3) == 1
+
+
+def test_hints_shorten_the_next_review(tmp_path: Path) -> None:
+    clean, hinted = Progress(tmp_path / "a.db"), Progress(tmp_path / "b.db")
+    item = _item()
+    for _ in range(3):  # a third correct answer multiplies the interval by the ease hints lowered
+        a = clean.record_attempt("me", item, "Data Lake", _result(True))
+        b = hinted.record_attempt("me", item, "Data Lake", _result(True), hints_used=2)
+    assert b.next_due < a.next_due
+    Progress(tmp_path / "c.db").record_attempt("me", item, "x", _result(True), hints_used=3)
+    shown = Progress(tmp_path / "c.db").schedule_of("me", item.id)
+    assert shown is not None and shown.reps == 0  # the answer was shown: the item comes back tomorrow
+
+
+def test_old_database_gains_the_hints_column_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE attempts (id INTEGER PRIMARY KEY AUTOINCREMENT, learner TEXT NOT NULL, item_id TEXT NOT NULL,"
+        " response TEXT NOT NULL, correct INTEGER NOT NULL, score REAL NOT NULL, doc_id TEXT NOT NULL,"
+        " domain TEXT NOT NULL, answered_at REAL NOT NULL);"
+        "INSERT INTO attempts (learner, item_id, response, correct, score, doc_id, domain, answered_at)"
+        " VALUES ('me', 'old', 'r', 1, 1.0, 'd', '', 1.0);"
+    )
+    db.commit()
+    db.close()
+    progress = Progress(path)
+    assert progress.attempts("me") == 1
+    progress.record_attempt("me", _item(), "Data Lake", _result(True), hints_used=1)
+    rows = sqlite3.connect(path).execute("SELECT item_id, hints FROM attempts ORDER BY id").fetchall()
+    assert rows == [("old", 0), ("x-short", 1)]
+    Progress(path)  # migrating twice is a no-op
+
+
+def test_last_topic_skips_practice_requests() -> None:
+    assert last_topic(["What is a data lake?", "quiz me on it"]) == "What is a data lake?"
+    assert last_topic(["test me"]) == ""
+
+
+def test_check_yourself_items_cite_the_answers_passages(quiz_home: Path) -> None:
+    ctx = quiz_context()
+    rows = [r for r in ctx.rows if any(f.chunk_id == r.id for f in ctx.bank.facts)][:4]
+    items = items_from_passages(rows, n=3, learner="check-yourself")
+    allowed = {(r.doc_id, r.start, r.end) for r in rows}
+    assert items and all((i.citation.doc_id, i.citation.start, i.citation.end) in allowed for i in items)
+    assert all(validate(i, ctx.bank).ok for i in items)
+    result, attempt = answer_item(items[0], items[0].answer, learner="check-yourself", hints_used=1)
+    assert result.correct and attempt.next_due > attempt.answered_at
+
+
+def test_chat_practice_request_serves_gated_items_on_the_topic(quiz_home: Path) -> None:
+    ctx = quiz_context()
+    decision = route("give me 2 questions about data lakes")
+    items = practice_items(decision, learner="chat-topic")
+    assert 1 <= len(items) <= 2
+    assert all(validate(i, ctx.bank).ok for i in items)
+    assert any("lake" in (i.citation.text + i.question).lower() for i in items)
