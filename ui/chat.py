@@ -1,4 +1,9 @@
-"""Chat page: ask about the notes, get streamed answers with citation chips; kept across reloads."""
+"""Chat page: ask about the notes, get streamed answers with citation chips; kept across reloads.
+
+A message is routed first (tutor.study.route): practice requests get checked items answered right here
+(with the hint ladder), explain-again follow-ups a new cited answer on the same passages, everything else
+an answer; under every answer, "Check yourself" asks one item drawn from the passages it cited.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,15 @@ import streamlit as st
 from tutor.documents import IndexedDocument, example_questions, list_documents
 from tutor.errors import TutorError
 from tutor.rag.pipeline import Final, Retrieved, Token
+from tutor.schema import Answer, Citation
 from tutor.study import conversations
-from tutor.study.conversations import Conversation, Turn
+from tutor.study.conversations import Conversation, Practice, PracticeAnswer, Turn
+from tutor.study.explain import explain_again
+from tutor.study.practice import answer_item, items_from_passages, practice_items
+from tutor.study.route import Route, route
 from ui import session
-from ui.components import md_escape, render_answer
+from ui.components import TYPE_LABELS, answer_widget, feedback, hint_ladder, md_escape, render_answer
+from ui.quiz_state import LEARNER
 
 CONV_KEY = "conversation"
 QUERY_KEY = "c"
@@ -43,16 +53,162 @@ def start_new_conversation() -> None:
     st.query_params[QUERY_KEY] = conv.id
 
 
-def render_turn(turn: Turn) -> None:
+def render_turn(turn: Turn, conv: Conversation | None = None, index: int = -1) -> None:
     with st.chat_message(
         turn.role, avatar=":material/person:" if turn.role == "user" else ":material/school:"
     ):
         if turn.role == "user":
             st.markdown(md_escape(turn.content))
+        elif turn.practice is not None and conv is not None:
+            render_practice(conv, index, turn.practice, turn.content)
         elif turn.answer is not None:
             render_answer(turn.answer)
-        else:
+            if conv is not None and turn.answer.answerable and turn.answer.citations:
+                check_yourself_button(conv, index, turn.answer)
+        elif turn.error:
             st.error(turn.content, icon=":material/error:")
+        else:
+            st.markdown(md_escape(turn.content))
+
+
+def _last_citations(conv: Conversation) -> list[Citation]:
+    for turn in reversed(conv.turns):
+        if turn.answer is not None and turn.answer.answerable:
+            return list(turn.answer.citations)
+    return []
+
+
+def check_yourself_button(conv: Conversation, index: int, answer: Answer) -> None:
+    """One practice item drawn from the passages this answer cited, appended to the conversation."""
+    if not st.button("Check yourself", icon=":material/quiz:", key=f"check_{conv.id}_{index}"):
+        return
+    try:
+        with st.spinner("Writing a question from these passages…"):
+            # Cited passages first; a passage retrieved for the answer when those hold no checkable fact.
+            items = items_from_passages(
+                [*answer.citations, *answer.passages], n=1, learner=LEARNER, repeat_ok=True
+            )
+    except TutorError as exc:
+        st.info(str(exc), icon=":material/info:")
+        return
+    conv.turns.append(
+        Turn(role="assistant", content="Check yourself", practice=Practice(items=items, origin="check"))
+    )
+    conversations.save(conv)
+    st.rerun()
+
+
+def render_practice(conv: Conversation, index: int, practice: Practice, title: str) -> None:
+    """The items answered so far with their feedback, then the current one with its controls and hints."""
+    n = len(practice.items)
+    st.markdown(f"**{md_escape(title)}**")
+    for i in range(min(practice.current + 1, n)):
+        item = practice.items[i]
+        done = practice.answers[i]
+        key = f"chat_{conv.id}_{index}_{i}"
+        with st.container(border=True):
+            label = f"Question {i + 1} of {n}" if n > 1 else "Question"
+            st.caption(f"{label} · {TYPE_LABELS[item.type]}")
+            st.markdown(f"#### {md_escape(item.question)}")
+            used = practice.hints[i]
+            if hint_ladder(item, used, key=f"{key}_hint_{used}", locked=done is not None):
+                practice.hints[i] = used + 1
+                conversations.save(conv)
+                st.rerun()
+            response = answer_widget(item, key=f"{key}_answer", locked=done is not None)
+            if done is not None:
+                feedback(item, done.correct, done.feedback, done.due_hours, done.hints)
+                continue
+            if st.button(
+                "Check answer",
+                type="primary",
+                icon=":material/done:",
+                disabled=response is None,
+                key=f"{key}_check",
+            ):
+                try:
+                    result, attempt = answer_item(item, response or "", learner=LEARNER, hints_used=used)
+                except TutorError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                    return
+                practice.answers[i] = PracticeAnswer(
+                    response=result.response,
+                    correct=result.correct,
+                    feedback=result.feedback,
+                    hints=used,
+                    due_hours=(attempt.next_due - attempt.answered_at) / 3600,
+                )
+                conversations.save(conv)
+                st.rerun()
+    if practice.done and n > 1:
+        st.markdown(
+            f":material/emoji_events: You got **{practice.score} of {n}** right. Recorded in your progress."
+        )
+
+
+def serve_practice(conv: Conversation, decision: Route, history: list[str]) -> None:
+    """Checked items for a practice request, added to the conversation as a practice turn."""
+    with st.chat_message("assistant", avatar=":material/school:"):
+        try:
+            with st.spinner("Writing and checking questions…"):
+                items = practice_items(
+                    decision,
+                    history,
+                    cited=_last_citations(conv),
+                    learner=LEARNER,
+                    backend=session.current_backend(),
+                )
+        except TutorError as exc:
+            st.error(str(exc), icon=":material/error:")
+            conv.turns.append(Turn(role="assistant", content=str(exc), error=True))
+            return
+    about = (
+        f" on {decision.topic}"
+        if decision.topic
+        else " on what we discussed"
+        if decision.scope == "conversation"
+        else ""
+    )
+    title = f"Practice{about}: {len(items)} question{'s' if len(items) != 1 else ''}"
+    conv.turns.append(Turn(role="assistant", content=title, practice=Practice(items=items)))
+
+
+def explain(conv: Conversation, message: str, decision: Route, history: list[str]) -> None:
+    """A new cited answer on the earlier answer's passages (and the compared topic's)."""
+    backend = session.current_backend()
+    doc_id = st.session_state.get("chat_doc") or None
+    with st.chat_message("assistant", avatar=":material/school:"):
+        try:
+            with st.spinner("Going back over the same passages…"):
+                session.ensure_backend(backend)
+                tutor = session.tutor()
+                answer = explain_again(
+                    message, decision, history, lambda q, h: tutor.ask(q, h, backend=backend, doc_id=doc_id)
+                )
+        except TutorError as exc:
+            st.error(str(exc), icon=":material/error:")
+            conv.turns.append(Turn(role="assistant", content=str(exc), error=True))
+            return
+    conv.turns.append(Turn(role="assistant", content=answer.answer, answer=answer))
+
+
+def handle_message(conv: Conversation, message: str) -> None:
+    """Route the message: practice and explain-again turns are added and the page redrawn; questions stream."""
+    history = conv.user_turns()[-HISTORY_TURNS:]
+    decision = route(message, history)
+    if decision.route == "question":
+        answer_question(conv, message)
+        return
+    conv.turns.append(Turn(role="user", content=message))
+    conv.backend = session.current_backend()
+    render_turn(conv.turns[-1])
+    if decision.route == "practice":
+        serve_practice(conv, decision, history)
+    else:
+        explain(conv, message, decision, history)
+    conversations.save(conv)
+    if not conv.turns[-1].error:
+        st.rerun()
 
 
 def answer_question(conv: Conversation, question: str) -> None:
@@ -92,9 +248,11 @@ def answer_question(conv: Conversation, question: str) -> None:
                 raise TutorError("The tutor returned no answer; try asking again.")
             streamed.empty()
             status.update(label=f"Answered in {time.perf_counter() - started:.1f} s", state="complete")
+            conv.turns.append(Turn(role="assistant", content=final.answer, answer=final))
             with done:
                 render_answer(final)
-            conv.turns.append(Turn(role="assistant", content=final.answer, answer=final))
+                if final.answerable and final.citations:
+                    check_yourself_button(conv, len(conv.turns) - 1, final)
         except TutorError as exc:
             streamed.empty()
             status.update(label="Could not answer", state="error")
@@ -150,13 +308,13 @@ def main() -> None:
     with session.friendly_errors("reading the library"):
         docs = list_documents()
         document_filter(docs)
-    for turn in conv.turns:
-        render_turn(turn)
-    question = st.chat_input("Ask about your notes", max_chars=2000)
+    for i, turn in enumerate(conv.turns):
+        render_turn(turn, conv, i)
+    question = st.chat_input("Ask about your notes, or say “quiz me on …”", max_chars=2000)
     pending = st.session_state.pop("pending_question", None)
     question = question or pending
     if question:
-        answer_question(conv, question)
+        handle_message(conv, question)
     elif not conv.turns:
         empty_state(bool(docs))
 

@@ -8,7 +8,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from tutor.quiz.grade import LETTERS
+from tutor.quiz.models import QuizItem
 from tutor.schema import Answer, Citation, Passage
+from tutor.study.hints import MAX_HINTS, ladder
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
@@ -172,3 +175,52 @@ def render_answer(answer: Answer) -> None:
     sources_considered(answer.passages, cited)
     total = sum(v for k, v in answer.timings_ms.items() if k in ("retrieve", "generate", "verify"))
     st.caption(f"{answer.backend} · {total / 1000:.1f} s")
+
+
+# -- practice items (the Quiz page and practice in the chat) ----------------------------------------------
+TYPE_LABELS = {"mcq": "Multiple choice", "true_false": "True / false", "short": "Short answer"}
+HINT_LABELS = ("Hint: where to look", "Hint: the key sentence", "Show the answer")
+
+
+def answer_widget(item: QuizItem, key: str, locked: bool) -> str | None:
+    """Options for multiple choice and true/false, a text box for a short answer; the chosen answer or None."""
+    if item.type == "mcq":
+        labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, item.options, strict=False)]
+        choice = st.radio("Your answer", labels, index=None, key=key, disabled=locked)
+        return choice.split(". ", 1)[1] if choice else None
+    if item.type == "true_false":
+        return st.radio(
+            "Your answer", ["True", "False"], index=None, key=key, horizontal=True, disabled=locked
+        )
+    text = st.text_input("Your answer", key=key, placeholder="A few words", disabled=locked)
+    return text or None
+
+
+def feedback(item: QuizItem, correct: bool, text: str, due_hours: float | None, hints: int = 0) -> None:
+    """The grade, the cited passage with its supporting sentence marked, and when the item comes back."""
+    verdict = text.split(" The material says:")[0]
+    if correct:
+        st.success(verdict, icon=":material/check_circle:")
+    else:
+        st.error(verdict, icon=":material/cancel:")
+    c = item.citation
+    meta = f"{c.doc_id} · characters {c.start:,}–{c.end:,}"
+    st.html(passage_html(c.title, c.heading, c.text, c.support, meta))
+    if hints and correct:
+        st.caption(
+            f":material/lightbulb: Answered after {hints} hint{'s' if hints != 1 else ''}: "
+            "it comes back for review sooner than an answer without hints."
+        )
+    if not correct and due_hours is not None:
+        st.caption(
+            f":material/event_repeat: This question comes back for review in about {max(1, round(due_hours))} h."
+        )
+
+
+def hint_ladder(item: QuizItem, used: int, key: str, locked: bool = False) -> bool:
+    """The hints shown so far and a button for the next one; True when the button was pressed."""
+    for h in ladder(item, used):
+        st.info(f"**{h.label}.** {md_escape(h.text)}", icon=":material/lightbulb:")
+    if locked or used >= MAX_HINTS:
+        return False
+    return st.button(HINT_LABELS[used], icon=":material/lightbulb:", key=key)

@@ -6,17 +6,15 @@ import streamlit as st
 
 from tutor.documents import list_documents
 from tutor.errors import TutorError
-from tutor.quiz.grade import LETTERS
-from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem
+from tutor.quiz.models import ITEM_TYPES, QuizItem
 from tutor.quiz.service import list_topics
 from tutor.quiz.topics import CourseTopics
 from tutor.study.practice import answer_item, start_quiz
 from tutor.study.progress import Progress
 from ui import session
-from ui.components import md_escape, passage_html
+from ui.components import TYPE_LABELS, answer_widget, feedback, hint_ladder, md_escape
 from ui.quiz_state import LEARNER, RUN_KEY, QuizRun
 
-TYPE_LABELS = {"mcq": "Multiple choice", "true_false": "True / false", "short": "Short answer"}
 EVERYTHING, SUBJECT, DOCUMENT = "Everything", "A subject", "A document"
 
 
@@ -105,33 +103,6 @@ def item_badges(item: QuizItem, run: QuizRun, i: int) -> str:
     return " ".join(badges)
 
 
-def answer_widget(item: QuizItem, key: str, locked: bool) -> str | None:
-    if item.type == "mcq":
-        labels = [f"{letter}. {option}" for letter, option in zip(LETTERS, item.options, strict=False)]
-        choice = st.radio("Your answer", labels, index=None, key=key, disabled=locked)
-        return choice.split(". ", 1)[1] if choice else None
-    if item.type == "true_false":
-        return st.radio(
-            "Your answer", ["True", "False"], index=None, key=key, horizontal=True, disabled=locked
-        )
-    text = st.text_input("Your answer", key=key, placeholder="A few words", disabled=locked)
-    return text or None
-
-
-def feedback(item: QuizItem, result: GradeResult, due_hours: float | None) -> None:
-    if result.correct:
-        st.success(result.feedback.split(" The material says:")[0], icon=":material/check_circle:")
-    else:
-        st.error(result.feedback.split(" The material says:")[0], icon=":material/cancel:")
-    c = item.citation
-    meta = f"{c.doc_id} · characters {c.start:,}–{c.end:,}"
-    st.html(passage_html(c.title, c.heading, c.text, c.support, meta))
-    if not result.correct and due_hours is not None:
-        st.caption(
-            f":material/event_repeat: This question comes back for review in about {max(1, round(due_hours))} h."
-        )
-
-
 def item_view(run: QuizRun) -> None:
     i = run.index
     item = run.items[i]
@@ -140,6 +111,10 @@ def item_view(run: QuizRun) -> None:
         st.markdown(item_badges(item, run, i))
         st.markdown(f"#### {md_escape(item.question)}")
         result = run.results.get(i)
+        used = run.hints.get(i, 0)
+        if hint_ladder(item, used, key=f"quiz_hint_{run.key}_{i}_{used}", locked=result is not None):
+            run.hints[i] = used + 1
+            st.rerun()
         response = answer_widget(item, key=f"quiz_answer_{run.key}_{i}", locked=result is not None)
         if result is None:
             if st.button(
@@ -150,7 +125,7 @@ def item_view(run: QuizRun) -> None:
                 key=f"quiz_check_{run.key}_{i}",
             ):
                 try:
-                    result, attempt = answer_item(item, response or "", learner=LEARNER)
+                    result, attempt = answer_item(item, response or "", learner=LEARNER, hints_used=used)
                 except TutorError as exc:
                     st.error(str(exc), icon=":material/error:")
                     return
@@ -158,7 +133,7 @@ def item_view(run: QuizRun) -> None:
                 run.next_due_hours[i] = (attempt.next_due - attempt.answered_at) / 3600
                 st.rerun()
             return
-        feedback(item, result, run.next_due_hours.get(i))
+        feedback(item, result.correct, result.feedback, run.next_due_hours.get(i), used)
     last = i + 1 >= len(run.items)
     if st.button(
         "See my score" if last else "Next question",

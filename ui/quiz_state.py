@@ -18,6 +18,7 @@ class QuizRun:
     index: int = 0
     results: dict[int, GradeResult] = field(default_factory=dict)
     next_due_hours: dict[int, float] = field(default_factory=dict)
+    hints: dict[int, int] = field(default_factory=dict)  # hints shown per item index
     key: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @property

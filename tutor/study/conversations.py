@@ -18,10 +18,46 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from tutor.config import Settings, get_settings
+from tutor.quiz.models import QuizItem
 from tutor.schema import Answer
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_TURNS = 200
+
+
+class PracticeAnswer(BaseModel):
+    response: str
+    correct: bool
+    feedback: str
+    hints: int = 0
+    due_hours: float | None = None
+
+
+class Practice(BaseModel):
+    """Practice items served in the conversation, answered one at a time (kept so a reload resumes them)."""
+
+    items: list[QuizItem]
+    origin: Literal["request", "check"] = "request"  # asked for, or "check yourself" under an answer
+    hints: list[int] = Field(default_factory=list)  # hints shown, per item
+    answers: list[PracticeAnswer | None] = Field(default_factory=list)
+
+    def model_post_init(self, _context: object) -> None:
+        n = len(self.items)
+        self.hints = (self.hints + [0] * n)[:n]
+        self.answers = (self.answers + [None] * n)[:n]
+
+    @property
+    def current(self) -> int:
+        """The first unanswered item (``len(items)`` when all are answered)."""
+        return next((i for i, a in enumerate(self.answers) if a is None), len(self.items))
+
+    @property
+    def done(self) -> bool:
+        return self.current >= len(self.items)
+
+    @property
+    def score(self) -> int:
+        return sum(1 for a in self.answers if a is not None and a.correct)
 
 
 class Turn(BaseModel):
@@ -29,6 +65,7 @@ class Turn(BaseModel):
     content: str
     answer: Answer | None = None
     error: bool = False
+    practice: Practice | None = None
 
 
 class Conversation(BaseModel):

@@ -11,7 +11,7 @@ from tutor.errors import TutorError
 from tutor.quiz.gate import validate
 from tutor.quiz.grade import grade
 from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem, Served
-from tutor.quiz.service import check_args, iter_quiz, quiz_context
+from tutor.quiz.service import QuizContext, check_args, iter_quiz, quiz_context
 from tutor.store import get_embedder
 from tutor.study.progress import Attempt, Progress
 from tutor.study.route import Route, route
@@ -109,22 +109,43 @@ def items_from_passages(
     learner: str = "default",
     remember: bool = True,
     settings: Settings | None = None,
+    repeat_ok: bool = False,
 ) -> list[QuizItem]:
     """Up to ``n`` checked items whose citation is one of ``passages`` (an answer's citations), in their order.
 
-    The same generator and validity gate as every other quiz; TutorError when the passages hold nothing a
-    question can be made from.
+    The same generator and validity gate as every other quiz; ``repeat_ok``: when every item the passages
+    make was served already, serve them again (checking yourself twice is fine). TutorError when the passages
+    hold nothing a question can be made from.
     """
     kinds = check_args(n, types)
     ctx = quiz_context(settings)
     progress = Progress(settings=settings)
-    seen = list(progress.served(learner))
-    order = {(p.doc_id, p.start, p.end): i for i, p in enumerate(passages)}
+    served = list(progress.served(learner))
+    items = _from_passages(ctx, passages, n, kinds, served)
+    if not items and repeat_ok and served:
+        items = _from_passages(ctx, passages, n, kinds, [])
+    if not items:
+        raise TutorError(
+            "The passages this answer cites hold no definition a question can be checked against "
+            "(or you have seen them all); ask to be quizzed on the topic instead."
+        )
+    if remember:
+        progress.mark_served(learner, items)
+    return items
+
+
+def _from_passages(
+    ctx: QuizContext, passages: Sequence[ChunkRef], n: int, kinds: Sequence[str], served: Sequence[Served]
+) -> list[QuizItem]:
+    seen = list(served)
+    order: dict[tuple[str, int, int], int] = {}
+    for p in passages:
+        order.setdefault((p.doc_id, p.start, p.end), len(order))  # the first mention sets the priority
     facts = sorted(
         (f for f in ctx.bank.facts if (f.doc_id, f.start, f.end) in order),
         key=lambda f: order[(f.doc_id, f.start, f.end)],
     )
-    rng = random.Random(len(seen))
+    rng = random.Random(len(seen))  # deterministic per learner history, varied across calls
     items: list[QuizItem] = []
     subjects: set[str] = set()
     for fact in facts:
@@ -141,13 +162,6 @@ def items_from_passages(
                 subjects.add(fact.term.key)
                 seen.append(Served(item.fact_key, item.subject, item.question))
                 break
-    if not items:
-        raise TutorError(
-            "The passages this answer cites hold no definition a question can be checked against "
-            "(or you have seen them all); ask to be quizzed on the topic instead."
-        )
-    if remember:
-        progress.mark_served(learner, items)
     return items
 
 
