@@ -7,9 +7,15 @@ import sys
 from typing import Any
 
 from tutor.cli.common import add_backend_arg, print_json
+from tutor.cli.quiz import run_interactive
 from tutor.errors import TutorError
-from tutor.rag.pipeline import Final, Token, get_tutor
+from tutor.rag.pipeline import Final, Token, Tutor, get_tutor
 from tutor.schema import Answer
+from tutor.study.explain import explain_again
+from tutor.study.practice import items_from_passages, practice_items
+from tutor.study.route import route
+
+HISTORY_TURNS = 6
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -46,38 +52,82 @@ def _print_answer(answer: Answer, show_text: bool = True) -> None:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    """A terminal conversation: questions get cited answers; "quiz me on X" runs practice items with hints;
+    "explain that more simply" (or "why?", "an example", "how is that different from Z?") re-explains the
+    last answer; /check asks one item from the passages the last answer cited."""
     tutor = get_tutor()
     history: list[str] = []
-    print("Ask about your study material. Empty line or Ctrl-D to quit; /new starts over.")
+    last: Answer | None = None
+    print(
+        "Ask about your study material, or say 'quiz me on …'. /check: a question on the last answer's "
+        "passages; /new starts over; empty line or Ctrl-D quits."
+    )
     while True:
         try:
-            question = input("\nyou> ").strip()
+            message = input("\nyou> ").strip()
         except EOFError:
             print()
             return 0
-        if not question:
+        if not message:
             return 0
-        if question == "/new":
+        if message == "/new":
             history.clear()
+            last = None
             print("(new conversation)")
             continue
-        print("tutor> ", end="", flush=True)
         try:
-            final = None
-            for event in tutor.ask_stream(question, history, args.backend, args.k):
-                if isinstance(event, Token):
-                    print(event.text, end="", flush=True)
-                elif isinstance(event, Final):
-                    final = event.answer
-            print()
-            if final is not None:
-                if final.answer.strip() and final.citations:
-                    print(f"\n{final.answer}")
-                _print_answer(final, show_text=False)
+            if message == "/check":
+                if last is None or not last.citations:
+                    print("(ask a question first: /check asks about the passages its answer cites)")
+                    continue
+                items = items_from_passages(
+                    [*last.citations, *last.passages], n=1, learner=args.learner, repeat_ok=True
+                )
+                run_interactive(items, args.learner)
+                continue
+            decision = route(message, history[-HISTORY_TURNS:])
+            if decision.route == "practice":
+                cited = list(last.citations) if last is not None else []
+                items = practice_items(
+                    decision, history, cited=cited, learner=args.learner, backend=args.backend
+                )
+                run_interactive(items, args.learner)
+            elif decision.route == "explain":
+                again = explain_again(
+                    message,
+                    decision,
+                    history[-HISTORY_TURNS:],
+                    lambda q, h: tutor.ask(q, h, args.backend, args.k),
+                )
+                print(f"tutor> {again.answer}")
+                _print_answer(again, show_text=False)
+                last = again if again.citations else last
+            else:
+                last = _stream_answer(tutor, message, history, args) or last
         except TutorError as exc:
             print(f"\nerror: {exc}")
             continue
-        history.append(question)
+        history.append(message)
+
+
+def _stream_answer(
+    tutor: Tutor, question: str, history: list[str], args: argparse.Namespace
+) -> Answer | None:
+    print("tutor> ", end="", flush=True)
+    final = None
+    for event in tutor.ask_stream(question, history, args.backend, args.k):
+        if isinstance(event, Token):
+            print(event.text, end="", flush=True)
+        elif isinstance(event, Final):
+            final = event.answer
+    print()
+    if final is not None:
+        if final.answer.strip() and final.citations:
+            print(f"\n{final.answer}")
+        _print_answer(final, show_text=False)
+        if final.answerable and final.citations:
+            print("  (/check: a question on these passages)")
+    return final
 
 
 def register(sub: Any) -> None:
@@ -92,7 +142,8 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("chat", help="terminal conversation")
+    p = sub.add_parser("chat", help="terminal conversation (answers, practice with hints, check yourself)")
     add_backend_arg(p)
     p.add_argument("--k", type=int, default=None)
+    p.add_argument("--learner", default="default", help="whose progress practice is recorded in")
     p.set_defaults(func=cmd_chat)

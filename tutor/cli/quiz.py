@@ -20,10 +20,12 @@ from tutor.quiz.models import ITEM_TYPES, QuizItem
 from tutor.quiz.service import quiz_context
 from tutor.store import get_embedder
 from tutor.study.export import export_learner
+from tutor.study.hints import MAX_HINTS, hint
 from tutor.study.practice import generate_quiz
 from tutor.study.progress import Progress, to_json
 
 MAX_RETRIES = 3
+HINT_WORDS = ("?", "/hint", "hint?")
 
 
 def _ask(item: QuizItem, number: int, total: int) -> None:
@@ -32,9 +34,11 @@ def _ask(item: QuizItem, number: int, total: int) -> None:
         if item.type == "mcq":
             print(f"  {letter}) {option}")
     if item.type == "true_false":
-        print("  (answer True or False)")
+        print("  (answer True or False; ? for a hint)")
     elif item.type == "short":
-        print("  (type a short answer)")
+        print("  (type a short answer; ? for a hint)")
+    else:
+        print("  (answer with a letter; ? for a hint)")
 
 
 def _read(prompt: str = "> ") -> str | None:
@@ -52,11 +56,21 @@ def run_interactive(items: Sequence[QuizItem], learner: str) -> int:
     for n, item in enumerate(items, start=1):
         _ask(item, n, len(items))
         result = None
-        for _ in range(MAX_RETRIES):
+        hints = tries = 0
+        while tries < MAX_RETRIES:
             response = _read()
             if response is None:  # end of input: stop quietly, keep what was recorded
                 print()
                 return _summary(progress, learner, right, answered)
+            if response.strip() in HINT_WORDS:
+                if hints < MAX_HINTS:
+                    hints += 1
+                    h = hint(item, hints)
+                    print(f"  hint {h.step}/{MAX_HINTS} ({h.label.lower()}): {h.text}")
+                else:
+                    print("  (no more hints: the answer was shown)")
+                continue
+            tries += 1
             try:
                 result = grade(item, response, bank=bank, embed=embed)
                 break
@@ -65,10 +79,12 @@ def run_interactive(items: Sequence[QuizItem], learner: str) -> int:
         if result is None or response is None:  # response is never None here (checked above); for mypy
             print("Skipped.")
             continue
-        attempt = progress.record_attempt(learner, item, response, result)
+        attempt = progress.record_attempt(learner, item, response, result, hints_used=hints)
         answered += 1
         right += int(result.correct)
         print(("✔ " if result.correct else "✘ ") + result.feedback)
+        if result.correct and hints:
+            print(f"  (after {hints} hint(s): it comes back for review sooner)")
         if not result.correct:
             print(
                 f"  (this item comes back for review in {max(1, round((attempt.next_due - attempt.answered_at) / 3600))} h)"
