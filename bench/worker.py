@@ -44,9 +44,18 @@ def rss_mb() -> dict[str, float]:
 
 
 def _store(chroma: str) -> Any:
-    from ingest.store import ChunkStore, make_client
+    """Our store as `tutor ingest` builds it: the chunk collection plus its sentence vectors (in the same folder)."""
+    from ingest.store import SENTENCE_DB, ChunkStore, SentenceVectorStore, make_client
 
-    return ChunkStore(make_client(Path(chroma)), CountingEmbedder())
+    embedder = CountingEmbedder()
+    sentences = SentenceVectorStore(Path(chroma) / SENTENCE_DB, embedder.model_id, embedder.dimension)
+    return ChunkStore(make_client(Path(chroma)), embedder, sentences=sentences)
+
+
+def _embedded(store: Any) -> dict[str, int]:
+    """Texts embedded in this process so far: chunks, and sentences (whose vectors went to the sentence store)."""
+    sentences = int(store.sentences.written)
+    return {"embedded": CountingEmbedder.texts_embedded - sentences, "sentences_embedded": sentences}
 
 
 def ingest_ours(args: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +73,8 @@ def ingest_ours(args: dict[str, Any]) -> dict[str, Any]:
         "unchanged": report.unchanged,
         "removed": report.removed,
         "errors": len(report.errors),
-        "embedded": CountingEmbedder.texts_embedded,
+        **_embedded(store),
+        "sentence_vectors": store.sentences.count(),
         **rss_mb(),
     }
 
@@ -111,8 +121,9 @@ def reingest(args: dict[str, Any]) -> dict[str, Any]:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "removed": report.removed,
-        "embedded": CountingEmbedder.texts_embedded,
+        **_embedded(store),
     }
+    chunks_embedded = out["embedded"]
     if changed:
         state = store.manifest()[changed]
         out["changed_doc_chunks"] = state.chunk_count
@@ -121,7 +132,7 @@ def reingest(args: dict[str, Any]) -> dict[str, Any]:
             report.updated == 1
             and report.added == 0
             and report.removed == 0
-            and CountingEmbedder.texts_embedded == state.chunk_count
+            and chunks_embedded == state.chunk_count
             and len(state.versions) == 1
         )
     else:
@@ -152,7 +163,15 @@ def retrieval(args: dict[str, Any]) -> dict[str, Any]:
         rows.append({**{k: float(v) for k, v in result.timings_ms.items()}, "total": total})
         if time.perf_counter() > deadline:
             break
-    return {"chunks": store.count(), "build_ms": build_ms, "model_load_ms": model_ms, "rows": rows}
+    return {
+        "chunks": store.count(),
+        "build_ms": build_ms,
+        "model_load_ms": model_ms,
+        "rows": rows,
+        "sentence_vectors_stored": store.sentences.count(),
+        # texts embedded while searching besides the queries: sentences the store lacked
+        "sentences_embedded_while_searching": CountingEmbedder.texts_embedded - len(rows) - 1,
+    }
 
 
 def answers(args: dict[str, Any]) -> dict[str, Any]:

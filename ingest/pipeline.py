@@ -109,6 +109,8 @@ def ingest_paths(
         store.messages.append("Rebuilding the index from scratch.")
     files, roots, errors = discover(paths, ignore)
     existing = store.manifest()
+    recorded = store.sentences.versions() if store.sentences is not None else set()
+    backfill: set[str] = set()  # unchanged documents indexed before sentence vectors were stored
     added = updated = unchanged = removed = 0
     now = time.time()
     seen: set[str] = set()
@@ -150,6 +152,8 @@ def ingest_paths(
         state = existing.get(doc_id)
         if state and state.versions.get(doc_hash, [0, -1])[0] == state.versions.get(doc_hash, [0, -1])[1]:
             unchanged += 1
+            if store.sentences is not None and (doc_id, doc_hash) not in recorded:
+                backfill.add(doc_id)
             if len(state.versions) > 1:  # a run died between upsert and cleanup: sweep the stale version
                 store.delete_versions(doc_id, keep_hash=doc_hash)
                 changed = True
@@ -192,6 +196,9 @@ def ingest_paths(
             store.delete_versions(doc_id, keep_hash=None)
             removed += 1
             changed = True
+    store.backfill_sentences(backfill)
+    if rebuild and store.sentences is not None:
+        store.sentences.sweep()  # the rebuild re-recorded what every document uses; the rest is stale
     if progress:
         progress("", len(files), len(files))
     if changed:

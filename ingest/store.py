@@ -1,8 +1,13 @@
 """The Chroma chunk collection: clients (embedded or server), the manifest read back from chunk metadata,
-typed reads (``StoredChunk``) and batched writes."""
+typed reads (``StoredChunk``) and batched writes; and the chunks' sentence vectors beside it
+(``SentenceVectorStore``, docs/decisions/0016-sentence-vectors-at-ingest.md)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +24,14 @@ from chromadb.errors import InternalError
 from ingest.embed import LocalSentenceEmbedder
 from ingest.errors import TutorError
 from ingest.models import Chunk, StoredChunk
+from ingest.text import split_sentences
 
 COLLECTION = "study_chunks"
 UPSERT_BATCH = 256
+SENTENCE_DB = "sentence_vectors.sqlite"
+_SQL_VARS = 500  # ids per IN (...) query, under SQLite's bound-parameter limit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,11 +97,172 @@ def reopen_client(path: Path) -> Any:
     return make_client(path=path)
 
 
+def sentence_texts(text: str) -> list[str]:
+    """A chunk's sentences, as retrieval and answer checking cut them (``split_sentences`` spans)."""
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS refs (
+    doc_id TEXT NOT NULL, doc_hash TEXT NOT NULL, key BLOB NOT NULL, PRIMARY KEY (doc_id, doc_hash, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS refs_key ON refs (key);
+"""
+
+
+class SentenceVectorStore:
+    """Sentence vectors on disk (SQLite), keyed by a hash of the sentence text, plus which document
+    versions use each sentence so that deleting a version deletes the vectors nothing else uses.
+
+    Reads never fail a search: a store that cannot be read is treated as empty (vectors get computed).
+    Vectors are valid for one embedding model; opening the file with another model empties it.
+    """
+
+    def __init__(self, path: Path, model_id: str, dimension: int) -> None:
+        self.path = path
+        self.model_id = model_id
+        self.dimension = dimension
+        self.written = 0  # vectors this process added (the bench tells sentence from chunk embeddings)
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # One connection shared by Streamlit's session threads and the warm-up thread, under _lock.
+            conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")  # readers (the app) never block an ingest elsewhere
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(_SCHEMA)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
+            if row is None or row[0] != self.model_id:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("DELETE FROM vectors")
+                conn.execute("DELETE FROM refs")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", (self.model_id,))
+                conn.execute("COMMIT")
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _write(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+        try:
+            with self._lock:
+                db = self._db()
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    for sql, rows in statements:
+                        db.executemany(sql, rows)
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            raise TutorError(
+                f"Cannot write sentence vectors to {self.path} ({exc}). Check the disk has space and the "
+                "folder is writable, then run the ingest again."
+            ) from exc
+
+    # -- reads -----------------------------------------------------------------------------------
+    def get(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each text that has one."""
+        by_key = {_key(t): t for t in texts}
+        keys = list(by_key)
+        out: dict[str, np.ndarray] = {}
+        try:
+            with self._lock:
+                db = self._db()
+                for i in range(0, len(keys), _SQL_VARS):
+                    part = keys[i : i + _SQL_VARS]
+                    marks = ",".join("?" * len(part))
+                    for key, blob in db.execute(
+                        f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part
+                    ):
+                        out[by_key[key]] = np.frombuffer(blob, dtype=np.float32)
+        except sqlite3.Error as exc:  # a cache: computing the vectors again is always possible
+            log.warning("sentence vectors unreadable at %s: %s", self.path, exc)
+            return {}
+        return out
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db().execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+    def versions(self) -> set[tuple[str, str]]:
+        """The (doc_id, doc_hash) pairs whose sentences are recorded."""
+        with self._lock:
+            return {(d, h) for d, h in self._db().execute("SELECT DISTINCT doc_id, doc_hash FROM refs")}
+
+    def referenced_by(self, doc_id: str) -> int:
+        """How many distinct sentences the document's stored versions use."""
+        with self._lock:
+            row = self._db().execute("SELECT count(DISTINCT key) FROM refs WHERE doc_id = ?", (doc_id,))
+            return int(row.fetchone()[0])
+
+    # -- writes ----------------------------------------------------------------------------------
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        """Keep vectors computed on the fly (a sentence no ingest stored); failures are only logged."""
+        try:
+            self.record(vectors, [])
+        except TutorError as exc:
+            log.warning("%s", exc)
+
+    def record(self, vectors: dict[str, np.ndarray], refs: list[tuple[str, str, str]]) -> None:
+        """In one transaction: add ``vectors`` (text -> vector; stored ones are kept) and record that the
+        document versions in ``refs`` (doc_id, doc_hash, sentence text) use those sentences."""
+        rows = [(_key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
+        self._write(
+            [
+                ("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows),
+                ("INSERT OR IGNORE INTO refs VALUES (?, ?, ?)", [(d, h, _key(t)) for d, h, t in refs]),
+            ]
+        )
+        self.written += len(rows)
+
+    def drop(self, doc_id: str, keep_hash: str | None) -> None:
+        """Forget the document's versions other than ``keep_hash`` (all when None), and every vector only
+        they used."""
+        other = "doc_id = ? AND doc_hash != ?" if keep_hash is not None else "doc_id = ? AND ? IS NULL"
+        args = (doc_id, keep_hash)
+        self._write(
+            [
+                (
+                    f"DELETE FROM vectors WHERE key IN (SELECT key FROM refs WHERE {other}) "
+                    f"AND key NOT IN (SELECT key FROM refs WHERE NOT ({other}))",
+                    [args + args],
+                ),
+                (f"DELETE FROM refs WHERE {other}", [args]),
+            ]
+        )
+
+    def clear_refs(self) -> None:
+        """Forget which documents use which sentences (a rebuild records them again); vectors stay for reuse."""
+        self._write([("DELETE FROM refs", [()])])
+
+    def sweep(self) -> int:
+        """Delete every vector no document version uses (after a rebuild); returns how many."""
+        before = self.count()
+        self._write([("DELETE FROM vectors WHERE key NOT IN (SELECT key FROM refs)", [()])])
+        return before - self.count()
+
+
 class ChunkStore:
     """The chunk collection plus the operations ingest and retrieval need from it.
 
     ``reopen`` (embedded stores only) returns a fresh client: used when another process changed the
-    index, which this process's client cannot see.
+    index, which this process's client cannot see. ``sentences``, when given, receives the vectors of
+    every written chunk's sentences and loses those of every deleted version.
     """
 
     def __init__(
@@ -100,11 +271,13 @@ class ChunkStore:
         embedder: LocalSentenceEmbedder,
         name: str = COLLECTION,
         reopen: Callable[[], Any] | None = None,
+        sentences: SentenceVectorStore | None = None,
     ) -> None:
         self.client = client
         self.embedder = embedder
         self.name = name
         self._reopen = reopen
+        self.sentences = sentences
         self._collection: Any = None
         self._seen_version: str | None = None
         self.messages: list[str] = []
@@ -148,6 +321,8 @@ class ChunkStore:
         if self.name in names:
             self.client.delete_collection(self.name)
         self._collection = None
+        if self.sentences is not None:
+            self.sentences.clear_refs()
 
     @property
     def version(self) -> str:
@@ -276,6 +451,8 @@ class ChunkStore:
     def upsert(self, records: list[tuple[str, Chunk, dict[str, Any]]]) -> None:
         for i in range(0, len(records), UPSERT_BATCH):
             batch = records[i : i + UPSERT_BATCH]
+            # Sentences before chunks: a complete chunk version always has its sentence vectors.
+            self.add_sentences([(meta["doc_id"], meta["doc_hash"], chunk.text) for _, chunk, meta in batch])
             vectors = self.embedder.embed([chunk.embedding_text() for _, chunk, _ in batch])
             self.collection.upsert(
                 ids=[cid for cid, _, _ in batch],
@@ -284,8 +461,43 @@ class ChunkStore:
                 embeddings=vectors,
             )
 
+    def add_sentences(self, chunks: list[tuple[str, str, str]]) -> int:
+        """Store the sentence vectors of (doc_id, doc_hash, chunk text) triples; returns how many were embedded.
+
+        One embedder call for the whole batch: the model sorts it by length, so short sentences pad little.
+        """
+        if self.sentences is None or not chunks:
+            return 0
+        refs = [(doc_id, doc_hash, t) for doc_id, doc_hash, text in chunks for t in sentence_texts(text)]
+        unique = list(dict.fromkeys(t for _, _, t in refs))
+        known = self.sentences.get(unique)
+        missing = [t for t in unique if t not in known]
+        fresh = dict(zip(missing, self.embedder.embed(missing), strict=True)) if missing else {}
+        self.sentences.record(fresh, refs)
+        return len(missing)
+
+    def backfill_sentences(self, doc_ids: set[str]) -> int:
+        """Sentence vectors for chunks written before they were stored (an older index); returns how many
+        were embedded."""
+        if self.sentences is None or not doc_ids:
+            return 0
+        embedded = 0
+        for doc_id in sorted(doc_ids):
+            got = self._read(
+                methodcaller("get", where={"doc_id": doc_id}, include=["documents", "metadatas"])
+            )
+            embedded += self.add_sentences(
+                [
+                    (meta["doc_id"], meta["doc_hash"], text)
+                    for text, meta in zip(got["documents"], got["metadatas"], strict=True)
+                ]
+            )
+        return embedded
+
     def delete_versions(self, doc_id: str, keep_hash: str | None) -> None:
         where: dict[str, Any] = {"doc_id": doc_id}
         if keep_hash is not None:
             where = {"$and": [{"doc_id": doc_id}, {"doc_hash": {"$ne": keep_hash}}]}
         self.collection.delete(where=where)
+        if self.sentences is not None:
+            self.sentences.drop(doc_id, keep_hash)

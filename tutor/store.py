@@ -1,4 +1,4 @@
-"""Wires settings into the ingest layer: one embedder and one chunk store per process."""
+"""Wires settings into the ingest layer: one embedder and one chunk store (with its sentence vectors) per process."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.embed import LocalSentenceEmbedder
 from ingest.pipeline import ChunkParams
-from ingest.store import ChunkStore, make_client, reopen_client
+from ingest.store import SENTENCE_DB, ChunkStore, SentenceVectorStore, make_client, reopen_client
 from tutor.config import Settings, get_settings
 
 
@@ -20,7 +20,14 @@ def get_embedder() -> LocalSentenceEmbedder:
 def _store_for(chroma_dir: str, host: str | None, port: int) -> ChunkStore:
     path = Path(chroma_dir)
     client = make_client(path=path, host=host, port=port)
-    return ChunkStore(client, get_embedder(), reopen=None if host else lambda: reopen_client(path))
+    embedder = get_embedder()
+    # One file per index (they record which documents use each sentence); an embedded index keeps it in its
+    # own folder, so deleting the index deletes it (docs/decisions/0016-sentence-vectors-at-ingest.md).
+    where = path.parent / f"sentence_vectors-{host}-{port}.sqlite" if host else path / SENTENCE_DB
+    sentences = SentenceVectorStore(where, embedder.model_id, embedder.dimension)
+    return ChunkStore(
+        client, embedder, reopen=None if host else lambda: reopen_client(path), sentences=sentences
+    )
 
 
 def get_store(settings: Settings | None = None) -> ChunkStore:

@@ -20,7 +20,7 @@ from ingest.embed import LocalSentenceEmbedder
 from ingest.models import StoredChunk
 from ingest.store import ChunkStore
 from ingest.text import content_tokens
-from tutor.rag.sentence_vectors import best_sentence_similarities
+from tutor.rag.sentence_vectors import best_sentence_similarities, use_store
 from tutor.schema import Passage
 
 CANDIDATES = 30
@@ -86,6 +86,8 @@ class Retriever:
         self._lexical: LexicalIndex | None = None
         self._version = ""
         self._lock = threading.Lock()
+        if store.sentences is not None:
+            use_store(store.sentences)  # answer checking reads the same stored sentence vectors
 
     def lexical(self) -> LexicalIndex:
         version = self.store.version
@@ -156,7 +158,9 @@ class Retriever:
             head = ranked[:RESCORE]
             texts = [lex.texts[lex.position[cid]] for cid in head]
             for cid, best in zip(
-                head, best_sentence_similarities(texts, qvec, self.embedder.embed), strict=True
+                head,
+                best_sentence_similarities(texts, qvec, self.embedder.embed, self.store.sentences),
+                strict=True,
             ):
                 if best is not None and best > own[cid]:
                     sentence[cid] = best

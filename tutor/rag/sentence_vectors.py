@@ -1,9 +1,11 @@
-"""Sentence vectors, embedded on first use and kept per process.
+"""Sentence vectors: stored with the index at ingest, kept per process once read or computed.
 
 Retrieval rescores its best candidates by their closest sentence and answer checking compares claims
 with passage sentences: both ask for the same sentences, so they share one cache keyed by the sentence
 text (overlapping chunks repeat sentences, so a text is embedded once however many chunks hold it).
-Not embedded at ingest: that nearly doubled ingest time (docs/decisions/0005-sentence-vector-cache.md).
+Behind the per-process cache sits the index's ``SentenceVectorStore`` (filled at ingest), so a new
+process reads vectors instead of embedding them; a sentence missing there is embedded and stored
+(docs/decisions/0016-sentence-vectors-at-ingest.md).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ingest.store import SentenceVectorStore
 from ingest.text import split_sentences
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -36,6 +39,10 @@ class _VectorCache:
                 self._data.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
     def put(self, key: str, value: np.ndarray) -> None:
         with self._lock:
             self._data[key] = value
@@ -44,18 +51,42 @@ class _VectorCache:
 
 
 _CACHE = _VectorCache(_CAPACITY)
+# The store answer checking reads through (it passes no store of its own): the one the retriever
+# serves. Vectors depend only on the text and the model, so any index's store gives the right ones.
+_persistent: SentenceVectorStore | None = None
 
 
-def embed_sentences(texts: list[str], embed: Embed) -> np.ndarray:
-    """A row per text; every text not cached yet goes through the embedder in a single batch."""
+def use_store(store: SentenceVectorStore | None) -> None:
+    """Read and keep sentence vectors in ``store`` from now on (None: this process's memory only)."""
+    global _persistent
+    _persistent = store
+
+
+def embed_sentences(texts: list[str], embed: Embed, store: SentenceVectorStore | None = None) -> np.ndarray:
+    """A row per text: from this process's cache, else the stored vectors, else the embedder (a single
+    batch, whose vectors are then stored)."""
     unique = list(dict.fromkeys(texts))
     cached = {t: v for t in unique if (v := _CACHE.get(t)) is not None}
     missing = [t for t in unique if t not in cached]
-    if missing:
-        for text, vector in zip(missing, embed(missing), strict=True):
+    store = store or _persistent
+    if missing and store is not None:
+        for text, vector in store.get(missing).items():
             _CACHE.put(text, vector)
             cached[text] = vector
+        missing = [t for t in missing if t not in cached]
+    if missing:
+        fresh = dict(zip(missing, embed(missing), strict=True))
+        for text, vector in fresh.items():
+            _CACHE.put(text, vector)
+            cached[text] = vector
+        if store is not None:
+            store.put(fresh)
     return np.vstack([cached[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
+def forget() -> None:
+    """Empty this process's cache (what a new process starts with)."""
+    _CACHE.clear()
 
 
 def matching_sentences(text: str) -> list[str]:
@@ -64,11 +95,11 @@ def matching_sentences(text: str) -> list[str]:
 
 
 def best_sentence_similarities(
-    texts: list[str], query_vector: np.ndarray, embed: Embed
+    texts: list[str], query_vector: np.ndarray, embed: Embed, store: SentenceVectorStore | None = None
 ) -> list[float | None]:
     """Per passage, the cosine similarity of the query to its closest matching sentence (None: it has none)."""
     sentences = [matching_sentences(t) for t in texts]
-    vectors = embed_sentences([s for group in sentences for s in group], embed)
+    vectors = embed_sentences([s for group in sentences for s in group], embed, store)
     sims = vectors @ query_vector if len(vectors) else np.zeros(0, dtype=np.float32)
     out: list[float | None] = []
     at = 0
