@@ -18,7 +18,7 @@ from tutor.schema import Answer, Citation
 from tutor.study import conversations
 from tutor.study.conversations import Conversation, Practice, PracticeAnswer, Turn
 from tutor.study.explain import explain_again
-from tutor.study.practice import answer_item, items_from_passages, practice_items
+from tutor.study.practice import answer_item, check_yourself, practice_items
 from tutor.study.route import Route, route
 from ui import session
 from ui.components import TYPE_LABELS, answer_widget, feedback, hint_ladder, md_escape, render_answer
@@ -84,10 +84,7 @@ def check_yourself_button(conv: Conversation, index: int, answer: Answer) -> Non
         return
     try:
         with st.spinner("Writing a question from these passages…"):
-            # Cited passages first; a passage retrieved for the answer when those hold no checkable fact.
-            items = items_from_passages(
-                [*answer.citations, *answer.passages], n=1, learner=LEARNER, repeat_ok=True
-            )
+            items = [check_yourself(answer.citations, answer.passages, learner=LEARNER)]
     except TutorError as exc:
         st.info(str(exc), icon=":material/info:")
         return

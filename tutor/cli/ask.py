@@ -12,7 +12,7 @@ from tutor.errors import TutorError
 from tutor.rag.pipeline import Final, Token, Tutor, get_tutor
 from tutor.schema import Answer
 from tutor.study.explain import explain_again
-from tutor.study.practice import items_from_passages, practice_items
+from tutor.study.practice import check_yourself, practice_items
 from tutor.study.route import route
 
 HISTORY_TURNS = 6
@@ -80,9 +80,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 if last is None or not last.citations:
                     print("(ask a question first: /check asks about the passages its answer cites)")
                     continue
-                items = items_from_passages(
-                    [*last.citations, *last.passages], n=1, learner=args.learner, repeat_ok=True
-                )
+                items = [check_yourself(last.citations, last.passages, learner=args.learner)]
                 run_interactive(items, args.learner)
                 continue
             decision = route(message, history[-HISTORY_TURNS:])

@@ -134,6 +134,28 @@ def items_from_passages(
     return items
 
 
+def check_yourself(
+    cited: Sequence[ChunkRef],
+    retrieved: Sequence[ChunkRef] = (),
+    learner: str = "default",
+    settings: Settings | None = None,
+) -> QuizItem:
+    """One item for "check yourself" under an answer: from the passages it cited (an item seen before rather
+    than none), else from a passage retrieved for it; TutorError when neither holds a checkable fact."""
+    for passages in (cited, retrieved):
+        if passages:
+            try:
+                return items_from_passages(passages, n=1, learner=learner, settings=settings, repeat_ok=True)[
+                    0
+                ]
+            except TutorError:
+                continue
+    raise TutorError(
+        "The passages this answer draws on hold no definition a question can be checked against; "
+        "ask to be quizzed on the topic instead (e.g. 'quiz me on ...')."
+    )
+
+
 def _from_passages(
     ctx: QuizContext, passages: Sequence[ChunkRef], n: int, kinds: Sequence[str], served: Sequence[Served]
 ) -> list[QuizItem]:
