@@ -88,9 +88,14 @@ def check_yourself_button(conv: Conversation, index: int, answer: Answer) -> Non
     except TutorError as exc:
         st.info(str(exc), icon=":material/info:")
         return
-    conv.turns.append(
-        Turn(role="assistant", content="Check yourself", practice=Practice(items=items, origin="check"))
+    cited = {(c.doc_id, c.start, c.end) for c in answer.citations}
+    c = items[0].citation
+    title = (
+        "Check yourself"
+        if (c.doc_id, c.start, c.end) in cited
+        else "Check yourself (from a passage found for this answer; the ones it cites hold no checkable fact)"
     )
+    conv.turns.append(Turn(role="assistant", content=title, practice=Practice(items=items, origin="check")))
     conversations.save(conv)
     st.rerun()
 
