@@ -84,3 +84,16 @@ def test_explain_again(message: str, kind: str, topic: str) -> None:
 def test_more_after_a_practice_request_is_practice() -> None:
     assert route("another one", ["quiz me on vectors"]).route == "practice"
     assert route("another one", ["what is a vector?"]).route != "practice"
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("Why does the installer ask me questions during setup?", "question"),
+        ("What should I do when the tool asks me to confirm?", "question"),
+        ("why don't you quiz me on it?", "practice"),
+        ("Why not quiz me on the last topic?", "practice"),
+    ],
+)
+def test_a_question_that_mentions_being_asked_is_not_a_request(message: str, expected: str) -> None:
+    assert route(message, ["What is a package manager?"]).route == expected

@@ -203,10 +203,14 @@ def practice_topic(message: str) -> str:
 
 def is_practice(message: str, previous: RouteName | None = None) -> bool:
     text = message.strip()
+    asking = _QUESTION_START.search(text) and not re.match(r"^\W*(can|could|would|will)\b", text, re.I)
+    if asking:
+        # A question can mention being tested ("why does debconf ask me questions?"); it is a request for
+        # practice only when it asks the tutor to do it ("why don't you quiz me on it?").
+        at_me = _AT_ME.search(text)
+        return bool(at_me and re.search(r"\b(you|why not|how about)\b", text[: at_me.start()], re.I))
     if _AT_ME.search(text) or _PRACTISE.search(text):
         return True
-    if _QUESTION_START.search(text) and not re.match(r"^\W*(can|could|would|will)\b", text, re.I):
-        return False
     if _REQUEST.search(text) or _NOUN_FIRST.search(text):
         return True
     return previous == "practice" and bool(_MORE.search(text)) and len(text.split()) <= 8
