@@ -261,6 +261,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--large-reps", type=int, help="repetitions of the large-corpus ingest (default 1; ~10 min each)"
     )
+    p.add_argument(
+        "--child-timeout", type=float, help="seconds before a benchmark process is stopped (default 1500)"
+    )
     p.add_argument("--work", type=Path, help="scratch folder to use and keep (default: a temp dir, removed)")
     p.add_argument("--no-report", action="store_true", help="do not rewrite docs/BENCHMARKS.md")
     p.add_argument(
@@ -279,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     if args.large_reps:
         plan = replace(plan, large_ingest_reps=args.large_reps)
+    if args.child_timeout:  # a loaded machine can need more than the default for the large ingest
+        plan = replace(plan, child_timeout_s=args.child_timeout)
     selected = [s for s in SECTIONS if s in (args.only or DEFAULT_SECTIONS)]
     work = args.work or Path(tempfile.mkdtemp(prefix="tutor-bench-"))
     work.mkdir(parents=True, exist_ok=True)

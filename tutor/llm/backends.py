@@ -56,6 +56,7 @@ class LlamaCppChat(BaseChatModel):
     temperature: float = 0.0
     max_tokens: int = 256
     _client: Any = PrivateAttr(default=None)
+    _warm: bool = PrivateAttr(default=False)
 
     @property
     def _llm_type(self) -> str:
@@ -71,6 +72,16 @@ class LlamaCppChat(BaseChatModel):
     @property
     def is_loaded(self) -> bool:
         return self._client is not None
+
+    def warm_up(self) -> None:
+        """Load the weights and run one token through them, once: the first pass pages the weights into
+        memory and sizes llama.cpp's buffers, which would otherwise slow the first answer."""
+        if self._warm:
+            return
+        client = self.client
+        with self._lock():
+            client.create_completion("Hello", max_tokens=1, temperature=0.0)
+        self._warm = True
 
     def _lock(self) -> threading.Lock:
         return _GENERATE_LOCKS.setdefault(self.model_path, threading.Lock())
@@ -127,15 +138,22 @@ def _local_path(backend: str, settings: Settings) -> str:
 
 
 _MODELS: dict[tuple[str, str], BaseChatModel] = {}
+# The app's warm-up thread and a learner's first question may ask for the same model at once.
+_MODELS_LOCK = threading.RLock()
 
 
 def get_chat_model(backend: str | None = None, settings: Settings | None = None) -> BaseChatModel | None:
     """The chat model for ``backend`` (default: settings), built once per process; None for ``extractive``."""
     s = settings or get_settings()
     name = backend or s.backend
-    key = (name, f"{s.home}|{s.openai_base_url}|{s.openai_model}|{s.bedrock_model}")
     if name == "extractive":
         return None
+    with _MODELS_LOCK:
+        return _build_chat_model(name, s)
+
+
+def _build_chat_model(name: str, s: Settings) -> BaseChatModel:
+    key = (name, f"{s.home}|{s.openai_base_url}|{s.openai_model}|{s.bedrock_model}")
     if key in _MODELS:
         return _MODELS[key]
     model: BaseChatModel
@@ -184,7 +202,7 @@ def get_chat_model(backend: str | None = None, settings: Settings | None = None)
 
 def is_loaded(backend: str) -> bool:
     """Whether a chat model for ``backend`` is built in this process (for llama.cpp: weights in memory)."""
-    for (name, _), model in _MODELS.items():
+    for (name, _), model in list(_MODELS.items()):
         if name == backend:
             return not isinstance(model, LlamaCppChat) or model.is_loaded
     return False

@@ -1,8 +1,9 @@
-"""What the UI shows about an LLM backend: is it usable here, is it loaded, and how to load it once."""
+"""What the UI shows about an LLM backend: is it usable here, is it loading or loaded, and how to load it once."""
 
 from __future__ import annotations
 
 import importlib.util
+import threading
 from dataclasses import dataclass
 
 from tutor.config import Settings, get_settings
@@ -24,9 +25,23 @@ DESCRIPTIONS: dict[str, str] = {
 class BackendStatus:
     name: str
     description: str
-    ready: bool
-    loaded: bool
+    ready: bool  # usable here (installed, configured)
+    loaded: bool  # in memory and warmed up: an answer starts without waiting
     detail: str
+    loading: bool = False  # load_backend is running for it right now
+
+    @property
+    def state(self) -> str:
+        """One of "unavailable", "ready", "loading", "not loaded"."""
+        if not self.ready:
+            return "unavailable"
+        if self.loaded:
+            return "ready"
+        return "loading" if self.loading else "not loaded"
+
+
+_LOADING: dict[str, int] = {}  # backend -> load_backend calls in progress
+_STATE_LOCK = threading.Lock()
 
 
 def _local_file_ok(name: str, s: Settings) -> tuple[bool, str]:
@@ -45,7 +60,13 @@ def _local_file_ok(name: str, s: Settings) -> tuple[bool, str]:
 
 
 def _is_loaded(name: str, s: Settings) -> bool:
-    return is_loaded(name)
+    # While load_backend runs the weights may be in memory but the warm-up token not yet through them.
+    return is_loaded(name) and not is_loading(name)
+
+
+def is_loading(name: str) -> bool:
+    with _STATE_LOCK:
+        return bool(_LOADING.get(name))
 
 
 def backend_status(name: str | None = None, settings: Settings | None = None) -> BackendStatus:
@@ -54,28 +75,38 @@ def backend_status(name: str | None = None, settings: Settings | None = None) ->
     description = DESCRIPTIONS.get(name, name)
     if name == "extractive":
         return BackendStatus(name, description, True, True, "always ready")
+    loading = is_loading(name)
     if name in ("local", "local-large", "tiny"):
         ok, detail = _local_file_ok(name, s)
-        return BackendStatus(name, description, ok, ok and _is_loaded(name, s), detail)
+        return BackendStatus(name, description, ok, ok and _is_loaded(name, s), detail, loading)
     if name == "openai":
         if not (s.openai_base_url or s.openai_api_key):
             return BackendStatus(
                 name, description, False, False, "set TUTOR_OPENAI_BASE_URL or OPENAI_API_KEY"
             )
         where = s.openai_base_url or "api.openai.com"
-        return BackendStatus(name, description, True, _is_loaded(name, s), f"{s.openai_model} at {where}")
+        return BackendStatus(
+            name, description, True, _is_loaded(name, s), f"{s.openai_model} at {where}", loading
+        )
     if name == "bedrock":
         if not s.aws_region:
             return BackendStatus(name, description, False, False, "set AWS_REGION and AWS credentials")
         return BackendStatus(
-            name, description, True, _is_loaded(name, s), f"{s.bedrock_model} in {s.aws_region}"
+            name, description, True, _is_loaded(name, s), f"{s.bedrock_model} in {s.aws_region}", loading
         )
     return BackendStatus(name, description, False, False, f"unknown backend '{name}'")
 
 
 def load_backend(name: str, settings: Settings | None = None) -> None:
-    """Build the chat model and, for llama.cpp, load the weights now (so the first answer does not wait)."""
-    model = get_chat_model(name, settings)
-    if isinstance(model, LlamaCppChat):
-        with backend_errors(name):
-            _ = model.client
+    """Build the chat model and, for llama.cpp, load the weights and run one token through them now (so
+    the first answer does not wait); ``backend_status`` reports it as loading meanwhile."""
+    with _STATE_LOCK:
+        _LOADING[name] = _LOADING.get(name, 0) + 1
+    try:
+        model = get_chat_model(name, settings)
+        if isinstance(model, LlamaCppChat):
+            with backend_errors(name):
+                model.warm_up()
+    finally:
+        with _STATE_LOCK:
+            _LOADING[name] -= 1

@@ -1,0 +1,109 @@
+"""Warm start, in a real browser: `tutor ui` with the `local` backend loads the embedding model, the index
+and the language model in the background as soon as it starts; the sidebar turns to "ready" by itself once
+they are loaded, and the first answer after start then arrives within 1.5x the median of the next nine."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_ui_browser import CHROMIUM_ARGS, ask, open_app, start_server
+from ui_helpers import ROOT, UIEnv
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = 10
+RATIO = 1.5
+ANSWER_TIMEOUT_MS = 240_000
+DATASET = ROOT / "evals" / "datasets" / "mls_c01" / "mls_c01.jsonl"
+
+
+def questions(n: int) -> list[str]:
+    """The first ``n`` answerable single-turn questions of the seed course's eval set (deterministic)."""
+    out: list[str] = []
+    for line in DATASET.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        if case.get("answerable") and not case.get("history") and case["question"] not in out:
+            out.append(case["question"])
+        if len(out) == n:
+            return out
+    raise AssertionError(f"{DATASET} has fewer than {n} usable questions")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def with_local_model(ui_env: UIEnv, base: Path) -> UIEnv:
+    """A private copy of the test index whose models folder holds the project's assembled local model."""
+    from tutor.llm.model_files import MODELS
+
+    home = base / "home"
+    shutil.copytree(ui_env.home, home, symlinks=True)
+    models = home / "models"
+    source = ROOT / ".tutor" / "models"
+    name = MODELS["local"].filename
+    if not (models / name).exists() and (source / name).exists():
+        models.mkdir(parents=True, exist_ok=True)
+        for f in source.glob(f"{name}*"):
+            if not (models / f.name).exists():
+                (models / f.name).symlink_to(f)
+    return UIEnv(home=home, corpus=ui_env.corpus)
+
+
+def answered(page) -> int:  # type: ignore[no-untyped-def]
+    return int(page.get_by_text(re.compile(r"^(Answered in|Could not answer)")).count())
+
+
+def test_first_answer_after_start_is_as_fast_as_the_next_nine(  # type: ignore[no-untyped-def]
+    ui_env: UIEnv, browser, tmp_path: Path
+) -> None:
+    env = with_local_model(ui_env, tmp_path)
+    server = start_server(env, "local", tmp_path / "ui-warm.log")
+    try:
+        page = open_app(browser, server.url)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        # Nobody touches the page: the status must turn to ready on its own once the background loads end.
+        page.wait_for_function(
+            """() => {
+                const text = document.querySelector('[data-testid=stSidebar]')?.innerText ?? '';
+                return /\\bready\\b/.test(text) && !/loading/i.test(text);
+            }""",
+            timeout=ANSWER_TIMEOUT_MS,
+        )
+        assert "loads on first use" not in sidebar.inner_text()
+
+        seconds: list[float] = []
+        for i, question in enumerate(questions(QUESTIONS), start=1):
+            t0 = time.perf_counter()
+            ask(page, question)
+            deadline = t0 + ANSWER_TIMEOUT_MS / 1000
+            while answered(page) < i:
+                assert time.perf_counter() < deadline, f"no answer to {question!r}"
+                page.wait_for_timeout(50)
+            seconds.append(time.perf_counter() - t0)
+        assert answered(page) == QUESTIONS
+        assert not page.get_by_text("Could not answer").count(), "every question was answered"
+        first, rest = seconds[0], statistics.median(seconds[1:])
+        print(
+            f"\nfirst answer {first:.2f} s; next nine median {rest:.2f} s; all {[round(s, 2) for s in seconds]}"
+        )
+        assert first <= RATIO * rest, f"first answer {first:.2f} s vs median of the next nine {rest:.2f} s"
+        page.context.close()
+    finally:
+        server.stop()
