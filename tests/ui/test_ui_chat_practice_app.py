@@ -73,6 +73,13 @@ def test_quiz_me_serves_gated_items_with_hints_and_records_the_attempt(app_env: 
     schedule = Progress().schedule_of("default", item.id)
     assert schedule is not None and schedule.reps == 0  # the answer was shown: it comes back tomorrow
 
+    reloaded = new_app()
+    reloaded.query_params["c"] = at.query_params["c"]
+    reloaded.run()
+    no_traceback(reloaded)
+    assert item.question in markdown_text(reloaded), "a reload brings the practice back where it was"
+    assert reloaded.success and reloaded.success[0].value.startswith("Correct")
+
 
 def test_check_yourself_cites_one_of_the_answers_passages(app_env: UIEnv) -> None:
     Progress().reset("default")
