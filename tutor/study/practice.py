@@ -121,9 +121,9 @@ def items_from_passages(
     ctx = quiz_context(settings)
     progress = Progress(settings=settings)
     served = list(progress.served(learner))
-    items = _from_passages(ctx, passages, n, kinds, served)
+    items = passage_items(ctx, passages, n, kinds, served)
     if not items and repeat_ok and served:
-        items = _from_passages(ctx, passages, n, kinds, [])
+        items = passage_items(ctx, passages, n, kinds, [])
     if not items:
         raise TutorError(
             "The passages this answer cites hold no definition a question can be checked against "
@@ -156,9 +156,10 @@ def check_yourself(
     )
 
 
-def _from_passages(
+def passage_items(
     ctx: QuizContext, passages: Sequence[ChunkRef], n: int, kinds: Sequence[str], served: Sequence[Served]
 ) -> list[QuizItem]:
+    """Up to ``n`` gated items from facts in ``passages`` (first passages first), new against ``served``."""
     seen = list(served)
     order: dict[tuple[str, int, int], int] = {}
     for p in passages:
