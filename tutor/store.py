@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,9 +31,15 @@ def _store_for(chroma_dir: str, host: str | None, port: int) -> ChunkStore:
     )
 
 
+# The app's warm-up thread and a page's script thread open the store at the same moment; two Chroma
+# clients created at once for one folder race in Chroma's start-up ("Could not connect to tenant").
+_STORE_LOCK = threading.Lock()
+
+
 def get_store(settings: Settings | None = None) -> ChunkStore:
     s = settings or get_settings()
-    return _store_for(str(s.chroma_dir.resolve()), s.chroma_host, s.chroma_port)
+    with _STORE_LOCK:
+        return _store_for(str(s.chroma_dir.resolve()), s.chroma_host, s.chroma_port)
 
 
 def chunk_params(settings: Settings | None = None) -> ChunkParams:

@@ -5,7 +5,6 @@ they are loaded, and the first answer after start then arrives within 1.5x the m
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import statistics
 import time
@@ -66,8 +65,17 @@ def with_local_model(ui_env: UIEnv, base: Path) -> UIEnv:
     return UIEnv(home=home, corpus=ui_env.corpus)
 
 
-def answered(page) -> int:  # type: ignore[no-untyped-def]
-    return int(page.get_by_text(re.compile(r"^(Answered in|Could not answer)")).count())
+def answered(page, n: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the n-th answer has finished (its message shows the final status label)."""
+    return bool(
+        page.evaluate(
+            """(n) => {
+                const messages = document.querySelectorAll('[data-testid=stChatMessage]');
+                return messages.length >= 2 * n && /Answered in|Could not answer/.test(messages[2 * n - 1].innerText);
+            }""",
+            n,
+        )
+    )
 
 
 def test_first_answer_after_start_is_as_fast_as_the_next_nine(  # type: ignore[no-untyped-def]
@@ -93,11 +101,10 @@ def test_first_answer_after_start_is_as_fast_as_the_next_nine(  # type: ignore[n
             t0 = time.perf_counter()
             ask(page, question)
             deadline = t0 + ANSWER_TIMEOUT_MS / 1000
-            while answered(page) < i:
+            while not answered(page, i):
                 assert time.perf_counter() < deadline, f"no answer to {question!r}"
                 page.wait_for_timeout(50)
             seconds.append(time.perf_counter() - t0)
-        assert answered(page) == QUESTIONS
         assert not page.get_by_text("Could not answer").count(), "every question was answered"
         first, rest = seconds[0], statistics.median(seconds[1:])
         print(

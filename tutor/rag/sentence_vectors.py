@@ -39,10 +39,6 @@ class _VectorCache:
                 self._data.move_to_end(key)
             return value
 
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
     def put(self, key: str, value: np.ndarray) -> None:
         with self._lock:
             self._data[key] = value
@@ -82,11 +78,6 @@ def embed_sentences(texts: list[str], embed: Embed, store: SentenceVectorStore |
         if store is not None:
             store.put(fresh)
     return np.vstack([cached[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
-
-
-def forget() -> None:
-    """Empty this process's cache (what a new process starts with)."""
-    _CACHE.clear()
 
 
 def matching_sentences(text: str) -> list[str]:
