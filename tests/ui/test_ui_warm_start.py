@@ -24,12 +24,19 @@ DATASET = ROOT / "evals" / "datasets" / "mls_c01" / "mls_c01.jsonl"
 
 
 def questions(n: int) -> list[str]:
-    """The first ``n`` answerable single-turn questions of the seed course's eval set (deterministic)."""
+    """The first ``n`` answerable single-turn "What is/does ..." questions of the seed course's eval set:
+    one shape of question, so the first is not a long list answer timed against short definitions."""
     out: list[str] = []
     for line in DATASET.read_text(encoding="utf-8").splitlines():
         case = json.loads(line)
-        if case.get("answerable") and not case.get("history") and case["question"] not in out:
-            out.append(case["question"])
+        question = case["question"]
+        if (
+            case.get("answerable")
+            and not case.get("history")
+            and question.lower().startswith(("what is", "what does", "what do "))
+            and question not in out
+        ):
+            out.append(question)
         if len(out) == n:
             return out
     raise AssertionError(f"{DATASET} has fewer than {n} usable questions")
