@@ -21,7 +21,7 @@ PASSAGE_BONUS = 0.1
 # A sentence whose words are mostly in one already picked is a near-duplicate.
 NEAR_DUPLICATE = 0.7
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
-# A list item that already names its subject ("Amazon FSx for Lustre: ...") needs no heading in front.
+# A list item that already names its subject ("Storage tier: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
 
 

@@ -96,7 +96,7 @@ class SupportScorer:
         p = self.passages[sent.passage_index]
         parts = [p.title, p.heading, sent.text, " ".join(sent.list_items)]
         # The sentence before lends its names only to a sentence that refers back to it ("It is ...");
-        # otherwise "Athena ... SQL. Use Glue for Spark." would let "Athena runs Spark" pass.
+        # otherwise "Tool A ... SQL. Use Tool B for Spark." would let "Tool A runs Spark" pass.
         if (
             j > 0
             and self.sentences[j - 1].passage_index == sent.passage_index

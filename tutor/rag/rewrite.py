@@ -1,7 +1,7 @@
 """Follow-up questions -> standalone queries, without a model call.
 
 A question that points back ("does it need servers?") gets the named subject of the conversation
-("AWS Glue") in place of its pronoun; when the earlier question names nothing, or the follow-up points
+("the Query Engine") in place of its pronoun; when the earlier question names nothing, or the follow-up points
 back with a determiner ("those reviewers", "that one"), the earlier question's key terms are appended in
 brackets instead, so the user's own words stay readable. A question that stands on its own is left
 untouched. Deterministic and instant, so it never costs answer latency
@@ -54,7 +54,7 @@ def _content_phrase(question: str) -> str:
 
 
 def named_subject(question: str, generic: frozenset[str] = frozenset()) -> str:
-    """The most specific name a question mentions ("Amazon Kinesis Data Firehose"), or "" if none."""
+    """The most specific name a question mentions ("Stream Delivery Service"), or "" if none."""
     body = _CONNECTIVE.sub("", question.strip())
     candidates = []
     for m in _ENTITY.finditer(body):
@@ -62,7 +62,7 @@ def named_subject(question: str, generic: frozenset[str] = frozenset()) -> str:
         while words and words[0].lower() in _OPENERS:
             words = words[1:]
         span = " ".join(words)
-        # "AWS ML" names nothing in particular; a lone capitalised everyday word is a sentence start
+        # A platform acronym alone names nothing in particular; a lone capitalised everyday word is a sentence start
         # ("My data is in S3"), not a name.
         specific = [w for w in words if w.lower() not in _GENERIC and w.lower() not in generic]
         if specific and not (len(words) == 1 and span.lower() in STOPWORDS):
