@@ -198,8 +198,12 @@ QUESTION_WORDS = frozenset(
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_/.][a-z0-9]+)*")
-# A full stop after "e.g." or "i.e." does not end a sentence.
-_SENT = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)[\"”’')\]]*\s+(?=[\"“(\[]?[A-Z0-9])|\n+")
+# A full stop after "e.g." or "i.e." does not end a sentence. A line break ends one unless it is a soft wrap
+# (PDF and hard-wrapped text): a single break between a lowercase word or comma and a lowercase word.
+_SENT = re.compile(
+    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)[\"”’')\]]*\s+(?=[\"“(\[]?[A-Z0-9])"
+    r"|\n{2,}|(?<![a-z,])\n+|\n(?![a-z])"
+)
 
 
 @lru_cache(maxsize=1)

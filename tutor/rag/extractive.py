@@ -11,7 +11,7 @@ import numpy as np
 
 from ingest.text import content_tokens, split_sentences
 from tutor.rag.generate import LLM_PASSAGES
-from tutor.rag.grounding import SupportScorer, lexical_recall, relevance
+from tutor.rag.grounding import SupportScorer, lexical_recall, named_terms, relevance
 from tutor.rag.passages import is_heading, label
 from tutor.rag.safety import is_instruction_like
 from tutor.schema import Citation, Passage, citation_from_passage
@@ -23,24 +23,56 @@ NEAR_DUPLICATE = 0.7
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 # A list item that already names its subject ("Storage tier: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
+# A list brought along by its introducing sentence stops here; longer lists are cut (the learner has the source).
+LIST_ITEMS = 6
+_ENDS_CLAUSE = (".", "!", "?", ":", ";", ")", '"', "”", "’", "'", "]")
+_HEADING_LINE = re.compile(r"^(#+\s|\d+(\.\d+)*\.?\s+[A-Z])")
+_CODE_CHARS = re.compile(r"[=<>$(){}\[\]|/\\`#%&*_~^]|\w\.\w|--")
+
+
+def _fragment(raw: str, is_list_item: bool) -> bool:
+    """A prose line cut off by a page break, a code block or a section heading ("9.2 Loops", "Make sure
+    that the") reads as nonsense on its own; list items and code lines end without punctuation by nature."""
+    text = raw.strip()
+    if text.endswith(_ENDS_CLAUSE):
+        return False
+    if _HEADING_LINE.match(text):
+        return True
+    return not (is_list_item or _CODE_CHARS.search(text))
+
+
+def _on_topic(text: str, query_tokens: set[str], lead: str) -> bool:
+    """A support sentence shares a content word with the question or names something the lead names."""
+    words = set(content_tokens(text))
+    return bool(words & query_tokens) or bool(named_terms(text) & named_terms(lead))
+
+
+def _next_to(j: int, picked: list[tuple[int, str]], scorer: SupportScorer) -> bool:
+    """The sentence right before or after a picked one in the same passage carries on its topic."""
+    here = scorer.sentences[j].passage_index
+    return any(abs(i - j) == 1 and scorer.sentences[i].passage_index == here for i, _ in picked)
 
 
 def extractive_answer(
     query: str, qvec: np.ndarray, passages: list[Passage], scorer: SupportScorer, limit: int = 3
 ) -> tuple[str, list[Citation]]:
-    """A sentence that introduces a list ("... three components:") brings its items along; a bare list item
+    """The best-scoring sentence leads; up to ``limit - 1`` on-topic, non-repeating sentences support it.
+
+    A sentence that introduces a list ("... three components:") brings its items along; a bare list item
     gets its section heading as a subject ("Glue: managed serverless ETL service")."""
     candidates: list[tuple[float, int, str, frozenset[int]]] = []
     query_tokens = set(content_tokens(query))
     for j, sent in enumerate(scorer.sentences):
         p = passages[sent.passage_index]
-        text = _DOC_REFS.sub("", sent.text).lstrip("-*• ").strip()
+        raw = _DOC_REFS.sub("", sent.text)
+        text = " ".join(raw.lstrip("-*• ").split())
         if is_instruction_like(text) or (is_heading(text, p) and not sent.list_items):
             continue
         covers = frozenset(range(j, j + 1 + len(sent.list_items)))
         if sent.list_items:
-            text = f"{text.rstrip(':')}: {'; '.join(i.rstrip(':') for i in sent.list_items)}"
-        elif text.endswith(":") or len(text.split()) < 3:
+            items = [" ".join(i.rstrip(":").split()) for i in sent.list_items[:LIST_ITEMS]]
+            text = f"{text.rstrip(':')}: {'; '.join(items)}"
+        elif text.endswith(":") or len(text.split()) < 3 or _fragment(raw, sent.is_list_item):
             continue
         if sent.is_list_item and p.heading and not _HAS_SUBJECT.match(text):
             text = f"{label(p).rstrip(':')}: {text}"
@@ -56,10 +88,12 @@ def extractive_answer(
         if len(picked) >= limit or (picked and score < 0.3) or (len(picked) == 2 and score < 0.4):
             break
         # Overlapping chunks repeat sentences; a list and its items overlap too.
-        key = _DOC_REFS.sub("", scorer.sentences[j].text).strip().lower()
+        key = " ".join(_DOC_REFS.sub("", scorer.sentences[j].text).split()).lower()
         if covers & covered or key in seen_texts:
             continue
         if any(lexical_recall(text, earlier) >= NEAR_DUPLICATE for _, earlier in picked):
+            continue
+        if picked and not (_on_topic(text, query_tokens, picked[0][1]) or _next_to(j, picked, scorer)):
             continue
         picked.append((j, text))
         covered |= covers
@@ -68,12 +102,14 @@ def extractive_answer(
         p = passages[0]
         s, e = split_sentences(p.text)[0]
         return f"{p.text[s:e]} [{p.rank}]", [citation_from_passage(p, p.rank, p.text[s:e])]
+    # The answer first, then its support in reading order.
+    ordered = [picked[0], *sorted(picked[1:])]
     parts: list[str] = []
     supports: dict[int, str] = {}
-    for j, text in sorted(picked):
+    for j, text in ordered:
         sent = scorer.sentences[j]
         p = passages[sent.passage_index]
-        sentence = text if text.endswith((".", "!", "?")) else text.rstrip(":;") + "."
+        sentence = text if text.endswith((".", "!", "?")) else text.rstrip(":;,") + "."
         parts.append(f"{sentence} [{p.rank}]")
         supports.setdefault(p.rank, sent.text)
     citations = [citation_from_passage(passages[n - 1], n, supports[n]) for n in sorted(supports)]
