@@ -13,12 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ingest.text import content_tokens
+from ingest.words import GENERAL_WORDS
 from tutor.course import EMPTY, CourseProfile
-
-# Words that identify nothing in a question or a name, whatever the course: question scaffolding and the
-# nouns that say what kind of thing an answer is.
-GENERAL_WORDS = """which following term terms describes refers refer true false can you service services algorithm algorithms
-layer layers concept command commands function functions"""
 
 
 # Words that, alone or together, never make a prefixed phrase the name of one product: "<prefix> cloud",
