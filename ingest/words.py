@@ -8,6 +8,12 @@ Course-specific words (a platform's generic names) are data: ``corpus/course.tom
 
 from __future__ import annotations
 
+
+def wordset(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``: word lists written as one string."""
+    return frozenset(text.split())
+
+
 # Words with no topic of their own: dropped before BM25 and overlap scores (``ingest.text.content_tokens``).
 STOPWORDS = frozenset(
     [
