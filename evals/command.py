@@ -11,11 +11,9 @@ from evals.corpora import select_corpora
 from evals.harness import (
     DEFAULT_DATASET,
     EvalCase,
-    compute_metrics,
     gate,
     load_baseline,
     load_dataset,
-    run_cases,
     write_baseline,
 )
 from evals.multi import (
@@ -24,6 +22,7 @@ from evals.multi import (
     macro_mean,
     quickstart_metrics,
     run_corpus,
+    score_cases,
     write_corpus_baseline,
     write_summary,
 )
@@ -88,12 +87,19 @@ def run_corpora_command(args: argparse.Namespace) -> int:
     else:
         print(table)
         print(f"report: {out_dir / 'summary.md'}")
-    if failures:
-        print("EVAL GATE FAILED:", file=sys.stderr)
-        for f in failures:
-            print(f"  - {f}", file=sys.stderr)
+    if report_failures(failures):
         return 1
     return 0
+
+
+def report_failures(failures: list[str] | None) -> bool:
+    """Prints the gate's failures, if any, to stderr; True when there were some."""
+    if not failures:
+        return False
+    print("EVAL GATE FAILED:", file=sys.stderr)
+    for f in failures:
+        print(f"  - {f}", file=sys.stderr)
+    return True
 
 
 _SHOWN = ("hit@1", "hit@3", "keyword_pass", "refusal_recall", "false_refusal_rate", "quiz_validity")
@@ -115,15 +121,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         )
     sources = {d.doc_id: d.source for d in list_documents()}
     k = args.k or settings.top_k
-
-    def progress(done: int, total: int) -> None:
-        if sys.stderr.isatty():
-            print(f"\r{done}/{total} cases", end="", file=sys.stderr, flush=True)
-
-    results = run_cases(cases, lambda q, h: tutor.ask(q, h, backend, k), sources, progress)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    metrics = compute_metrics(results)
+    results, metrics = score_cases(tutor, cases, sources, backend, k)
     if args.quiz_sample:
         metrics["quiz_validity"] = float(quiz_validity_sample(backend, args.quiz_sample)["validity"])
     quick = None if args.no_quickstart else quickstart_metrics(cases, settings.corpus_dir, k)
@@ -148,10 +146,7 @@ def run_eval_command(args: argparse.Namespace) -> int:
         ):
             print(f"{key:28s} {metrics[key]:.3f}")
         print(f"report: {out_dir / 'report.md'}")
-    if failures:
-        print("EVAL GATE FAILED:", file=sys.stderr)
-        for f in failures:
-            print(f"  - {f}", file=sys.stderr)
+    if report_failures(failures):
         return 1
     return routed
 

@@ -90,6 +90,26 @@ def quickstart_metrics(cases: list[EvalCase], corpus_dir: Path, k: int) -> dict[
         return rank_metrics(ranks)
 
 
+def score_cases(
+    tutor: Tutor,
+    cases: list[EvalCase],
+    sources: dict[str, str],
+    backend: str,
+    k: int,
+    label: str = "",
+) -> tuple[list[CaseResult], dict[str, float]]:
+    """Every case asked of ``tutor`` and scored; progress on a terminal, prefixed with ``label``."""
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{label}{done}/{total} cases", end="", file=sys.stderr, flush=True)
+
+    results = run_cases(cases, lambda q, h: tutor.ask(q, h, backend, k), sources, progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    return results, compute_metrics(results)
+
+
 def run_corpus(
     corpus: EvalCorpus,
     base: Settings,
@@ -106,15 +126,7 @@ def run_corpus(
     cases = select(load_dataset(dataset))
     sources = {d.doc_id: d.source for d in list_documents(settings)}
     k = k or settings.top_k
-
-    def progress(done: int, total: int) -> None:
-        if sys.stderr.isatty():
-            print(f"\r{corpus.name}: {done}/{total} cases", end="", file=sys.stderr, flush=True)
-
-    results = run_cases(cases, lambda q, h: tutor.ask(q, h, backend, k), sources, progress)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    metrics = compute_metrics(results)
+    results, metrics = score_cases(tutor, cases, sources, backend, k, label=f"{corpus.name}: ")
     if quiz_sample:
         try:
             metrics["quiz_validity"] = float(quiz_validity_sample(backend, quiz_sample, settings)["validity"])

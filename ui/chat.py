@@ -18,10 +18,18 @@ from tutor.schema import Answer, Citation
 from tutor.study import conversations
 from tutor.study.conversations import Conversation, Practice, PracticeAnswer, Turn
 from tutor.study.explain import explain_again
-from tutor.study.practice import answer_item, check_yourself, practice_items
+from tutor.study.practice import check_yourself, practice_items
 from tutor.study.route import Route, route
 from ui import session
-from ui.components import TYPE_LABELS, answer_widget, feedback, hint_ladder, md_escape, render_answer
+from ui.components import (
+    TYPE_LABELS,
+    answer_widget,
+    check_answer,
+    feedback,
+    hint_ladder,
+    md_escape,
+    render_answer,
+)
 from ui.quiz_state import LEARNER
 
 CONV_KEY = "conversation"
@@ -121,18 +129,10 @@ def render_practice(conv: Conversation, index: int, practice: Practice, title: s
             if done is not None:
                 feedback(item, done.correct, done.feedback, done.due_hours, done.hints)
                 continue
-            if st.button(
-                "Check answer",
-                type="primary",
-                icon=":material/done:",
-                disabled=response is None,
-                key=f"{key}_check",
-            ):
-                try:
-                    result, attempt = answer_item(item, response or "", learner=LEARNER, hints_used=used)
-                except TutorError as exc:
-                    st.error(str(exc), icon=":material/error:")
-                    return
+            # Only the current item (the last one shown) is unanswered: when grading fails, nothing follows.
+            graded = check_answer(item, response, used, key=f"{key}_check", learner=LEARNER)
+            if graded is not None:
+                result, attempt = graded
                 practice.answers[i] = PracticeAnswer(
                     response=result.response,
                     correct=result.correct,

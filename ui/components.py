@@ -8,10 +8,13 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from tutor.errors import TutorError
 from tutor.quiz.grade import LETTERS
-from tutor.quiz.models import QuizItem
+from tutor.quiz.models import GradeResult, QuizItem
 from tutor.schema import Answer, Citation, Passage
 from tutor.study.hints import MAX_HINTS, ladder
+from tutor.study.practice import answer_item
+from tutor.study.progress import Attempt
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:])")
@@ -224,3 +227,23 @@ def hint_ladder(item: QuizItem, used: int, key: str, locked: bool = False) -> bo
     if locked or used >= MAX_HINTS:
         return False
     return st.button(HINT_LABELS[used], icon=":material/lightbulb:", key=key)
+
+
+def check_answer(
+    item: QuizItem, response: str | None, hints_used: int, key: str, learner: str
+) -> tuple[GradeResult, Attempt] | None:
+    """The "Check answer" button: once pressed, the graded and recorded attempt; None until then or when
+    grading fails (the error is shown)."""
+    if not st.button(
+        "Check answer",
+        type="primary",
+        icon=":material/done:",
+        disabled=response is None,
+        key=key,
+    ):
+        return None
+    try:
+        return answer_item(item, response or "", learner=learner, hints_used=hints_used)
+    except TutorError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None

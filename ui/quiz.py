@@ -5,14 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from tutor.documents import list_documents
-from tutor.errors import TutorError
 from tutor.quiz.models import ITEM_TYPES, QuizItem
 from tutor.quiz.service import list_topics
 from tutor.quiz.topics import CourseTopics
-from tutor.study.practice import answer_item, start_quiz
+from tutor.study.practice import start_quiz
 from tutor.study.progress import Progress
 from ui import session
-from ui.components import TYPE_LABELS, answer_widget, feedback, hint_ladder, md_escape
+from ui.components import TYPE_LABELS, answer_widget, check_answer, feedback, hint_ladder, md_escape
 from ui.quiz_state import LEARNER, RUN_KEY, QuizRun
 
 EVERYTHING, SUBJECT, DOCUMENT = "Everything", "A subject", "A document"
@@ -117,18 +116,9 @@ def item_view(run: QuizRun) -> None:
             st.rerun()
         response = answer_widget(item, key=f"quiz_answer_{run.key}_{i}", locked=result is not None)
         if result is None:
-            if st.button(
-                "Check answer",
-                type="primary",
-                icon=":material/done:",
-                disabled=response is None,
-                key=f"quiz_check_{run.key}_{i}",
-            ):
-                try:
-                    result, attempt = answer_item(item, response or "", learner=LEARNER, hints_used=used)
-                except TutorError as exc:
-                    st.error(str(exc), icon=":material/error:")
-                    return
+            graded = check_answer(item, response, used, key=f"quiz_check_{run.key}_{i}", learner=LEARNER)
+            if graded is not None:
+                result, attempt = graded
                 run.results[i] = result
                 run.next_due_hours[i] = (attempt.next_due - attempt.answered_at) / 3600
                 st.rerun()

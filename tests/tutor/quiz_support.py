@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tutor.quiz.models import ItemType, QuizItem
+from tutor.schema import Citation
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 _HOME: Path | None = None
@@ -69,3 +72,47 @@ def fresh_home() -> Path:
 
 def remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+def cited_item(
+    id: str,
+    question: str,
+    answer: str,
+    *,
+    text: str,
+    support: str,
+    doc_id: str,
+    title: str,
+    heading: str,
+    end: int,
+    type: ItemType = "short",
+    options: list[str] | None = None,
+    explanation: str = "",
+    domain: str = "",
+    subject: str = "",
+    fact_key: str = "",
+) -> QuizItem:
+    """A hand-made item citing ``text[0:end]`` of ``doc_id`` with ``support`` as its evidence."""
+    cite = Citation(
+        n=1,
+        doc_id=doc_id,
+        title=title,
+        heading=heading,
+        text=text,
+        start=0,
+        end=end,
+        score=1.0,
+        support=support,
+    )
+    return QuizItem(
+        id=id,
+        type=type,
+        question=question,
+        options=options or [],
+        answer=answer,
+        explanation=explanation,
+        citation=cite,
+        domain=domain,
+        subject=subject,
+        fact_key=fact_key,
+    )

@@ -7,12 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from quiz_support import quiz_home_fixture  # noqa: F401
+from quiz_support import cited_item, quiz_home_fixture  # noqa: F401
 
 from tutor.quiz.gate import validate
 from tutor.quiz.models import GradeResult, QuizItem
 from tutor.quiz.service import quiz_context
-from tutor.schema import Citation
 from tutor.study.hints import BLANK, hint, ladder
 from tutor.study.practice import answer_item, items_from_passages, last_topic, practice_items
 from tutor.study.progress import Progress, quality_of
@@ -21,27 +20,20 @@ from tutor.study.route import route
 
 def _item(kind: str = "short", answer: str = "Data Lake") -> QuizItem:
     support = "A data lake stores raw data of any shape at any scale."
-    cite = Citation(
-        n=1,
+    return cited_item(
+        f"x-{kind}",
+        "True or false: A warehouse stores raw data of any shape at any scale."
+        if kind == "true_false"
+        else "Which term stores raw data of any shape at any scale?",
+        "False" if kind == "true_false" else answer,
+        type=kind,  # type: ignore[arg-type]
+        options=["True", "False"] if kind == "true_false" else [],
+        text=f"Intro. {support} More.",
+        support=support,
         doc_id="notes.txt",
         title="Notes",
         heading="Storage > Lakes",
-        text=f"Intro. {support} More.",
-        start=0,
         end=60,
-        score=1.0,
-        support=support,
-    )
-    return QuizItem(
-        id=f"x-{kind}",
-        type=kind,  # type: ignore[arg-type]
-        question="True or false: A warehouse stores raw data of any shape at any scale."
-        if kind == "true_false"
-        else "Which term stores raw data of any shape at any scale?",
-        options=["True", "False"] if kind == "true_false" else [],
-        answer="False" if kind == "true_false" else answer,
-        explanation="",
-        citation=cite,
         subject="data lake",
         fact_key="k",
     )

@@ -10,10 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from quiz_support import ROOT, quiz_home_fixture  # noqa: F401
+from quiz_support import ROOT, cited_item, quiz_home_fixture  # noqa: F401
 
 from tutor.quiz.models import GradeResult, QuizItem
-from tutor.schema import Citation
 from tutor.study.progress import DAY, Progress
 
 
@@ -29,25 +28,17 @@ class FakeClock:
 
 
 def item(i: int, doc: str = "doc-a.txt", domain: str = "Modeling") -> QuizItem:
-    cite = Citation(
-        n=1,
+    return cited_item(
+        f"item-{i}",
+        f"Question {i}?",
+        f"A{i}",
+        text=f"Passage {i}.",
+        support=f"Passage {i}.",
         doc_id=doc,
         title="T",
         heading="H",
-        text=f"Passage {i}.",
-        start=0,
         end=10,
-        score=1.0,
-        support=f"Passage {i}.",
-    )
-    return QuizItem(
-        id=f"item-{i}",
-        type="short",
-        question=f"Question {i}?",
-        options=[],
-        answer=f"A{i}",
         explanation="e",
-        citation=cite,
         domain=domain,
         subject=f"S{i}",
         fact_key=f"fact-{i}",

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from ui_helpers import ROOT, UIEnv
+from ui_helpers import CHROMIUM_ARGS, ROOT, UIEnv
 
 if str(ROOT) not in sys.path:  # the project may not be pip-installed (e.g. a bare venv)
     sys.path.insert(0, str(ROOT))
@@ -49,3 +49,18 @@ def app_env(ui_env: UIEnv) -> UIEnv:
     """Re-apply this suite's settings (another test module may have changed the environment meanwhile)."""
     _apply(ui_env.env())
     return ui_env
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium driven by Playwright, one per test module; skips when chromium is not installed."""
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    # Deferred: only the browser tests need Playwright; the in-process UI tests load this file too.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

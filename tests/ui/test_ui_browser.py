@@ -25,14 +25,6 @@ from ui_helpers import ROOT, UIEnv
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 QUESTION = "What is Amazon Comprehend used for?"
 ANSWER_TIMEOUT_MS = 240_000
@@ -106,19 +98,6 @@ def server(ui_env: UIEnv, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     s = start_server(UIEnv(home=base / "home", corpus=ui_env.corpus), "extractive", base / "ui.log")
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    if not chromium:
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_app(browser, url: str, height: int = 1000):  # type: ignore[no-untyped-def]

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from test_ui_browser import (
     ANSWER_TIMEOUT_MS,
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     Server,
     ask,
@@ -50,19 +49,6 @@ def practice_server(ui_env: UIEnv, tmp_path_factory: pytest.TempPathFactory) -> 
     s = start_server(UIEnv(home=home, corpus=ui_env.corpus), "extractive", base / "ui.log")
     yield s, home
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    exe = shutil.which("chromium")
-    if not exe:
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def conversation(page, home: Path) -> Conversation:  # type: ignore[no-untyped-def]
@@ -98,9 +84,9 @@ def answer_current(page) -> None:  # type: ignore[no-untyped-def]
     ).first.wait_for(timeout=ANSWER_TIMEOUT_MS)
 
 
-def test_quiz_me_hints_answer_feedback_progress(practice_server: tuple[Server, Path], chromium) -> None:  # type: ignore[no-untyped-def]
+def test_quiz_me_hints_answer_feedback_progress(practice_server: tuple[Server, Path], browser) -> None:  # type: ignore[no-untyped-def]
     server, home = practice_server
-    page = open_app(chromium, server.url, height=1400)
+    page = open_app(browser, server.url, height=1400)
     ask(page, f"Quiz me on {TOPIC}")
     page.get_by_text(re.compile(rf"^Practice on {TOPIC}")).wait_for(timeout=ANSWER_TIMEOUT_MS)
     practice = last_practice(page, home)
@@ -141,9 +127,9 @@ def test_quiz_me_hints_answer_feedback_progress(practice_server: tuple[Server, P
     page.context.close()
 
 
-def test_check_yourself_cites_the_answers_passage(practice_server: tuple[Server, Path], chromium) -> None:  # type: ignore[no-untyped-def]
+def test_check_yourself_cites_the_answers_passage(practice_server: tuple[Server, Path], browser) -> None:  # type: ignore[no-untyped-def]
     server, home = practice_server
-    page = open_app(chromium, server.url, height=1400)
+    page = open_app(browser, server.url, height=1400)
     ask(page, "What is a data lake?")
     wait_answer(page)
     answer = next(t.answer for t in reversed(conversation(page, home).turns) if t.answer)

@@ -8,11 +8,10 @@ import json
 import shutil
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_ui_browser import CHROMIUM_ARGS, ask, open_app, start_server
+from test_ui_browser import ask, open_app, start_server
 from ui_helpers import ROOT, UIEnv
 
 pytestmark = pytest.mark.slow
@@ -40,19 +39,6 @@ def questions(n: int) -> list[str]:
         if len(out) == n:
             return out
     raise AssertionError(f"{DATASET} has fewer than {n} usable questions")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    if not chromium:
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def with_local_model(ui_env: UIEnv, base: Path) -> UIEnv:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
+from ingest.words import wordset
 from tutor.quiz.mining import (
     ADVERB,
     WHICH,
@@ -44,32 +45,27 @@ from tutor.quiz.mining import (
 from tutor.quiz.models import Fact, Term
 from tutor.quiz.naming import HEAD_KINDS, PLAIN, Naming
 
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Verbs that end a definitional subject ("X provides ...", "X tags ..."); enough for this register of text.
 VERBS = frozenset(
-    _wordset(
+    wordset(
         """is are provides provide tags generalizes detects captures helps help automates involves involve makes make
     ensures ensure optimizes optimize allows allow lets supports support speeds orchestrates gives finds requires
     require offers encrypts aims converts enables collects manipulates uses use launches creates saves stores runs
     delivers manages reads chooses"""
     )
 )
-ADVERBS = _wordset("also automatically typically generally often")
-PRONOUNS = _wordset("it this these they that those there here which")
+ADVERBS = wordset("also automatically typically generally often")
+PRONOUNS = wordset("it this these they that those there here which")
 # Words that may never start a term ("For example: ...", "Note: ...").
 NOT_TERM_START = frozenset(
-    _wordset(
+    wordset(
         """a an the for note example examples here below topics some common other this these that it they you we in
     by with when if as however alternatively what tightly loosely overal overall click figure photo exam step
     part one two three references more less while any using unlike apart behind currently to although since
     because so then also all each every both many most"""
     )
 )
-HEAD_NOUNS = _wordset("algorithm layer service platform tool")
+HEAD_NOUNS = wordset("algorithm layer service platform tool")
 
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")

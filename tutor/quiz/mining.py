@@ -24,12 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.models import StoredChunk
+from ingest.words import wordset
 from tutor.quiz.naming import Naming
-
-
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 # A shell or REPL prompt at the start of a code line: "$ apt update", "# dpkg -i", "> x <- c(1)", "bash$ ls".
@@ -48,7 +44,7 @@ DETERMINED = re.compile(
 )
 
 # Nouns that need context to mean anything ("The result is ...", "The former is ...").
-CONTEXT_NOUNS = _wordset(
+CONTEXT_NOUNS = wordset(
     """result results former latter first second third last next rest case reason idea aim goal purpose problem
     difference advantage disadvantage benefit drawback point question answer solution effect consequence outcome
     example examples alternative exception only same main trick catch situation remedy fix thing things way ways
@@ -56,7 +52,7 @@ CONTEXT_NOUNS = _wordset(
     steps"""
 )
 # Words that cannot start or end a term, and labels that are not terms ("Note: ...", "Usage: ...").
-NOT_TERM = _wordset(
+NOT_TERM = wordset(
     """a an the this these that those it its they them their there here what which who whom whose when where why
     how if as for from in on at by with to of and or but not no nor so yet also all any each every both many most
     some such other another one two three you your we our he she his her i my note notes tip tips caution warning
@@ -68,7 +64,7 @@ NOT_TERM = _wordset(
 )
 # Verbs that state what a named thing does ("X provides ...", "X led ..."); any other "-s" verb is accepted
 # too when the subject is a name the course uses.
-ACTION_VERBS = _wordset(
+ACTION_VERBS = wordset(
     """provides allows lets enables supports handles manages creates removes deletes installs displays prints
     returns reads writes stores contains converts executes performs compares defines specifies determines
     describes generates produces computes calculates gives takes accepts sends receives keeps replaces compiles
@@ -79,29 +75,29 @@ ACTION_VERBS = _wordset(
     sponsored"""
 )
 # A word after a plural noun that shows it was no verb ("Debian packages are ...", "users who ...").
-NOT_AFTER_VERB = _wordset(
+NOT_AFTER_VERB = wordset(
     """are were have had can could will would shall should must may might do did does is was be been who which
     that whose and or of in on to for from with by at as"""
 )
 # Sentence openers that make a line's "definition" depend on what came before.
-CONNECTORS = _wordset(
+CONNECTORS = wordset(
     """alternatively additionally also otherwise instead similarly finally then likewise moreover furthermore
     meanwhile nevertheless nonetheless besides consequently accordingly"""
 )
 # A sentence adverb ("Technically R is ...", "Usually the ..."), never the start of a name.
 ADVERB = re.compile(r"[A-Za-z]{2,}(?:ally|ously|ively|ently|antly)")
-PARTICIPLES = _wordset(
+PARTICIPLES = wordset(
     "led ran built made written known given taken held kept found meant sent set put shown seen"
 )
-FINITE = _wordset(
+FINITE = wordset(
     "is are was were be been has have had can could will would shall should must may might do does did"
 )
-ADVERBS = _wordset(
+ADVERBS = wordset(
     "usually also often always automatically generally typically only then now still simply just"
 )
-PRONOUNS = _wordset("it its they them their this these he she his her")
+PRONOUNS = wordset("it its they them their this these he she his her")
 # "A few ...", "A number of ...": quantities, not terms.
-QUANTITIES = _wordset(
+QUANTITIES = wordset(
     "few lot number couple little bit great good variety range set series kind sort type way certain"
 )
 # "The X command", "the function X()": the noun says what kind of thing X is. Code kinds share one pool.
@@ -153,7 +149,7 @@ OPENER = re.compile(
 WHICH = "\x00"
 WHICH_MID = "\x01"
 # "X is the case", "X is the same": not a definition.
-WEAK_OBJECTS = _wordset(
+WEAK_OBJECTS = wordset(
     """case same reason result problem first second third last next following only best most main default
     usual other opposite one way"""
 )
@@ -367,7 +363,7 @@ def singular(word: str) -> str:
 
 
 # Hyphenated English words ("above-mentioned", "well-known", "non-free") are not names of code.
-ENGLISH_PREFIXES = _wordset(
+ENGLISH_PREFIXES = wordset(
     """follow above well so non self built high low long short multi semi pre re co cross full half all any one two three
     sub super out under over up down end time case user command free open read write run first last"""
 )

@@ -13,21 +13,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ingest.text import content_tokens
+from ingest.words import GENERAL_WORDS, wordset
 from tutor.course import EMPTY, CourseProfile
-
-# Words that identify nothing in a question or a name, whatever the course: question scaffolding and the
-# nouns that say what kind of thing an answer is.
-GENERAL_WORDS = """which following term terms describes refers refer true false can you service services algorithm algorithms
-layer layers concept command commands function functions"""
-
 
 # Words that, alone or together, never make a prefixed phrase the name of one product: "<prefix> cloud",
 # "<prefix> account", "<prefix> certified ... exam".
-def _wordset(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-NON_NAME_WORDS = _wordset(
+NON_NAME_WORDS = wordset(
     """cloud stack sdk cli api account accounts console management machine image learning certified certification
     specialty speciality exam exams materials courses course services service engineers engineer for and the of
     ai ml"""

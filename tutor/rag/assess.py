@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.text import content_tokens
+from ingest.words import CONNECTIVES, QUESTION_OPENERS
 from tutor.rag.retrieve import LexicalIndex
 from tutor.schema import Passage
 
@@ -32,41 +33,14 @@ _META = frozenset(
         "make mean means called call name named okay so use good"
     )
 )
+# Words that open a question or a chat message rather than name anything.
 _QUESTION_START = frozenset(
-    [
-        "what",
-        "which",
-        "who",
-        "whom",
-        "how",
-        "why",
-        "when",
-        "where",
-        "is",
-        "are",
-        "does",
-        "do",
-        "did",
-        "can",
-        "could",
-        "should",
-        "would",
-        "okay",
-        "so",
-        "and",
-        "also",
-        "then",
-        "tell",
-        "explain",
-        "describe",
-        "i",
-        "in",
-        "on",
-        "for",
-        "the",
-        "a",
-        "an",
-    ]
+    (
+        *QUESTION_OPENERS,
+        *("whom", "did", "can", "could", "would"),
+        *CONNECTIVES,
+        *("also", "then", "tell", "explain", "describe", "i", "in", "on", "for", "the", "a", "an"),
+    )
 )
 # CamelCase, ACRONYMS (3+), terms mixing letters and digits, snake_case, and capitalised words mid-sentence.
 _SINGLE = re.compile(

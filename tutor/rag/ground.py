@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.text import STOPWORDS, split_sentences
+from ingest.text import split_sentences
+from ingest.words import STOPWORDS
 from tutor.rag.generate import LLM_PASSAGES
 from tutor.rag.grounding import SUPPORT_THRESHOLD, SupportScorer, lexical_recall
 from tutor.rag.passages import label

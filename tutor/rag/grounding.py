@@ -21,8 +21,6 @@ _NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=
 _REFERS_BACK = re.compile(
     r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I
 )
-# Capitalised words that open a sentence; a course adds its generic names (course.toml).
-_GENERIC_NAMES = frozenset(content_tokens("The This It They These Those In For An"))
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,9 @@ def named_terms(text: str, generic: frozenset[str] = frozenset()) -> set[str]:
     terms: set[str] = set()
     for m in _NAMED.finditer(text):
         terms.update(content_tokens(m.group(0)))
-    return terms - _GENERIC_NAMES - generic
+    # Capitalised sentence openers ("The", "This", "In") are stopwords, which content_tokens drops already;
+    # a course adds its generic names (course.toml).
+    return terms - generic
 
 
 def lexical_recall(claim: str, evidence: str) -> float:

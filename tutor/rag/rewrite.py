@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import STOPWORDS
+from ingest.words import CONNECTIVES, QUESTION_OPENERS, STOPWORDS
 
 # Pronouns stand for a noun phrase on their own, so a name can take their place. "that"/"this" count only at
 # the end ("which variant fits that?"); elsewhere they are usually relative words or determiners.
@@ -24,8 +24,9 @@ _POINTER = re.compile(rf"\b({_PRONOUN_WORDS}|one|ones|those|these)\b|{_TRAILING_
 # "could I do that serverless instead?": refers back to the previous question's action, not to a noun.
 _ACTION_REFERENCE = re.compile(r"\b(do|does|did|doing|try|use)\s+(that|this)\b|\binstead\s*[?.!]*\s*$", re.I)
 _CONNECTIVE = re.compile(r"^\s*(and|so|also|then|okay|ok|what about|how about|but|or)\b[,\s]*", re.I)
+_LEAD_WORDS = (*QUESTION_OPENERS, "can", "could", "would", "tell me about", "explain", "describe")
 _LEAD = re.compile(
-    r"^\s*(what|which|who|how|why|when|where|is|are|does|do|can|could|should|would|tell me about|explain|describe)"
+    rf"^\s*({'|'.join(_LEAD_WORDS)})"
     r"(\s+(is|are|does|do|was|were|can|should|the|a|an|of|kinds?|types?))*\s+",
     re.I,
 )
@@ -34,11 +35,12 @@ _ENTITY = re.compile(
 )
 # Capitalised words that open a sentence rather than a name ("Besides Glue, ..."): dropped from its front.
 _OPENERS = {
-    *("what", "which", "how", "who", "why", "when", "where", "is", "are", "does", "do", "can", "should", "i"),
+    *QUESTION_OPENERS,
+    *("can", "i"),
     *("besides", "apart", "except", "other", "than"),
 }
 # Words that start a question rather than name anything; a course adds its generic names (course.toml).
-_GENERIC = frozenset({"okay", "so", "and"})
+_GENERIC = frozenset(CONNECTIVES)
 # Contractions ("bank's", "they're", "don't") are dropped whole, not split into "bank s" / "re".
 _WORD = re.compile(r"[A-Za-z0-9][\w\-/]*(?:\.[A-Za-z0-9]+)*(?:'[a-z]+)?")
 

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest.words import QUESTION_OPENERS
+
 RouteName = Literal["practice", "question", "explain"]
 ExplainKind = Literal["", "simpler", "example", "why", "different"]
 Scope = Literal["", "topic", "conversation", "everything"]
@@ -84,11 +86,11 @@ _PRACTISE = re.compile(
     re.I,
 )
 # Questions about something (including tests or quizzes as subject matter) start like this.
-_QUESTION_START = re.compile(
-    r"^\W*(what|what's|whats|which|who|whom|whose|how|why|when|where|is|are|was|were|does|do|did|"
-    r"should|shall|in|on)\b",
-    re.I,
+_QUESTION_START_WORDS = (
+    *QUESTION_OPENERS,
+    *("what's", "whats", "whom", "whose", "was", "were", "did", "shall", "in", "on"),
 )
+_QUESTION_START = re.compile(rf"^\W*({'|'.join(_QUESTION_START_WORDS)})\b", re.I)
 # "Again" after a practice request: one more round.
 _MORE = re.compile(
     r"^\W*(again|another|more|next|one more|harder|keep going|continue|go on|same again)\b", re.I
