@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from tutor.quiz.grade import LETTERS
 from tutor.quiz.models import QuizItem
@@ -156,15 +157,28 @@ def sources_considered(passages: Sequence[Passage], cited: Sequence[int]) -> Non
             st.caption(md_escape(preview))
 
 
-def render_answer(answer: Answer) -> None:
-    """A finished answer: text with chips, the citations, what was searched, the sources and timings."""
-    if answer.rewritten_query.strip().lower() != answer.question.strip().lower():
-        st.caption(f":material/search: Searched for: *{md_escape(answer.rewritten_query)}*")
-    cited = [c.n for c in answer.citations]
+def answer_text(answer: Answer, slot: DeltaGenerator | None = None) -> None:
+    """The answer's text with its [n] badges; into ``slot`` (the placeholder it streamed into) when given,
+    so the finished answer replaces the streamed text with the same text, never a different one."""
+    target = slot if slot is not None else st
     if answer.answerable:
-        st.markdown(answer_markdown(answer.answer, cited))
+        target.markdown(answer_markdown(answer.answer, [c.n for c in answer.citations]))
     else:
-        st.info(md_escape(answer.answer), icon=":material/help:")
+        target.info(md_escape(answer.answer), icon=":material/help:")
+
+
+def render_answer(
+    answer: Answer, text_slot: DeltaGenerator | None = None, header_slot: DeltaGenerator | None = None
+) -> None:
+    """A finished answer: what was searched, the text with chips, the citations, the sources and timings.
+
+    A streamed answer passes the placeholders it streamed into (``header_slot`` above ``text_slot``)."""
+    if answer.rewritten_query.strip().lower() != answer.question.strip().lower():
+        (header_slot if header_slot is not None else st).caption(
+            f":material/search: Searched for: *{md_escape(answer.rewritten_query)}*"
+        )
+    cited = [c.n for c in answer.citations]
+    answer_text(answer, text_slot)
     citation_chips(answer.citations)
     if answer.unsupported:
         with st.expander(
