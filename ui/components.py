@@ -11,6 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from tutor.quiz.grade import LETTERS
 from tutor.quiz.models import QuizItem
+from tutor.rag.passages import label
 from tutor.schema import Answer, Citation, Passage
 from tutor.study.hints import MAX_HINTS, ladder
 
@@ -76,8 +77,9 @@ def heading_path(heading: str) -> str:
 
 
 def short_label(c: Citation | Passage, limit: int = 34) -> str:
-    name = c.heading.split(" > ")[-1].strip() if c.heading else c.title
-    name = name or c.doc_id
+    """A chip's name: the deepest heading holding the cited sentence (a citation's heading is that one), else
+    the document title."""
+    name = label(c) or c.doc_id
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
@@ -139,7 +141,8 @@ def citation_chips(citations: Sequence[Citation]) -> None:
         return
     row = st.container(horizontal=True, gap="small")
     for c in citations:
-        with row.popover(f"[{c.n}] {short_label(c)}", icon=":material/menu_book:"):
+        where = " › ".join(part for part in (c.title or c.doc_id, heading_path(c.heading)) if part)
+        with row.popover(f"[{c.n}] {short_label(c)}", icon=":material/menu_book:", help=where):
             citation_panel(c)
 
 
