@@ -99,3 +99,27 @@ def test_local_stream_is_a_prefix_of_the_final_answer(tutor, question: str) -> N
     _assert_prefix_consistent(shown, final)
     assert not any("NOT IN MATERIAL" in s for s in shown)
     assert final.answerable and final.citations
+
+
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_the_terminal_shows_the_streamed_answer_once(
+    tutor, command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """`tutor ask` on a terminal and `tutor chat` print the streamed text, which is the whole answer: no
+    second copy of it after the stream."""
+    import io
+    import sys
+
+    from tutor.cli.main import main
+
+    question = "What is Amazon Athena?"
+    answer = tutor.ask(question, backend="extractive").answer
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    if command == "ask":
+        code = main(["ask", question, "--backend", "extractive"])
+    else:
+        monkeypatch.setattr("sys.stdin", io.StringIO(question + "\n\n"))
+        code = main(["chat", "--backend", "extractive"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.count(answer) == 1, out
