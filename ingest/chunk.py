@@ -3,7 +3,7 @@
 Headings come from markdown ``#`` lines (not in PDFs, whose text has no markup), exam-style title lines
 (``FIRST DOMAIN: ...``, ``Domain 4.1: ...``) and short title lines standing on their own, nested by their
 numbering when they have one (``5 Arrays`` > ``5.7 Matrix facilities``); each chunk carries the heading path
-it falls under. Chunks are packed from whole sentences up to ``max_tokens`` with ``overlap_tokens`` of
+it starts under, and where any later section inside it starts (``Chunk.sections``, ``heading_at``). Chunks are packed from whole sentences up to ``max_tokens`` with ``overlap_tokens`` of
 trailing sentences repeated, and a new section starts a new chunk once the current one has
 ``min_tokens``. A fenced code block is one unit: never split into sentences, kept in one chunk when it
 fits, cut between lines when it is longer than a chunk, and never repeated as overlap. A single sentence
@@ -312,7 +312,9 @@ def chunk_document(
     ]
     exact_tokens = count_tokens_batch([text[s:e] for s, e, _ in chunk_bounds])
     chunks: list[Chunk] = []
-    for index, ((start, end, sec), n_tokens) in enumerate(zip(chunk_bounds, exact_tokens, strict=True)):
+    for index, ((start, end, sec), n_tokens, group) in enumerate(
+        zip(chunk_bounds, exact_tokens, groups, strict=True)
+    ):
         chunks.append(
             Chunk(
                 doc_id=doc.doc_id,
@@ -324,6 +326,19 @@ def chunk_document(
                 tokens=n_tokens,
                 index=index,
                 page=doc.page_at(start),
+                sections=_later_sections([expanded[i][0] for i in group], section_paths),
             )
         )
     return chunks
+
+
+def _later_sections(spans: list[_Span], section_paths: list[str]) -> tuple[tuple[int, str], ...]:
+    """Where each section after the chunk's first starts (its heading line) and its heading path: a short
+    section shares a chunk with the one before it, and a sentence under it belongs to its own heading."""
+    out: list[tuple[int, str]] = []
+    current = spans[0].section
+    for span in spans:
+        if span.section != current:
+            current = span.section
+            out.append((span.start, section_paths[current]))
+    return tuple(out)

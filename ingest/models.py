@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,24 @@ class ChunkRef(BaseModel):
 
     doc_id: str
     title: str
-    heading: str
+    heading: str  # the heading path the chunk starts under ("Chapter > Section")
     text: str
     start: int
     end: int
     page: int | None = None
+    # Sections that start inside the chunk after its first: (offset in the cleaned document where the section's
+    # heading line starts, its heading path), ascending. Not part of the JSON contract.
+    sections: tuple[tuple[int, str], ...] = Field(default=(), exclude=True)
+
+    def heading_at(self, offset: int) -> str:
+        """The heading path of the deepest section holding document offset ``offset`` (a sentence's start):
+        the chunk's own heading unless a later heading inside the chunk comes before it."""
+        heading = self.heading
+        for start, path in self.sections:
+            if start > offset:
+                break
+            heading = path
+        return heading
 
 
 class Chunk(ChunkRef):
@@ -94,6 +108,7 @@ class StoredChunk(ChunkRef):
             start=int(meta["start"]),
             end=int(meta["end"]),
             page=int(meta["page"]) if meta.get("page") is not None else None,
+            sections=tuple((int(o), str(h)) for o, h in json.loads(str(meta.get("sections") or "[]"))),
             source=str(meta.get("source", "")),
             chunk_index=int(meta.get("chunk_index", 0)),
             similarity=similarity,

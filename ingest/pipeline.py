@@ -11,6 +11,7 @@ run. Nothing is ever duplicated because ids are deterministic.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from ingest.models import Chunk
 from ingest.store import UPSERT_BATCH, ChunkStore
 
 # Bump when cleaning/chunking changes meaningfully: every document's hash changes and gets re-chunked.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"  # 7: chunks record the sections that start inside them
 
 Progress = Callable[[str, int, int], None]
 
@@ -88,6 +89,8 @@ def _metadata(
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if chunk.sections:  # Chroma metadata holds scalars only
+        meta["sections"] = json.dumps([[offset, path] for offset, path in chunk.sections])
     return meta
 
 

@@ -44,11 +44,14 @@ class Answer(BaseModel):
 
 
 def citation_from_passage(p: Passage, n: int, support: str) -> Citation:
+    """Passage ``p`` cited as [n] for ``support`` (its sentence that backs the claim). The citation's heading is
+    the deepest heading holding that sentence, which can be a later sub-heading inside the chunk."""
+    at = p.text.find(support.strip()) if support.strip() else -1
     return Citation(
         n=n,
         doc_id=p.doc_id,
         title=p.title,
-        heading=p.heading,
+        heading=p.heading_at(p.start + at) if at >= 0 else p.heading,
         text=p.text,
         start=p.start,
         end=p.end,

@@ -13,7 +13,7 @@ import streamlit as st
 
 from tutor.documents import IndexedDocument, example_questions, list_documents
 from tutor.errors import TutorError
-from tutor.rag.pipeline import Final, Retrieved, Token
+from tutor.rag.pipeline import Final, Progress, Retrieved, Token
 from tutor.schema import Answer, Citation
 from tutor.study import conversations
 from tutor.study.conversations import Conversation, Practice, PracticeAnswer, Turn
@@ -23,6 +23,7 @@ from tutor.study.route import Route, route
 from ui import session
 from ui.components import (
     TYPE_LABELS,
+    answer_markdown,
     answer_widget,
     check_answer,
     feedback,
@@ -223,6 +224,7 @@ def answer_question(conv: Conversation, question: str) -> None:
     render_turn(conv.turns[-1])
     with st.chat_message("assistant", avatar=":material/school:"):
         status = st.status("Searching your notes…", expanded=False)
+        header = st.empty()
         streamed = st.empty()
         done = st.container()
         started = time.perf_counter()
@@ -234,6 +236,8 @@ def answer_question(conv: Conversation, question: str) -> None:
                 status.update(label=f"Loading the {backend} language model (first answer only)…")
             session.ensure_backend(backend)
             status.update(label="Searching your notes…")
+            # Only checked text arrives as Tokens, and the final answer starts with all of it: what is
+            # shown here stays (the finished answer is drawn into the same placeholder).
             text = ""
             final = None
             for event in tutor.ask_stream(question, history, backend=backend, doc_id=doc_id):
@@ -241,18 +245,19 @@ def answer_question(conv: Conversation, question: str) -> None:
                     status.update(label=f"Found {len(event.passages)} passages · writing the answer…")
                     if event.rewritten_query.strip().lower() != question.strip().lower():
                         status.write(f"Searched for: *{md_escape(event.rewritten_query)}*")
+                elif isinstance(event, Progress):
+                    status.update(label=event.text)
                 elif isinstance(event, Token):
                     text += event.text
-                    streamed.markdown(md_escape(text) + " ▌")
+                    streamed.markdown(answer_markdown(text) + " ▌")
                 elif isinstance(event, Final):
                     final = event.answer
             if final is None:
                 raise TutorError("The tutor returned no answer; try asking again.")
-            streamed.empty()
             status.update(label=f"Answered in {time.perf_counter() - started:.1f} s", state="complete")
             conv.turns.append(Turn(role="assistant", content=final.answer, answer=final))
             with done:
-                render_answer(final)
+                render_answer(final, text_slot=streamed, header_slot=header)
                 if final.answerable and final.citations:
                     check_yourself_button(conv, len(conv.turns) - 1, final)
         except TutorError as exc:

@@ -7,10 +7,12 @@ import re
 from collections.abc import Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from tutor.errors import TutorError
 from tutor.quiz.grade import LETTERS
 from tutor.quiz.models import GradeResult, QuizItem
+from tutor.rag.passages import label
 from tutor.schema import Answer, Citation, Passage
 from tutor.study.hints import MAX_HINTS, ladder
 from tutor.study.practice import answer_item
@@ -78,8 +80,9 @@ def heading_path(heading: str) -> str:
 
 
 def short_label(c: Citation | Passage, limit: int = 34) -> str:
-    name = c.heading.split(" > ")[-1].strip() if c.heading else c.title
-    name = name or c.doc_id
+    """A chip's name: the deepest heading holding the cited sentence (a citation's heading is that one), else
+    the document title."""
+    name = label(c) or c.doc_id
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
@@ -141,7 +144,8 @@ def citation_chips(citations: Sequence[Citation]) -> None:
         return
     row = st.container(horizontal=True, gap="small")
     for c in citations:
-        with row.popover(f"[{c.n}] {short_label(c)}", icon=":material/menu_book:"):
+        where = " › ".join(part for part in (c.title or c.doc_id, heading_path(c.heading)) if part)
+        with row.popover(f"[{c.n}] {short_label(c)}", icon=":material/menu_book:", help=where):
             citation_panel(c)
 
 
@@ -159,15 +163,28 @@ def sources_considered(passages: Sequence[Passage], cited: Sequence[int]) -> Non
             st.caption(md_escape(preview))
 
 
-def render_answer(answer: Answer) -> None:
-    """A finished answer: text with chips, the citations, what was searched, the sources and timings."""
-    if answer.rewritten_query.strip().lower() != answer.question.strip().lower():
-        st.caption(f":material/search: Searched for: *{md_escape(answer.rewritten_query)}*")
-    cited = [c.n for c in answer.citations]
+def answer_text(answer: Answer, slot: DeltaGenerator | None = None) -> None:
+    """The answer's text with its [n] badges; into ``slot`` (the placeholder it streamed into) when given,
+    so the finished answer replaces the streamed text with the same text, never a different one."""
+    target = slot if slot is not None else st
     if answer.answerable:
-        st.markdown(answer_markdown(answer.answer, cited))
+        target.markdown(answer_markdown(answer.answer, [c.n for c in answer.citations]))
     else:
-        st.info(md_escape(answer.answer), icon=":material/help:")
+        target.info(md_escape(answer.answer), icon=":material/help:")
+
+
+def render_answer(
+    answer: Answer, text_slot: DeltaGenerator | None = None, header_slot: DeltaGenerator | None = None
+) -> None:
+    """A finished answer: what was searched, the text with chips, the citations, the sources and timings.
+
+    A streamed answer passes the placeholders it streamed into (``header_slot`` above ``text_slot``)."""
+    if answer.rewritten_query.strip().lower() != answer.question.strip().lower():
+        (header_slot if header_slot is not None else st).caption(
+            f":material/search: Searched for: *{md_escape(answer.rewritten_query)}*"
+        )
+    cited = [c.n for c in answer.citations]
+    answer_text(answer, text_slot)
     citation_chips(answer.citations)
     if answer.unsupported:
         with st.expander(

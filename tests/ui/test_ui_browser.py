@@ -156,6 +156,36 @@ def wait_idle(page, timeout_ms: int = ANSWER_TIMEOUT_MS) -> None:  # type: ignor
     )
 
 
+# The answer text of the first assistant message (the streamed placeholder, then the finished answer): the
+# chat message's markdown outside the status box, the captions and the citation chips.
+_ANSWER_TEXT_JS = """
+() => {
+  const m = document.querySelectorAll('[data-testid=stChatMessage]')[1];
+  if (!m) return null;
+  return [...m.querySelectorAll('[data-testid=stMarkdownContainer]')]
+    .filter(e => !e.closest('[data-testid=stExpander]') && !e.closest('[data-testid=stCaptionContainer]')
+                 && !e.closest('[data-testid=stPopover]') && !e.closest('[data-testid=stAlert]')
+                 && !e.closest('[data-testid=stButton]') && !e.closest('[data-testid=stStatusWidget]'))
+    .map(e => e.innerText).join('\\n');
+}
+"""
+# Polls that text every 50 ms while the answer streams and keeps each distinct value.
+RECORD_STREAM = (
+    "() => { window.__answerSamples = []; const read = "
+    + _ANSWER_TEXT_JS.strip()
+    + "; window.__answerTimer = setInterval(() => { const t = read(); const s = window.__answerSamples;"
+    " if (t && s[s.length - 1] !== t) s.push(t); }, 50); }"
+)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("▌", " ").split())
+
+
+def _answer_text(page) -> str:  # type: ignore[no-untyped-def]
+    return _norm(page.evaluate(_ANSWER_TEXT_JS) or "")
+
+
 def test_chat_cited_answer_citation_reload(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     page = open_app(browser, server.url, height=1250)  # tall enough for the citation to open below the answer
     page.get_by_text("ready").first.wait_for()
@@ -258,8 +288,19 @@ def test_local_backend_answers(ui_env: UIEnv, browser, tmp_path: Path) -> None: 
     server = start_server(ui_env, "local", tmp_path / "ui-local.log")
     try:
         page = open_app(browser, server.url)
+        page.evaluate(RECORD_STREAM)
         ask(page, "What is Amazon Athena?")
         wait_answer(page)
+        # What streamed is what stays: every text the answer showed while streaming is where the finished
+        # answer starts (no raw model text, no "NOT IN MATERIAL", nothing replaced).
+        page.wait_for_timeout(500)
+        samples: list[str] = page.evaluate("() => window.__answerSamples")
+        final = _answer_text(page)
+        streamed = [t for t in (_norm(x) for x in samples) if t]
+        assert final and streamed, (samples, final)
+        for text in streamed:
+            assert final.startswith(text), f"streamed {text!r} is not where the answer {final!r} starts"
+        assert not any("NOT IN MATERIAL" in t for t in streamed)
         assert (
             page.locator("[data-testid='stChatMessage']").nth(1).locator("[data-testid='stPopover']").count()
             >= 1

@@ -33,9 +33,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         elif isinstance(event, Final):
             final = event.answer
     assert final is not None
-    if streamed:
+    if streamed:  # the streamed text is the whole answer (only checked sentences stream)
         print("\n")
-    _print_answer(final, show_text=True)
+    _print_answer(final, show_text=not streamed)
     return 0
 
 
@@ -120,8 +120,7 @@ def _stream_answer(
             final = event.answer
     print()
     if final is not None:
-        if final.answer.strip() and final.citations:
-            print(f"\n{final.answer}")
+        # What streamed is the whole answer: only checked sentences stream, so nothing needs reprinting.
         _print_answer(final, show_text=False)
         if final.answerable and final.citations:
             print("  (/check: a question on these passages)")

@@ -37,44 +37,55 @@ def _is_fragment(sentence: str) -> bool:
     return not any(w not in STOPWORDS for w in _LOWER_WORD.findall(sentence))
 
 
-def _model_sentences(raw: str, passages: list[Passage]) -> list[tuple[str, list[int]]]:
-    """The model's sentences, cleaned of markers, copied labels and repeats, with the [n] hints it wrote."""
-    sentences: list[tuple[str, list[int]]] = []
-    labels = {label(p) for p in passages[:LLM_PASSAGES]}
-    for s, e in split_sentences(raw):
-        piece = raw[s:e]
-        hints = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
-        clean = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", piece).strip()
-        clean = re.sub(r"^[-*•]\s*", "", clean)
-        # Small models copy a passage's "(topic)" label along with its words.
-        leading = _LEADING_LABEL.match(clean)
-        if leading and leading.group(1) in labels:
-            clean = clean[leading.end() :]
-        # ...and a title line run into its sentence: "Model Deployment Model Deployment makes ...".
-        clean = _REPEATED_OPENING.sub(r"\1", clean)
-        if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower() or _is_fragment(clean):
-            continue
+def _clean_sentence(piece: str, labels: set[str]) -> tuple[str, list[int]] | None:
+    """One model sentence cleaned of markers and copied labels, with the [n] hints it wrote; None when it says
+    nothing (too short, a NOT IN MATERIAL line, a bare list of names)."""
+    hints = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
+    clean = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", piece).strip()
+    clean = re.sub(r"^[-*•]\s*", "", clean)
+    # Small models copy a passage's "(topic)" label along with its words.
+    leading = _LEADING_LABEL.match(clean)
+    if leading and leading.group(1) in labels:
+        clean = clean[leading.end() :]
+    # ...and a title line run into its sentence: "Model Deployment Model Deployment makes ...".
+    clean = _REPEATED_OPENING.sub(r"\1", clean)
+    if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower() or _is_fragment(clean):
+        return None
+    return clean, hints
+
+
+class SentenceGrounder:
+    """Grounds a model answer one sentence at a time, so a streamed answer shows each sentence only once it
+    has passed the same checks the whole answer gets (``ground`` is this, fed every sentence at once).
+
+    ``add`` returns the text to show for a sentence (``"clean [n]"``) or None when it is dropped; what was
+    returned, joined by spaces in order, is exactly ``result().text``.
+    """
+
+    def __init__(self, passages: list[Passage], scorer: SupportScorer, embed: Embed) -> None:
+        self.passages = passages
+        self.scorer = scorer
+        self.embed = embed
+        self.labels = {label(p) for p in passages[:LLM_PASSAGES]}
+        self.seen: list[str] = []
+        self.kept: list[str] = []
+        self.unsupported: list[str] = []
+        self.best_support: dict[int, tuple[float, str]] = {}
+
+    def add(self, piece: str) -> str | None:
+        cleaned = _clean_sentence(piece, self.labels)
+        if cleaned is None:
+            return None
+        clean, hints = cleaned
         # Small models repeat themselves; say each thing once.
         if any(
             lexical_recall(clean, earlier) >= 0.9 and lexical_recall(earlier, clean) >= 0.9
-            for earlier, _ in sentences
+            for earlier in self.seen
         ):
-            continue
-        sentences.append((clean, hints))
-    return sentences
-
-
-def ground(raw: str, passages: list[Passage], scorer: SupportScorer, embed: Embed) -> Grounded:
-    if NOT_IN_MATERIAL.lower() in raw.lower() and len(raw.strip()) < 40:
-        return Grounded("", [], [])
-    sentences = _model_sentences(raw, passages)
-    if not sentences:
-        return Grounded("", [], [])
-    vectors = embed([s for s, _ in sentences])
-    kept: list[str] = []
-    unsupported: list[str] = []
-    best_support: dict[int, tuple[float, str]] = {}
-    for (clean, hints), vec in zip(sentences, vectors, strict=True):
+            return None
+        self.seen.append(clean)
+        vec = self.embed([clean])[0]
+        scorer = self.scorer
         choice = None
         for h in hints:
             if 1 <= h <= len(scorer.passages):
@@ -87,11 +98,27 @@ def ground(raw: str, passages: list[Passage], scorer: SupportScorer, embed: Embe
             if cand and cand.score >= SUPPORT_THRESHOLD and not is_instruction_like(cand.sentence.text):
                 choice = cand
         if choice is None:
-            unsupported.append(clean)
-            continue
-        n = passages[choice.passage_index].rank
-        kept.append(f"{clean.rstrip()} [{n}]")
-        if n not in best_support or choice.score > best_support[n][0]:
-            best_support[n] = (choice.score, choice.sentence.text)
-    citations = [citation_from_passage(passages[n - 1], n, best_support[n][1]) for n in sorted(best_support)]
-    return Grounded(" ".join(kept), citations, unsupported)
+            self.unsupported.append(clean)
+            return None
+        n = self.passages[choice.passage_index].rank
+        shown = f"{clean.rstrip()} [{n}]"
+        self.kept.append(shown)
+        if n not in self.best_support or choice.score > self.best_support[n][0]:
+            self.best_support[n] = (choice.score, choice.sentence.text)
+        return shown
+
+    def result(self) -> Grounded:
+        citations = [
+            citation_from_passage(self.passages[n - 1], n, self.best_support[n][1])
+            for n in sorted(self.best_support)
+        ]
+        return Grounded(" ".join(self.kept), citations, list(self.unsupported))
+
+
+def ground(raw: str, passages: list[Passage], scorer: SupportScorer, embed: Embed) -> Grounded:
+    if NOT_IN_MATERIAL.lower() in raw.lower() and len(raw.strip()) < 40:
+        return Grounded("", [], [])
+    grounder = SentenceGrounder(passages, scorer, embed)
+    for s, e in split_sentences(raw):
+        grounder.add(raw[s:e])
+    return grounder.result()

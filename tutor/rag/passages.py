@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from ingest.models import ChunkRef
 from tutor.schema import Passage
 
 
-def label(p: Passage) -> str:
-    """The topic a passage is shown under: in the prompt, and as a nearby topic in a refusal."""
-    return p.heading.split(" > ")[-1] if p.heading else p.title
+def label(p: ChunkRef, at: int | None = None) -> str:
+    """The topic a passage is shown under (in the prompt, as a nearby topic in a refusal, on a citation chip):
+    its deepest heading, else its document's title. With ``at`` (a document offset, e.g. where the sentence
+    an answer uses starts), the deepest heading holding that offset, which can be a sub-heading inside the
+    chunk. A Citation's own heading already is the one holding its support sentence."""
+    heading = p.heading if at is None else p.heading_at(at)
+    return heading.split(" > ")[-1].strip() if heading else p.title
 
 
 def is_heading(text: str, p: Passage) -> bool:

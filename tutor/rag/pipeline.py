@@ -3,6 +3,10 @@
 retrieve (rewrite.py, retrieve.py: Retrieval) -> assess (assess.py: Answerability) -> generate
 (generate.py: raw model text, or extractive.py) -> ground (ground.py: Grounded) -> compose (compose.py: Answer).
 Every [n] in the final text is the rank of a passage in ``passages``.
+
+What streams is what stays: ``Token`` events carry only checked text, and the ``Token`` texts joined are
+exactly the final ``Answer.answer``. A model's sentences are grounded one at a time as each one is complete
+and shown only if kept; while they are written and checked, ``Progress`` events say so (never the raw text).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.text import content_tokens
+from ingest.text import content_tokens, split_sentences
 from tutor.config import Settings, get_settings
 from tutor.course import get_profile
 from tutor.errors import TutorError
@@ -21,7 +25,7 @@ from tutor.rag.assess import assess
 from tutor.rag.compose import refusal, with_key_quote
 from tutor.rag.extractive import extractive_answer
 from tutor.rag.generate import LLM_PASSAGES, build_messages, stream_text
-from tutor.rag.ground import ground
+from tutor.rag.ground import SentenceGrounder
 from tutor.rag.grounding import SupportScorer
 from tutor.rag.retrieve import FusionParams, Retriever
 from tutor.rag.rewrite import rewrite
@@ -39,6 +43,15 @@ class Retrieved:
 
 @dataclass(frozen=True)
 class Token:
+    """Checked answer text to append to what was shown: never removed or rewritten by the final answer."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the tutor is doing while nothing new can be shown yet ("Checking sentence 2 against your notes…")."""
+
     text: str
 
 
@@ -47,7 +60,45 @@ class Final:
     answer: Answer
 
 
-AnswerEvent = Retrieved | Token | Final
+AnswerEvent = Retrieved | Progress | Token | Final
+
+
+class CheckedSentences:
+    """A model's streamed pieces -> its kept sentences (``"sentence [n]"``), each yielded once it is complete
+    (the next one has begun, or the stream ended) and has passed the grounder's checks, with ``Progress``
+    events in between. The raw text itself is never yielded."""
+
+    def __init__(self, grounder: SentenceGrounder) -> None:
+        self.grounder = grounder
+        self.first_piece_at: float | None = None  # perf_counter() when the model's first piece arrived
+        self.checking_ms = 0.0  # time spent grounding, inside the stream
+        self.checked = 0
+
+    def _check(self, sentence: str) -> Iterator[str | Progress]:
+        self.checked += 1
+        yield Progress(f"Checking sentence {self.checked} against your notes…")
+        t = time.perf_counter()
+        kept = self.grounder.add(sentence)
+        self.checking_ms += (time.perf_counter() - t) * 1000
+        if kept is not None:
+            yield kept
+        else:
+            yield Progress(f"Sentence {self.checked} left out: your notes do not back it")
+
+    def run(self, pieces: Iterator[str]) -> Iterator[str | Progress]:
+        buffer = ""
+        for piece in pieces:
+            if self.first_piece_at is None:
+                self.first_piece_at = time.perf_counter()
+            buffer += piece
+            spans = split_sentences(buffer)
+            if len(spans) < 2:  # the last span may still be growing
+                continue
+            for s, e in spans[:-1]:
+                yield from self._check(buffer[s:e])
+            buffer = buffer[spans[-1][0] :]
+        for s, e in split_sentences(buffer):
+            yield from self._check(buffer[s:e])
 
 
 class Tutor:
@@ -144,28 +195,42 @@ class Tutor:
             yield Token(text)
             timings["generate"] = round((time.perf_counter() - t0) * 1000)
         else:
-            raw_parts: list[str] = []
-            first_token_ms = None
-            for piece in stream_text(
-                model, backend, build_messages(query, passages, scorer, result.query_vector)
-            ):
-                if first_token_ms is None:
-                    first_token_ms = round((time.perf_counter() - t0) * 1000)
-                raw_parts.append(piece)
-                yield Token(piece)
-            timings["generate"] = round((time.perf_counter() - t0) * 1000)
-            timings["first_token"] = first_token_ms or timings["generate"]
-            # ground, then compose
+            grounder = SentenceGrounder(passages, scorer, self.embedder.embed)
+            checked = CheckedSentences(grounder)
+            shown: list[str] = []
+            first_shown_ms = None
+            yield Progress("Writing the answer; each sentence appears once your notes back it…")
+            messages = build_messages(query, passages, scorer, result.query_vector)
+            for item in checked.run(stream_text(model, backend, messages)):
+                if isinstance(item, Progress):
+                    yield item
+                    continue
+                if first_shown_ms is None:
+                    first_shown_ms = round((time.perf_counter() - t0) * 1000)
+                yield Token(item if not shown else f" {item}")
+                shown.append(item)
+            timings["generate"] = round((time.perf_counter() - t0) * 1000 - checked.checking_ms)
+            timings["first_token"] = (
+                round((checked.first_piece_at - t0) * 1000) if checked.first_piece_at else timings["generate"]
+            )
+            if first_shown_ms is not None:
+                timings["first_sentence"] = first_shown_ms
+            # compose: the checked sentences stay as shown; the final answer may only append to them
             t1 = time.perf_counter()
-            grounded = ground("".join(raw_parts), passages, scorer, self.embedder.embed)
+            grounded = grounder.result()
             text, citations, unsupported = grounded.text, grounded.citations, grounded.unsupported
             if not citations:
+                yield Progress("Nothing the model wrote is backed by your notes; quoting them instead…")
                 text, citations = extractive_answer(query, result.query_vector, passages, scorer)
             elif self.settings.answer_key_quote:
                 text, citations = with_key_quote(
                     query, result.query_vector, passages, scorer, text, citations
                 )
-            timings["verify"] = round((time.perf_counter() - t1) * 1000)
+            already = " ".join(shown)
+            assert text.startswith(already), "compose may only append to the text already shown"
+            if text[len(already) :]:
+                yield Token(text[len(already) :])
+            timings["verify"] = round(checked.checking_ms + (time.perf_counter() - t1) * 1000)
         yield Final(
             Answer(
                 question=question,

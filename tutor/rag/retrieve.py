@@ -184,6 +184,7 @@ class Retriever:
                     end=c.end,
                     score=round(own[cid], 4),
                     page=c.page,
+                    sections=c.sections,
                     chunk_id=cid,
                     dense=own[cid],
                     sentence=sentence.get(cid, own[cid]),

@@ -2,7 +2,8 @@
 
 ``HybridRetriever`` is a ``BaseRetriever`` (dense + BM25 fusion + sentence rescoring inside it) returning
 ``Document``s whose metadata carries the passage fields; ``AnswerRunnable`` is a ``Runnable`` whose
-``stream`` yields the pipeline's events (Retrieved, Token..., Final) and whose ``invoke`` returns the Final one.
+``stream`` yields the pipeline's events (Retrieved, Progress and Token..., Final: the Tokens carry only checked text
+and join to the final answer) and whose ``invoke`` returns the Final one.
 """
 
 from __future__ import annotations
