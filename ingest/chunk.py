@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ingest.clean import code_fences
 from ingest.models import Chunk, Document
+from ingest.text import split_sentences
 from ingest.tokens import count_tokens_batch
 
 DEFAULT_MAX_TOKENS = 180
@@ -35,10 +36,6 @@ _DOMAIN_SUB = re.compile(
 _NUMBERED_TITLE = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5}|[A-Z](?:\.\d{1,3}){1,5})\.?\s+[A-Z]")
 _CHAPTER_TITLE = re.compile(r"^(Chapter \d{1,3}|Appendix [A-Z])\b")
 _LIST_ITEM = re.compile(r"^(- |\* |\d+[.)] )")
-_ABBREVIATIONS = re.compile(
-    r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$"
-)
-_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -148,17 +145,7 @@ def _heading_levels(
 
 
 def _sentence_spans(line: _Line) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    cursor = 0
-    text = line.text
-    for match in _SENTENCE_END.finditer(text):
-        cut = match.start() + len(match.group(0).rstrip())
-        if _ABBREVIATIONS.search(text[cursor : match.start() + 1]):
-            continue
-        spans.append((line.start + cursor, line.start + cut))
-        cursor = match.end()
-    spans.append((line.start + cursor, line.end))
-    return [(s, e) for s, e in spans if e > s]
+    return [(line.start + s, line.start + e) for s, e in split_sentences(line.text)]
 
 
 def _split_long(text: str, start: int, end: int, max_tokens: int) -> list[tuple[int, int]]:

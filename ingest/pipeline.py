@@ -27,7 +27,7 @@ from ingest.models import Chunk
 from ingest.store import UPSERT_BATCH, ChunkStore
 
 # Bump when cleaning/chunking changes meaningfully: every document's hash changes and gets re-chunked.
-PIPELINE_VERSION = "7"  # 7: chunks record the sections that start inside them
+PIPELINE_VERSION = "8"  # 8: one sentence splitter for chunks and sentences (abbreviations, …)
 
 Progress = Callable[[str, int, int], None]
 

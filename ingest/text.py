@@ -8,11 +8,14 @@ from functools import lru_cache
 from ingest.words import STOPWORDS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_/.][a-z0-9]+)*")
-# A full stop after "e.g." or "i.e." does not end a sentence. A line break ends one unless it is a soft wrap
+# The one sentence splitter (ingest cuts chunks with it, retrieval and answer checks cut sentences with it).
+# A sentence ends at . ! ? or … (closing quotes/brackets kept) before a capital, digit or opening quote,
+# unless the full stop closes an abbreviation or an initial. A line break ends one unless it is a soft wrap
 # (PDF and hard-wrapped text): a single break between a lowercase word or comma and a lowercase word.
-_SENT = re.compile(
-    r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)[\"”’')\]]*\s+(?=[\"“(\[]?[A-Z0-9])"
-    r"|\n{2,}|(?<![a-z,])\n+|\n(?![a-z])"
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_LINE_END = re.compile(r"\n{2,}|(?<![a-z,])\n+|\n(?![a-z])")
+_ABBREVIATION = re.compile(
+    r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$"
 )
 
 
@@ -45,11 +48,18 @@ def content_tokens(text: str) -> list[str]:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of sentences/lines in ``text``, trimmed of surrounding whitespace."""
+    cuts: list[tuple[int, int]] = []  # (end of one sentence, start of the next)
+    for m in _LINE_END.finditer(text):
+        cuts.append((m.start(), m.end()))
+    for m in _SENTENCE_END.finditer(text):
+        if not _ABBREVIATION.search(text[max(0, m.start() - 8) : m.start() + 1]):
+            cuts.append((m.start() + len(m.group(0).rstrip()), m.end()))
     spans: list[tuple[int, int]] = []
     pos = 0
-    for m in _SENT.finditer(text):
-        spans.append((pos, m.start()))
-        pos = m.end()
+    for end, nxt in sorted(cuts):
+        if end >= pos:
+            spans.append((pos, end))
+            pos = nxt
     spans.append((pos, len(text)))
     out = []
     for s, e in spans:

@@ -1,0 +1,54 @@
+"""The one sentence splitter: what a chunk boundary and an answer sentence are, in every course's text."""
+
+from __future__ import annotations
+
+from ingest.chunk import chunk_document
+from ingest.models import Document
+from ingest.text import split_sentences
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence() -> None:
+    text = "Plot it, e.g. with barplot(). See Fig. 3 for the output. The editor was J. Smith. Done."
+    assert _sentences(text) == [
+        "Plot it, e.g. with barplot().",
+        "See Fig. 3 for the output.",
+        "The editor was J. Smith.",
+        "Done.",
+    ]
+
+
+def test_closing_quotes_and_ellipses_stay_with_their_sentence() -> None:
+    assert _sentences('He wrote "Stop." Then he left… Later, (it rained.) Fine!') == [
+        'He wrote "Stop."',
+        "Then he left…",
+        "Later, (it rained.)",
+        "Fine!",
+    ]
+
+
+def test_soft_wrapped_lines_join_but_paragraphs_and_list_lines_split() -> None:
+    text = "A sentence wrapped\nacross two lines.\n\nNew paragraph\n- first item\n- second item"
+    assert _sentences(text) == [
+        "A sentence wrapped\nacross two lines.",
+        "New paragraph",
+        "- first item",
+        "- second item",
+    ]
+
+
+def test_chunks_end_where_the_splitter_ends_sentences() -> None:
+    # A chunk boundary inside "e.g. R" would leave a cited passage starting mid-sentence.
+    body = " ".join(
+        f"Point {i} holds, e.g. Fig. {i} shows it, and the rest follows from it." for i in range(200)
+    )
+    doc = Document(
+        doc_id="notes.md", source="notes.md", format="md", title="Notes", text="# Notes\n\n" + body
+    )
+    chunks = chunk_document(doc, max_tokens=120)
+    assert len(chunks) > 3
+    for chunk in chunks[:-1]:
+        assert chunk.text.rstrip().endswith("follows from it."), chunk.text[-60:]
