@@ -108,6 +108,21 @@ def repeats_itself(answer: str) -> bool:
     return any(len(a & b) / len(a | b) >= REPEAT_JACCARD for i, a in enumerate(bags) for b in bags[i + 1 :])
 
 
+def off_topic_sentences(case: EvalCase, answer: str) -> list[str]:
+    """Sentences after the first that share no content word with the question, its history, the gold quotes,
+    the expected key terms or the first sentence: they are about something the learner did not ask.
+
+    Judged against the answer key, not the composer's own topic rule, so the metric can disagree with it."""
+    sentences = answer_sentences(answer)
+    if len(sentences) < 2:
+        return []
+    topic = " ".join(
+        [case.question, *case.history, *(g.quote for g in case.gold), *(t for g in case.expect for t in g)]
+    )
+    allowed = set(content_tokens(topic)) | set(content_tokens(sentences[0]))
+    return [s for s in sentences[1:] if content_tokens(s) and not set(content_tokens(s)) & allowed]
+
+
 def answer_sentences_text(answer: str) -> str:
     return " ".join(answer_sentences(answer))
 
@@ -212,6 +227,8 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float]:
         )
         / max(1, len(kw_cases)),
         "repetition_rate": sum(1 for r in answered if repeats_itself(r.answer.answer))
+        / max(1, len(answered)),
+        "off_topic_rate": sum(1 for r in answered if off_topic_sentences(r.case, r.answer.answer))
         / max(1, len(answered)),
         "answer_words_p50": float(
             statistics.median([len(answer_sentences_text(r.answer.answer).split()) for r in answered])

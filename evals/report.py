@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.harness import CaseResult, lead_keyword_ok, missing_groups, repeats_itself
+from evals.harness import CaseResult, lead_keyword_ok, missing_groups, off_topic_sentences, repeats_itself
 
 _METRIC_ROWS = [
     ("hit@1", "Retrieval hit@1"),
@@ -19,6 +19,7 @@ _METRIC_ROWS = [
     ("keyword_pass", "Keyword pass rate (answerable)"),
     ("lead_keyword_pass", "First sentence holds every key term"),
     ("repetition_rate", "Answers saying one thing twice"),
+    ("off_topic_rate", "Answers with an off-topic sentence"),
     ("answer_words_p50", "Answer length p50 (words)"),
     ("refusal_precision", "Refusal precision"),
     ("refusal_recall", "Refusal recall (unanswerable refused)"),
@@ -62,6 +63,8 @@ def _problems(r: CaseResult) -> list[str]:
         out.append("first sentence lacks a key term")
     if r.answer.answerable and repeats_itself(r.answer.answer):
         out.append("says one thing twice")
+    if r.answer.answerable and (stray := off_topic_sentences(r.case, r.answer.answer)):
+        out.append(f"off-topic sentence: {stray[0][:60]!r}")
     if r.checks["markers_valid"] < r.checks["markers"]:
         out.append("dangling [n] marker")
     if r.checks["verbatim"] < r.checks["citations"]:

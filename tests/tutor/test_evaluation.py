@@ -155,3 +155,51 @@ def test_what_the_learner_reads_is_measured() -> None:
     assert not repeats_itself("Athena queries S3 with SQL [1]. Glue is a serverless ETL service [2].")
     assert lead_keyword_ok("Athena queries S3 [1]. It is serverless.", [["S3"]])
     assert not lead_keyword_ok("Athena is serverless [1]. It queries S3.", [["S3"]])
+
+
+def test_a_sentence_about_something_else_counts_as_off_topic() -> None:
+    from evals.harness import EvalCase, GoldQuote, off_topic_sentences
+
+    case = EvalCase(
+        id="x",
+        question="What does the apply family of functions do?",
+        answerable=True,
+        gold=[GoldQuote(quote="lapply() applies a function over a list")],
+        expect=[["lapply"]],
+    )
+    on = "The apply family runs a function over each element [1]. lapply() returns a list [1]."
+    off = on + " Graphics devices are opened with x11() or pdf() [2]."
+    assert off_topic_sentences(case, on) == []
+    assert off_topic_sentences(case, off) == ["Graphics devices are opened with x11() or pdf()."]
+
+
+def test_the_multi_corpus_gate_fails_on_longer_repetitive_or_stray_answers() -> None:
+    from evals.corpora import EvalCorpus
+    from evals.multi import CorpusRun, gate_corpora
+
+    ref = {"lead_keyword_pass": 0.5, "repetition_rate": 0.0, "off_topic_rate": 0.1, "answer_words_p50": 60.0}
+    worse = {
+        "lead_keyword_pass": 0.4,
+        "repetition_rate": 0.1,
+        "off_topic_rate": 0.2,
+        "answer_words_p50": 70.0,
+    }
+    corpus = EvalCorpus(name="notes", title="Notes", genre="notes", gate="gate.jsonl", unseen="unseen.jsonl")
+    run = CorpusRun(corpus, Path("x.jsonl"), worse, [], None)
+    failures = gate_corpora([run], "extractive", {"notes": {"extractive": ref}}, {})
+    assert len(failures) == 4 and all(any(m in f for f in failures) for m in ref)
+    near = {
+        "lead_keyword_pass": 0.49,
+        "repetition_rate": 0.01,
+        "off_topic_rate": 0.11,
+        "answer_words_p50": 64.0,
+    }
+    assert (
+        gate_corpora(
+            [CorpusRun(corpus, Path("x.jsonl"), near, [], None)],
+            "extractive",
+            {"notes": {"extractive": ref}},
+            {},
+        )
+        == []
+    )
