@@ -543,7 +543,7 @@ def build_fact_bank(
                         stem=stem,
                         doc_id=doc_id,
                         title=chunk.title,
-                        heading=chunk.heading,
+                        heading=chunk.heading_at(u.start),
                         chunk_id=chunk.id,
                         passage=chunk.text,
                         start=chunk.start,

@@ -15,6 +15,20 @@ from tutor.schema import Citation, Passage
 # How many of the notes' own sentences may follow a model-written answer
 # (docs/decisions/0009-key-quotes-after-model-answers.md).
 KEY_QUOTES = 3
+# An answer is a lead sentence and at most two of support; more only for a list or steps
+# (docs/decisions/0017-answer-composition.md).
+ANSWER_SENTENCES = 3
+LIST_SENTENCES = 6
+_ASKS_FOR_LIST = re.compile(
+    r"\b(list|enumerate|steps?|stages|phases|types|kinds|ways|examples|components|parts|options|"
+    r"differences?|compare|advantages|disadvantages|pros|cons)\b",
+    re.I,
+)
+
+
+def sentence_limit(question: str) -> int:
+    """How many sentences the answer may have: a list or steps question gets room for its items."""
+    return LIST_SENTENCES if _ASKS_FOR_LIST.search(question) else ANSWER_SENTENCES
 
 
 def refusal(passages: list[Passage], unknown: tuple[str, ...] = ()) -> tuple[str, list[str]]:
@@ -37,8 +51,9 @@ def with_key_quote(
     scorer: SupportScorer,
     text: str,
     citations: list[Citation],
+    room: int = KEY_QUOTES,
 ) -> tuple[str, list[Citation]]:
-    """Add the notes' own best sentence when the model's verified answer leaves out what it says.
+    """Add up to ``room`` of the notes' own best sentences the model's verified answer leaves out.
 
     Small local models often answer in a vague sentence; the learner is better served by the exact
     line from their notes next to it than by a fluent paraphrase that drops the key term.
@@ -48,7 +63,7 @@ def with_key_quote(
         part.strip()
         for part in re.split(r"(?<=\])\s+", quote)
         if part.strip() and lexical_recall(re.sub(r"\s*\[\d+\]", "", part), text) < 0.6
-    ]
+    ][: max(0, room)]
     if not kept:
         return text, citations
     used = {int(n) for part in kept for n in re.findall(r"\[(\d+)\]", part)}

@@ -11,15 +11,13 @@ import numpy as np
 
 from ingest.text import content_tokens, split_sentences
 from tutor.rag.generate import LLM_PASSAGES
-from tutor.rag.grounding import SupportScorer, lexical_recall, named_terms, relevance
+from tutor.rag.grounding import NEAR_DUPLICATE, SupportScorer, lexical_recall, next_to, on_topic, relevance
 from tutor.rag.passages import is_heading, label
 from tutor.rag.safety import is_instruction_like
 from tutor.schema import Citation, Passage, citation_from_passage
 
 # Weights picked on the eval set (docs/decisions/0004-extractive-sentence-choice.md).
 PASSAGE_BONUS = 0.1
-# A sentence whose words are mostly in one already picked is a near-duplicate.
-NEAR_DUPLICATE = 0.7
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 # A list item that already names its subject ("Storage tier: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
@@ -39,18 +37,6 @@ def _fragment(raw: str, is_list_item: bool) -> bool:
     if _HEADING_LINE.match(text):
         return True
     return not (is_list_item or _CODE_CHARS.search(text))
-
-
-def _on_topic(text: str, query_tokens: set[str], lead: str) -> bool:
-    """A support sentence shares a content word with the question or names something the lead names."""
-    words = set(content_tokens(text))
-    return bool(words & query_tokens) or bool(named_terms(text) & named_terms(lead))
-
-
-def _next_to(j: int, picked: list[tuple[int, str]], scorer: SupportScorer) -> bool:
-    """The sentence right before or after a picked one in the same passage carries on its topic."""
-    here = scorer.sentences[j].passage_index
-    return any(abs(i - j) == 1 and scorer.sentences[i].passage_index == here for i, _ in picked)
 
 
 def extractive_answer(
@@ -93,7 +79,9 @@ def extractive_answer(
             continue
         if any(lexical_recall(text, earlier) >= NEAR_DUPLICATE for _, earlier in picked):
             continue
-        if picked and not (_on_topic(text, query_tokens, picked[0][1]) or _next_to(j, picked, scorer)):
+        if picked and not (
+            on_topic(text, query_tokens, picked[0][1]) or next_to(j, [i for i, _ in picked], scorer.sentences)
+        ):
             continue
         picked.append((j, text))
         covered |= covers

@@ -8,10 +8,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.text import split_sentences
+from ingest.text import content_tokens, split_sentences
 from ingest.words import STOPWORDS
 from tutor.rag.generate import LLM_PASSAGES
-from tutor.rag.grounding import SUPPORT_THRESHOLD, SupportScorer, lexical_recall
+from tutor.rag.grounding import (
+    NEAR_DUPLICATE,
+    SUPPORT_THRESHOLD,
+    SupportScorer,
+    lexical_recall,
+    next_to,
+    on_topic,
+)
 from tutor.rag.passages import label
 from tutor.rag.safety import is_instruction_like
 from tutor.rag.sentence_vectors import Embed
@@ -60,19 +67,54 @@ class SentenceGrounder:
 
     ``add`` returns the text to show for a sentence (``"clean [n]"``) or None when it is dropped; what was
     returned, joined by spaces in order, is exactly ``result().text``.
+
+    Given the ``query``, it also composes: the first kept sentence (the lead) must share a word with the
+    question, each later one with the question or the lead (or be backed by the sentence next to the lead's),
+    none may repeat an earlier one, and after ``limit`` sentences the answer is complete (``full``).
     """
 
-    def __init__(self, passages: list[Passage], scorer: SupportScorer, embed: Embed) -> None:
+    def __init__(
+        self,
+        passages: list[Passage],
+        scorer: SupportScorer,
+        embed: Embed,
+        query: str = "",
+        limit: int | None = None,
+    ) -> None:
         self.passages = passages
         self.scorer = scorer
         self.embed = embed
         self.labels = {label(p) for p in passages[:LLM_PASSAGES]}
+        self.query_tokens = set(content_tokens(query))
+        self.limit = limit
         self.seen: list[str] = []
         self.kept: list[str] = []
+        self.kept_clean: list[str] = []
+        self.backing: list[int] = []  # index in scorer.sentences of each kept sentence's support
         self.unsupported: list[str] = []
+        self.off_topic: list[str] = []
         self.best_support: dict[int, tuple[float, str]] = {}
 
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and len(self.kept) >= self.limit
+
+    def _on_topic(self, clean: str, backing: int) -> bool:
+        if not self.query_tokens:
+            return True
+        backing_text = self.scorer.sentences[backing].text
+        if not self.kept_clean:
+            return bool(set(content_tokens(f"{clean} {backing_text}")) & self.query_tokens)
+        lead = self.kept_clean[0]
+        return (
+            on_topic(clean, self.query_tokens, lead)
+            or on_topic(backing_text, self.query_tokens, lead)
+            or next_to(backing, self.backing, self.scorer.sentences)
+        )
+
     def add(self, piece: str) -> str | None:
+        if self.full:
+            return None
         cleaned = _clean_sentence(piece, self.labels)
         if cleaned is None:
             return None
@@ -81,7 +123,7 @@ class SentenceGrounder:
         if any(
             lexical_recall(clean, earlier) >= 0.9 and lexical_recall(earlier, clean) >= 0.9
             for earlier in self.seen
-        ):
+        ) or any(lexical_recall(clean, earlier) >= NEAR_DUPLICATE for earlier in self.kept_clean):
             return None
         self.seen.append(clean)
         vec = self.embed([clean])[0]
@@ -100,9 +142,16 @@ class SentenceGrounder:
         if choice is None:
             self.unsupported.append(clean)
             return None
+        backing = self.scorer.sentences.index(choice.sentence)
+        if backing in self.backing or not self._on_topic(clean, backing):
+            # The same passage sentence backs an earlier one (it says the same), or it is about something else.
+            self.off_topic.append(clean)
+            return None
         n = self.passages[choice.passage_index].rank
         shown = f"{clean.rstrip()} [{n}]"
         self.kept.append(shown)
+        self.kept_clean.append(clean)
+        self.backing.append(backing)
         if n not in self.best_support or choice.score > self.best_support[n][0]:
             self.best_support[n] = (choice.score, choice.sentence.text)
         return shown
@@ -115,10 +164,17 @@ class SentenceGrounder:
         return Grounded(" ".join(self.kept), citations, list(self.unsupported))
 
 
-def ground(raw: str, passages: list[Passage], scorer: SupportScorer, embed: Embed) -> Grounded:
+def ground(
+    raw: str,
+    passages: list[Passage],
+    scorer: SupportScorer,
+    embed: Embed,
+    query: str = "",
+    limit: int | None = None,
+) -> Grounded:
     if NOT_IN_MATERIAL.lower() in raw.lower() and len(raw.strip()) < 40:
         return Grounded("", [], [])
-    grounder = SentenceGrounder(passages, scorer, embed)
+    grounder = SentenceGrounder(passages, scorer, embed, query, limit)
     for s, e in split_sentences(raw):
         grounder.add(raw[s:e])
     return grounder.result()

@@ -17,6 +17,8 @@ from tutor.rag.sentence_vectors import Embed, embed_sentences
 from tutor.schema import Passage
 
 SUPPORT_THRESHOLD = 0.55
+# A sentence whose words are mostly in one already picked is a near-duplicate.
+NEAR_DUPLICATE = 0.7
 _NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=\w )([A-Z][a-z]{2,})\b")
 _REFERS_BACK = re.compile(
     r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I
@@ -132,6 +134,17 @@ class SupportScorer:
             if best is None or cand.score > best.score:
                 best = cand
         return best
+
+
+def on_topic(text: str, query_tokens: set[str], lead: str) -> bool:
+    """A support sentence shares a content word with the question or names something the lead names."""
+    return bool(set(content_tokens(text)) & query_tokens) or bool(named_terms(text) & named_terms(lead))
+
+
+def next_to(j: int, picked: list[int], sentences: list[PassageSentence]) -> bool:
+    """Sentence ``j`` sits right before or after a picked one in the same passage: it carries on its topic."""
+    here = sentences[j].passage_index
+    return any(abs(i - j) == 1 and sentences[i].passage_index == here for i in picked)
 
 
 # Novelty saturates at this many new words (docs/decisions/0004-extractive-sentence-choice.md).

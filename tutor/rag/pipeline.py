@@ -22,7 +22,7 @@ from tutor.course import get_profile
 from tutor.errors import TutorError
 from tutor.llm.backends import get_chat_model
 from tutor.rag.assess import assess
-from tutor.rag.compose import refusal, with_key_quote
+from tutor.rag.compose import refusal, sentence_limit, with_key_quote
 from tutor.rag.extractive import extractive_answer
 from tutor.rag.generate import LLM_PASSAGES, build_messages, stream_text
 from tutor.rag.ground import SentenceGrounder
@@ -97,8 +97,14 @@ class CheckedSentences:
             for s, e in spans[:-1]:
                 yield from self._check(buffer[s:e])
             buffer = buffer[spans[-1][0] :]
+            if self.grounder.full:  # the answer is complete: stop the model instead of discarding its text
+                close = getattr(pieces, "close", None)
+                if close is not None:
+                    close()
+                return
         for s, e in split_sentences(buffer):
-            yield from self._check(buffer[s:e])
+            if not self.grounder.full:
+                yield from self._check(buffer[s:e])
 
 
 class Tutor:
@@ -195,7 +201,8 @@ class Tutor:
             yield Token(text)
             timings["generate"] = round((time.perf_counter() - t0) * 1000)
         else:
-            grounder = SentenceGrounder(passages, scorer, self.embedder.embed)
+            limit = sentence_limit(question)
+            grounder = SentenceGrounder(passages, scorer, self.embedder.embed, query, limit)
             checked = CheckedSentences(grounder)
             shown: list[str] = []
             first_shown_ms = None
@@ -224,7 +231,7 @@ class Tutor:
                 text, citations = extractive_answer(query, result.query_vector, passages, scorer)
             elif self.settings.answer_key_quote:
                 text, citations = with_key_quote(
-                    query, result.query_vector, passages, scorer, text, citations
+                    query, result.query_vector, passages, scorer, text, citations, limit - len(shown)
                 )
             already = " ".join(shown)
             assert text.startswith(already), "compose may only append to the text already shown"

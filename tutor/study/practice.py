@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ingest.models import ChunkRef
 from tutor.config import Settings
 from tutor.errors import TutorError
 from tutor.quiz.gate import validate
 from tutor.quiz.grade import grade
-from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem, Served
+from tutor.quiz.models import ITEM_TYPES, Fact, GradeResult, QuizItem, Served
 from tutor.quiz.service import QuizContext, check_args, iter_quiz, quiz_context
 from tutor.store import get_embedder
 from tutor.study.progress import Attempt, Progress
@@ -161,13 +163,7 @@ def passage_items(
 ) -> list[QuizItem]:
     """Up to ``n`` gated items from facts in ``passages`` (first passages first), new against ``served``."""
     seen = list(served)
-    order: dict[tuple[str, int, int], int] = {}
-    for p in passages:
-        order.setdefault((p.doc_id, p.start, p.end), len(order))  # the first mention sets the priority
-    facts = sorted(
-        (f for f in ctx.bank.facts if (f.doc_id, f.start, f.end) in order),
-        key=lambda f: order[(f.doc_id, f.start, f.end)],
-    )
+    facts = _facts_in(ctx.bank.facts, passages)
     rng = random.Random(len(seen))  # deterministic per learner history, varied across calls
     items: list[QuizItem] = []
     subjects: set[str] = set()
@@ -186,6 +182,36 @@ def passage_items(
                 seen.append(Served(item.fact_key, item.subject, item.question))
                 break
     return items
+
+
+def _facts_in(facts: Sequence[Fact], passages: Sequence[ChunkRef]) -> list[Fact]:
+    """Facts whose sentence lies in one of ``passages`` (first passages first), cited as that passage.
+
+    Chunks overlap, and a fact is mined from one of the chunks holding its sentence: a fact from the
+    neighbouring chunk is re-pointed to the passage the answer cited."""
+    out: list[Fact] = []
+    taken: set[str] = set()
+    for p in passages:
+        for f in facts:
+            if f.doc_id != p.doc_id or f.key in taken:
+                continue
+            if (f.start, f.end) != (p.start, p.end):
+                if not (f.start < p.end and p.start < f.end):
+                    continue
+                at = re.search(r"\s+".join(map(re.escape, f.sentence.split())), p.text)
+                if at is None:
+                    continue
+                f = replace(
+                    f,
+                    passage=p.text,
+                    start=p.start,
+                    end=p.end,
+                    heading=p.heading_at(p.start + at.start()),
+                    chunk_id=str(getattr(p, "chunk_id", "") or getattr(p, "id", "") or f.chunk_id),
+                )
+            taken.add(f.key)
+            out.append(f)
+    return out
 
 
 def practice_items(
