@@ -262,3 +262,27 @@ def test_a_title_line_is_not_run_into_its_sentence(tutor) -> None:  # type: igno
         scorer,
     )
     assert citations and text.startswith("Model Deployment makes trained models")
+
+
+def test_a_model_answer_is_a_lead_and_at_most_two_on_topic_sentences(tutor) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: the lead answers, support stays on the question's topic, nothing is said twice, and the
+    answer stops at three sentences."""
+    from tutor.rag.grounding import SupportScorer
+
+    query = "What is Amazon Athena?"
+    passages = tutor.retriever.search(query, k=5).passages
+    common = tutor.retriever.lexical().common_words()
+    scorer = SupportScorer(passages[:3], tutor.embedder.embed, common=common)
+    raw = (
+        "Athena is an interactive query service that runs SQL queries on S3 data [3]. "
+        "The choice of ETL processing tool is largely dictated by the type of data you have [1]. "
+        "Athena is an interactive query service that runs interactive SQL queries on S3 data [3]. "
+        "Athena is schema-on-read [3]. Athena supports ANSI SQL operators and functions [3]. "
+        "Athena is serverless [3]."
+    )
+    g = ground(raw, passages, scorer, tutor.embedder.embed, query=query, limit=3)
+    sentences = [s for s in g.text.split("] ") if s]
+    assert g.text.startswith("Athena is an interactive query service that runs SQL queries on S3 data. [")
+    assert "ETL processing tool" not in g.text  # backed by the notes, but not about Athena
+    assert g.text.count("interactive query service") == 1  # the restated lead is dropped
+    assert len(sentences) == 3 and "schema-on-read" in g.text

@@ -80,7 +80,8 @@ def extractive_answer(
         if any(lexical_recall(text, earlier) >= NEAR_DUPLICATE for _, earlier in picked):
             continue
         if picked and not (
-            on_topic(text, query_tokens, picked[0][1]) or next_to(j, [i for i, _ in picked], scorer.sentences)
+            on_topic(text, query_tokens, picked[0][1], scorer.common)
+            or next_to(j, [i for i, _ in picked], scorer.sentences)
         ):
             continue
         picked.append((j, text))

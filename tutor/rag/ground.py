@@ -25,6 +25,8 @@ from tutor.rag.sentence_vectors import Embed
 from tutor.schema import Citation, Passage, citation_from_passage
 
 NOT_IN_MATERIAL = "NOT IN MATERIAL"
+# A sentence holding nearly all of a kept one's words restates it with a clause added: the lead already said it.
+RESTATED = 0.9
 _LEADING_LABEL = re.compile(r"^\(([^()]{1,120})\)\s*")
 _REPEATED_OPENING = re.compile(r"^(\w[\w-]*(?:\s+\w[\w-]*){0,4})\s+\1\b")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z-]{2,}\b")
@@ -86,6 +88,7 @@ class SentenceGrounder:
         self.embed = embed
         self.labels = {label(p) for p in passages[:LLM_PASSAGES]}
         self.query_tokens = set(content_tokens(query))
+        self.topic_tokens = (self.query_tokens - scorer.common) or self.query_tokens
         self.limit = limit
         self.seen: list[str] = []
         self.kept: list[str] = []
@@ -104,11 +107,12 @@ class SentenceGrounder:
             return True
         backing_text = self.scorer.sentences[backing].text
         if not self.kept_clean:
-            return bool(set(content_tokens(f"{clean} {backing_text}")) & self.query_tokens)
+            return bool(set(content_tokens(f"{clean} {backing_text}")) & self.topic_tokens)
         lead = self.kept_clean[0]
+        common = self.scorer.common
         return (
-            on_topic(clean, self.query_tokens, lead)
-            or on_topic(backing_text, self.query_tokens, lead)
+            on_topic(clean, self.query_tokens, lead, common)
+            or on_topic(backing_text, self.query_tokens, lead, common)
             or next_to(backing, self.backing, self.scorer.sentences)
         )
 
@@ -123,7 +127,10 @@ class SentenceGrounder:
         if any(
             lexical_recall(clean, earlier) >= 0.9 and lexical_recall(earlier, clean) >= 0.9
             for earlier in self.seen
-        ) or any(lexical_recall(clean, earlier) >= NEAR_DUPLICATE for earlier in self.kept_clean):
+        ) or any(
+            lexical_recall(clean, earlier) >= NEAR_DUPLICATE or lexical_recall(earlier, clean) >= RESTATED
+            for earlier in self.kept_clean
+        ):
             return None
         self.seen.append(clean)
         vec = self.embed([clean])[0]
@@ -143,7 +150,8 @@ class SentenceGrounder:
             self.unsupported.append(clean)
             return None
         backing = self.scorer.sentences.index(choice.sentence)
-        if backing in self.backing or not self._on_topic(clean, backing):
+        same = backing in self.backing and not choice.sentence.list_items  # a list backs one claim per item
+        if same or not self._on_topic(clean, backing):
             # The same passage sentence backs an earlier one (it says the same), or it is about something else.
             self.off_topic.append(clean)
             return None

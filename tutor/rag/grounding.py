@@ -83,10 +83,18 @@ def lexical_recall(claim: str, evidence: str) -> float:
 class SupportScorer:
     """Scores claims against the sentences of a fixed passage list."""
 
-    def __init__(self, passages: list[Passage], embed: Embed, generic: frozenset[str] = frozenset()) -> None:
-        """``generic``: stemmed words naming the course's platform in general (``CourseProfile.generic_words``)."""
+    def __init__(
+        self,
+        passages: list[Passage],
+        embed: Embed,
+        generic: frozenset[str] = frozenset(),
+        common: frozenset[str] = frozenset(),
+    ) -> None:
+        """``generic``: stemmed words naming the course's platform in general (``CourseProfile.generic_words``);
+        ``common``: stems in a large share of the course's chunks (``LexicalIndex.common_words``)."""
         self.passages = passages
         self.generic = generic
+        self.common = common
         self._embed = embed
         self.sentences: list[PassageSentence] = []
         for i, p in enumerate(passages):
@@ -136,9 +144,12 @@ class SupportScorer:
         return best
 
 
-def on_topic(text: str, query_tokens: set[str], lead: str) -> bool:
-    """A support sentence shares a content word with the question or names something the lead names."""
-    return bool(set(content_tokens(text)) & query_tokens) or bool(named_terms(text) & named_terms(lead))
+def on_topic(text: str, query_tokens: set[str], lead: str, common: frozenset[str] = frozenset()) -> bool:
+    """A support sentence shares a content word with the question or names something the lead names.
+
+    Words of the whole course (``common``) do not count: every sentence of a Debian history names Debian."""
+    topic = (query_tokens - common) or query_tokens
+    return bool(set(content_tokens(text)) & topic) or bool((named_terms(text) & named_terms(lead)) - common)
 
 
 def next_to(j: int, picked: list[int], sentences: list[PassageSentence]) -> bool:

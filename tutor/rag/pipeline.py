@@ -194,7 +194,8 @@ class Tutor:
         t0 = time.perf_counter()
         model = get_chat_model(backend, self.settings)
         generic = frozenset(content_tokens(" ".join(profile.generic_names)))
-        scorer = SupportScorer(passages[:LLM_PASSAGES], self.embedder.embed, generic)
+        common = self.retriever.lexical().common_words()
+        scorer = SupportScorer(passages[:LLM_PASSAGES], self.embedder.embed, generic, common)
         unsupported: list[str] = []
         if model is None:
             text, citations = extractive_answer(query, result.query_vector, passages, scorer)

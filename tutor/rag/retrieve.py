@@ -48,6 +48,10 @@ class RetrievalResult:
     timings_ms: dict[str, float]
 
 
+# A word in more than this share of the chunks names the course, not a topic in it (ADR 0017).
+COMMON_SHARE = 0.2
+
+
 class LexicalIndex:
     def __init__(self, chunks: list[StoredChunk], vectors: np.ndarray) -> None:
         self.chunks = chunks
@@ -60,6 +64,7 @@ class LexicalIndex:
         self.bm25.index(corpus, show_progress=False)
         self.vocab = set(self.bm25.vocab_dict)
         self.doc_freq: dict[str, int] = {}
+        self._common: dict[float, frozenset[str]] = {}
         self.bigrams: set[tuple[str, str]] = set()
         # Words the material writes capitalised mid-sentence: names ("Autopilot"), as opposed to words it
         # only uses in their everyday sense ("experiments").
@@ -68,6 +73,14 @@ class LexicalIndex:
             for tok in set(toks):
                 self.doc_freq[tok] = self.doc_freq.get(tok, 0) + 1
             self.bigrams.update(itertools.pairwise(toks))
+
+    def common_words(self, share: float = COMMON_SHARE) -> frozenset[str]:
+        """Stems in more than ``share`` of the chunks: the course's own subject ("debian" in a Debian book),
+        which says nothing about which part of it a sentence is on."""
+        if share not in self._common:
+            limit = share * max(1, len(self.ids))
+            self._common[share] = frozenset(t for t, n in self.doc_freq.items() if n > limit)
+        return self._common[share]
 
     def scores(self, query: str) -> np.ndarray:
         toks = [t for t in content_tokens(query) if t in self.vocab]
