@@ -262,3 +262,37 @@ def test_a_title_line_is_not_run_into_its_sentence(tutor) -> None:  # type: igno
         scorer,
     )
     assert citations and text.startswith("Model Deployment makes trained models")
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("How do I wrap my training script in tryCatch()?", "tryCatch"),  # lower camelCase
+        ("What does lapply() return for a list of models?", "lapply"),  # a function called in code
+        (
+            "How do I create a scratch file for the training job with mktemp?",
+            "mktemp",
+        ),  # a word used as a tool
+        (
+            "Does my training script stop at the first error with set -e?",
+            "set -e",
+        ),  # a command and its option
+        ("Can I chain the preprocessing steps with the |> operator?", "|>"),  # an operator
+    ],
+)
+def test_code_the_notes_never_write_is_an_unknown_name(tutor, question: str, term: str) -> None:  # type: ignore[no-untyped-def]
+    from tutor.rag.assess import unknown_terms
+
+    assert term in unknown_terms(question, tutor.retriever.lexical())
+
+
+def test_learners_coinages_are_no_code_names(tutor) -> None:  # type: ignore[no-untyped-def]
+    """Words general English has ("tweak" is not in it, but is used as a verb, not with "with") stay words."""
+    from tutor.rag.assess import unknown_terms
+
+    for question in (
+        "I ran it a few times with different algos and params, which one wins?",
+        "can I tweak those with a small Lambda function?",
+        "Should I go with Athena or Redshift for ad hoc SQL?",
+    ):
+        assert unknown_terms(question, tutor.retriever.lexical()) == [], question
