@@ -294,5 +294,6 @@ def test_learners_coinages_are_no_code_names(tutor) -> None:  # type: ignore[no-
         "I ran it a few times with different algos and params, which one wins?",
         "can I tweak those with a small Lambda function?",
         "Should I go with Athena or Redshift for ad hoc SQL?",
+        "Athena -- or Redshift -> which one for ad hoc SQL? thanks :-)",  # prose dashes, arrows, smileys
     ):
         assert unknown_terms(question, tutor.retriever.lexical()) == [], question

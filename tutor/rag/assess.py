@@ -84,7 +84,8 @@ _TOOL_WORD = re.compile(
 # A command written with an option ("set -e", "declare -A") or a code operator ("|>"): named by the exact
 # fragment, which the material must write somewhere (the command alone is usually there).
 _OPTION = re.compile(r"(?<![\w-])([a-z][\w.]*) (-{1,2}[A-Za-z][\w-]*)")
-_OPERATOR = re.compile(r"(?<![^\s(])([^\w\s'\"(),.?!]{2,3})(?=[\s),.?!]|$)")
+# Dashes and arrows ("--", "->", "=>") and smileys (":-)") are prose too.
+_OPERATOR = re.compile(r"(?<![^\s(])(?![-=>]+(?:\s|[,.?!]|$))([^\w\s'\"(),.?!]{2,3})(?=\s|[,.?!]|$)")
 # Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:)]))){2,}")
 # A lowercase name is still a name when the question gives it an owner and a kind: "the platform's factorization
