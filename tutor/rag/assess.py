@@ -197,6 +197,27 @@ _ANSWER_TYPES = (
 )
 
 
+# "How many votes": a count of that thing, a figure (or a letter standing for one, "k times") at most three words
+# before the thing counted; any figure in the passages (a year, a version) says nothing (ADR 0006).
+_HOW_MANY = re.compile(r"\bhow many (\w+)(?: (\w+))?", re.I)
+_COUNT = re.compile(
+    r"\b(?:(?![ai]\b)[a-z]|\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+    r"|forty|fifty|hundreds?|thousands?|millions?|dozens?|several|few)\b(?=((?:\W+\w+){1,3}))",
+    re.I,
+)
+
+
+def _count_missing(question: str, passages: list[Passage]) -> bool:
+    """A "how many X" question whose passages never put a figure right before X."""
+    m = _HOW_MANY.search(question)
+    counted = set(content_tokens(" ".join(filter(None, m.groups())))) if m else set()
+    if not counted:
+        return False
+    return not any(
+        counted.intersection(content_tokens(c.group(1))) for p in passages for c in _COUNT.finditer(p.text)
+    )
+
+
 @dataclass(frozen=True)
 class Answerability:
     answerable: bool
@@ -306,6 +327,8 @@ def assess(
             tuple(unknown),
             similarity,
         )
+    if _count_missing(question, passages[:TOP_PASSAGES]):
+        return Answerability(False, "the material gives no such figure", (), similarity)
     for kind in _ANSWER_TYPES:
         if not kind.question.search(question):
             continue
