@@ -286,3 +286,38 @@ def test_a_model_answer_is_a_lead_and_at_most_two_on_topic_sentences(tutor) -> N
     assert "ETL processing tool" not in g.text  # backed by the notes, but not about Athena
     assert g.text.count("interactive query service") == 1  # the restated lead is dropped
     assert len(sentences) == 3 and "schema-on-read" in g.text
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("How do I wrap my training script in tryCatch()?", "tryCatch"),  # lower camelCase
+        ("What does lapply() return for a list of models?", "lapply"),  # a function called in code
+        (
+            "How do I create a scratch file for the training job with mktemp?",
+            "mktemp",
+        ),  # a word used as a tool
+        (
+            "Does my training script stop at the first error with set -e?",
+            "set -e",
+        ),  # a command and its option
+        ("Can I chain the preprocessing steps with the |> operator?", "|>"),  # an operator
+    ],
+)
+def test_code_the_notes_never_write_is_an_unknown_name(tutor, question: str, term: str) -> None:  # type: ignore[no-untyped-def]
+    from tutor.rag.assess import unknown_terms
+
+    assert term in unknown_terms(question, tutor.retriever.lexical())
+
+
+def test_learners_coinages_are_no_code_names(tutor) -> None:  # type: ignore[no-untyped-def]
+    """Words general English has ("tweak" is not in it, but is used as a verb, not with "with") stay words."""
+    from tutor.rag.assess import unknown_terms
+
+    for question in (
+        "I ran it a few times with different algos and params, which one wins?",
+        "can I tweak those with a small Lambda function?",
+        "Should I go with Athena or Redshift for ad hoc SQL?",
+        "Athena -- or Redshift -> which one for ad hoc SQL? thanks :-)",  # prose dashes, arrows, smileys
+    ):
+        assert unknown_terms(question, tutor.retriever.lexical()) == [], question

@@ -3,20 +3,23 @@
 Three signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
 digits, a single-letter compound such as "k-means", a multi-word name, or a lowercase name the question
 gives an owner and a kind, "the platform's ... algorithm") that the whole corpus never mentions — the typical near miss, "How does
-the Foo Profiler ...?"; (2) the expected answer type: a question asking for a price, a saving, a score, a
-duration, a size, a count or code syntax needs passages that state one; (3) the similarity of the closest
-passage or sentence among the top passages.
+the Foo Profiler ...?" — and code names the same way ("tryCatch", "lapply()", "with mktemp", "set -e", "|>");
+(2) the expected answer type: a question asking for a price, a saving, a score, a duration, a size, a count or
+code syntax needs passages that state one, one asking for a date or an author needs it in the sentences
+closest to the question; (3) the similarity of the closest passage or sentence among the top passages.
 No word-coverage signal: learners ask in words the notes do not use (docs/decisions/0006-answerability-signals.md).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.text import content_tokens
+from ingest.embed import minilm_path
+from ingest.text import content_tokens, split_sentences
 from ingest.words import CONNECTIVES, QUESTION_OPENERS
 from tutor.rag.retrieve import LexicalIndex
 from tutor.schema import Passage
@@ -24,6 +27,8 @@ from tutor.schema import Passage
 # Under every answerable eval question's closest passage or sentence (docs/decisions/0006-answerability-signals.md).
 MIN_SIMILARITY = 0.28
 TOP_PASSAGES = 3
+# A date or a name asked for must be in one of the two sentences sharing most with the question (ADR 0006).
+BEST_SENTENCES = 2
 
 # Words about the material itself ("per the blog", "the notes mention") carry no topic.
 _META = frozenset(
@@ -42,9 +47,10 @@ _QUESTION_START = frozenset(
         *("also", "then", "tell", "explain", "describe", "i", "in", "on", "for", "the", "a", "an"),
     )
 )
-# CamelCase, ACRONYMS (3+), terms mixing letters and digits, snake_case, and capitalised words mid-sentence.
+# CamelCase (also lower camelCase, "tryCatch"), ACRONYMS (3+), terms mixing letters and digits, snake_case, and
+# capitalised words mid-sentence.
 _SINGLE = re.compile(
-    r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}\w*|[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|\w+_\w+)\b|(?<=[\w,;:] )([A-Z][a-z]{2,})\b"
+    r"\b([A-Z][a-z]+[A-Z]\w*|[a-z]+[A-Z]\w*|[A-Z]{3,}\w*|[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|\w+_\w+)\b|(?<=[\w,;:] )([A-Z][a-z]{2,})\b"
 )
 # Single-letter compounds name methods ("k-means", "t-SNE", "n-gram"), except a few everyday words.
 _LETTER_COMPOUND = re.compile(r"\b[A-Za-z]-[A-Za-z]{2,}\b")
@@ -66,6 +72,20 @@ _EVERYDAY_COMPOUNDS = frozenset(
         "g-force",
     ]
 )
+# A function called in code ("lapply()", "saveRDS()") names an API just as a capitalised name does.
+_CALL = re.compile(r"(?<![\w.$])([A-Za-z_][\w.]*)\(")
+# A lowercase word used as a tool ("with mktemp", "using a nameref", "with mapfile or readarray") or as the value of a
+# command-line option ("set -o pipefail"). A name only when no general English word either (``_general_words``):
+# learners write "with different algos" or "tweak" too.
+_TOOL_WORD = re.compile(
+    r"\b(?:with|using|via)\s+(?:an?\s+|the\s+)?([a-z][a-z0-9]{2,})(?:\s+or\s+([a-z][a-z0-9]{2,}))?\b"
+    r"|(?<=\s)-{1,2}[A-Za-z][\w-]*\s+([a-z][a-z0-9]{2,})\b"
+)
+# A command written with an option ("set -e", "declare -A") or a code operator ("|>"): named by the exact
+# fragment, which the material must write somewhere (the command alone is usually there).
+_OPTION = re.compile(r"(?<![\w-])([a-z][\w.]*) (-{1,2}[A-Za-z][\w-]*)")
+# Dashes and arrows ("--", "->", "=>") and smileys (":-)") are prose too.
+_OPERATOR = re.compile(r"(?<![^\s(])(?![-=>]+(?:\s|[,.?!]|$))([^\w\s'\"(),.?!]{2,3})(?=\s|[,.?!]|$)")
 # Runs of Title-Case words ("Random Cut Forest", "Serverless Inference"): a name whose word pairs never occur.
 _NAME_RUN = re.compile(r"(?:\b[A-Z][a-z]+(?:[A-Z]\w*)?(?:'s)?(?:\s+|$|(?=[?!.,;:)]))){2,}")
 # A lowercase name is still a name when the question gives it an owner and a kind: "the platform's factorization
@@ -90,11 +110,33 @@ class _AnswerType:
     question: re.Pattern[str]
     evidence: re.Pattern[str]
     missing: str
+    in_best_sentences: bool = False  # the evidence must be in the sentences closest to the question
 
 
 # Expected answer types: the classic QA check, the one near miss retrieval similarity cannot see ("How long
 # does the queue keep records?" retrieves queue passages that never give a retention period).
 _ANSWER_TYPES = (
+    # A date or an author is stated next to what it belongs to: anywhere in three passages, any history has one.
+    _AnswerType(
+        re.compile(
+            r"^\W*when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month|day)\b|\bin what year\b|\bsince when\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+        ),
+        "the material gives no date for it",
+        in_best_sentences=True,
+    ),
+    _AnswerType(
+        re.compile(
+            r"^\W*(?:and |so )?who (?:\w+ed|wrote|built|took|began|made|gave|led|ran|won|held|came|chose|drew)\b",
+            re.I,
+        ),
+        re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"),
+        "the material names no one for it",
+        in_best_sentences=True,
+    ),
     _AnswerType(
         re.compile(
             r"\bhow much\b.*\b(cost|costs|charge|charges|price|pay)\b|\b(pricing|price per|cost per)\b", re.I
@@ -155,12 +197,59 @@ _ANSWER_TYPES = (
 )
 
 
+# "How many votes": a count of that thing, a figure (or a letter standing for one, "k times") at most three words
+# before the thing counted; any figure in the passages (a year, a version) says nothing (ADR 0006).
+_HOW_MANY = re.compile(r"\bhow many (\w+)(?: (\w+))?", re.I)
+_COUNT = re.compile(
+    r"\b(?:(?![ai]\b)[a-z]|\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+    r"|forty|fifty|hundreds?|thousands?|millions?|dozens?|several|few)\b(?=((?:\W+\w+){1,3}))",
+    re.I,
+)
+
+
+def _count_missing(question: str, passages: list[Passage]) -> bool:
+    """A "how many X" question whose passages never put a figure right before X."""
+    m = _HOW_MANY.search(question)
+    counted = set(content_tokens(" ".join(filter(None, m.groups())))) if m else set()
+    if not counted:
+        return False
+    return not any(
+        counted.intersection(content_tokens(c.group(1))) for p in passages for c in _COUNT.finditer(p.text)
+    )
+
+
 @dataclass(frozen=True)
 class Answerability:
     answerable: bool
     reason: str
     unknown_terms: tuple[str, ...] = ()
     similarity: float = 0.0  # of the closest passage or sentence
+
+
+@lru_cache(maxsize=1)
+def _general_words() -> frozenset[str]:
+    """Stems of the whole words of the embedding model's vocabulary: about 22,000 words of general English."""
+    vocab = (minilm_path() / "vocab.txt").read_text(encoding="utf-8").split()
+    return frozenset(content_tokens(" ".join(w for w in vocab if w.isalpha())))
+
+
+def _is_jargon(word: str, lex: LexicalIndex) -> bool:
+    """Neither the material nor general English uses the word: a tool's or an API's own name."""
+    toks = content_tokens(word)
+    return bool(toks) and all(t not in lex.doc_freq and t not in _general_words() for t in toks)
+
+
+def _best_sentences(question: str, passages: list[Passage], lex: LexicalIndex) -> list[str]:
+    """The BEST_SENTENCES sentences of ``passages`` sharing the most IDF weight with the question's words."""
+    words = {t for t in content_tokens(question) if t not in _META and t in lex.doc_freq}
+    total = len(lex.ids)
+    scored = []
+    for p in passages:
+        for start, end in split_sentences(p.text):
+            shared = words.intersection(content_tokens(p.text[start:end]))
+            scored.append((sum(math.log(total / lex.doc_freq[t]) for t in shared), p.text[start:end]))
+    scored.sort(key=lambda s: -s[0])
+    return [text for _, text in scored[:BEST_SENTENCES]]
 
 
 def _capitalised_runs(question: str) -> list[str]:
@@ -184,6 +273,24 @@ def unknown_terms(question: str, lex: LexicalIndex, owners: tuple[str, ...] = ()
         toks = content_tokens(term)
         if toks and all(t not in lex.doc_freq for t in toks):
             unknown.append(term)
+    for m in _CALL.finditer(question):
+        toks = content_tokens(m.group(1))
+        if toks and all(t not in lex.doc_freq for t in toks) and m.group(1) not in unknown:
+            unknown.append(m.group(1))
+    for m in _TOOL_WORD.finditer(question):
+        for word in filter(None, m.groups()):
+            if _is_jargon(word, lex) and word not in unknown:
+                unknown.append(word)
+    for m in _OPTION.finditer(question):
+        if (
+            m.group(1) not in _QUESTION_START
+            and m.group(0) not in lex.flat_text
+            and m.group(0) not in unknown
+        ):
+            unknown.append(m.group(0))
+    for m in _OPERATOR.finditer(question):
+        if m.group(1) not in lex.flat_text and m.group(1) not in unknown:
+            unknown.append(m.group(1))
     for m in _LETTER_COMPOUND.finditer(question):
         if m.group(0).lower() in _EVERYDAY_COMPOUNDS:
             continue
@@ -220,10 +327,17 @@ def assess(
             tuple(unknown),
             similarity,
         )
+    if _count_missing(question, passages[:TOP_PASSAGES]):
+        return Answerability(False, "the material gives no such figure", (), similarity)
     for kind in _ANSWER_TYPES:
-        if kind.question.search(question) and not any(
-            kind.evidence.search(p.text) for p in passages[:TOP_PASSAGES]
-        ):
+        if not kind.question.search(question):
+            continue
+        texts = (
+            _best_sentences(question, passages[:TOP_PASSAGES], lex)
+            if kind.in_best_sentences
+            else [p.text for p in passages[:TOP_PASSAGES]]
+        )
+        if not any(kind.evidence.search(t) for t in texts):
             return Answerability(False, kind.missing, (), similarity)
     if similarity < MIN_SIMILARITY:
         return Answerability(False, "no passage is close in meaning", (), similarity)

@@ -69,6 +69,8 @@ class LexicalIndex:
         # Words the material writes capitalised mid-sentence: names ("Autopilot"), as opposed to words it
         # only uses in their everyday sense ("experiments").
         self.names = {m.group(1) for t in self.texts for m in _MID_SENTENCE_NAME.finditer(t)}
+        # The material as one line: whether it ever writes a code fragment ("set -e", "|>") verbatim.
+        self.flat_text = re.sub(r"\s+", " ", "\n".join(self.texts))
         for toks in corpus:
             for tok in set(toks):
                 self.doc_freq[tok] = self.doc_freq.get(tok, 0) + 1
