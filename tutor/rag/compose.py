@@ -26,9 +26,14 @@ _ASKS_FOR_LIST = re.compile(
 )
 
 
+def asks_for_list(question: str) -> bool:
+    """The question wants a list, steps, kinds or a comparison: its items rarely repeat the question's words."""
+    return _ASKS_FOR_LIST.search(question) is not None
+
+
 def sentence_limit(question: str) -> int:
     """How many sentences the answer may have: a list or steps question gets room for its items."""
-    return LIST_SENTENCES if _ASKS_FOR_LIST.search(question) else ANSWER_SENTENCES
+    return LIST_SENTENCES if asks_for_list(question) else ANSWER_SENTENCES
 
 
 def refusal(passages: list[Passage], unknown: tuple[str, ...] = ()) -> tuple[str, list[str]]:

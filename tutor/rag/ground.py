@@ -82,8 +82,10 @@ class SentenceGrounder:
         embed: Embed,
         query: str = "",
         limit: int | None = None,
+        listing: bool = False,
     ) -> None:
         self.passages = passages
+        self.listing = listing  # a list's items need not repeat the question's words, only follow its lead
         self.scorer = scorer
         self.embed = embed
         self.labels = {label(p) for p in passages[:LLM_PASSAGES]}
@@ -108,6 +110,8 @@ class SentenceGrounder:
         backing_text = self.scorer.sentences[backing].text
         if not self.kept_clean:
             return bool(set(content_tokens(f"{clean} {backing_text}")) & self.topic_tokens)
+        if self.listing:
+            return True
         lead = self.kept_clean[0]
         common = self.scorer.common
         return (
@@ -179,10 +183,11 @@ def ground(
     embed: Embed,
     query: str = "",
     limit: int | None = None,
+    listing: bool = False,
 ) -> Grounded:
     if NOT_IN_MATERIAL.lower() in raw.lower() and len(raw.strip()) < 40:
         return Grounded("", [], [])
-    grounder = SentenceGrounder(passages, scorer, embed, query, limit)
+    grounder = SentenceGrounder(passages, scorer, embed, query, limit, listing)
     for s, e in split_sentences(raw):
         grounder.add(raw[s:e])
     return grounder.result()

@@ -22,7 +22,7 @@ from tutor.course import get_profile
 from tutor.errors import TutorError
 from tutor.llm.backends import get_chat_model
 from tutor.rag.assess import assess
-from tutor.rag.compose import refusal, sentence_limit, with_key_quote
+from tutor.rag.compose import asks_for_list, refusal, sentence_limit, with_key_quote
 from tutor.rag.extractive import extractive_answer
 from tutor.rag.generate import LLM_PASSAGES, build_messages, stream_text
 from tutor.rag.ground import SentenceGrounder
@@ -203,7 +203,9 @@ class Tutor:
             timings["generate"] = round((time.perf_counter() - t0) * 1000)
         else:
             limit = sentence_limit(question)
-            grounder = SentenceGrounder(passages, scorer, self.embedder.embed, query, limit)
+            grounder = SentenceGrounder(
+                passages, scorer, self.embedder.embed, query, limit, asks_for_list(question)
+            )
             checked = CheckedSentences(grounder)
             shown: list[str] = []
             first_shown_ms = None
