@@ -119,3 +119,15 @@ def test_chained_follow_ups_do_not_repeat_themselves() -> None:
     assert out == "Does it cover MLOps (cover MLOps layer AWS ML stack data scientists)?"
     out = rewrite("and is it cheap?", [*history, "and does it cover MLOps?"])
     assert out.count("layer") == 1 and out.count("MLOps") <= 2
+
+
+def test_that_as_determiner_after_a_preposition_or_opening_points_back() -> None:
+    history = ["Which release first shipped the new installer?"]
+    assert rewrite("Was that switch controversial?", history) == (
+        "Was that switch controversial (release first shipped new installer)?"
+    )
+    assert rewrite("Who fixed bugs during that period?", history).endswith(
+        "(release first shipped new installer)?"
+    )
+    # After a noun "that" is a relative word: the question stands on its own.
+    assert rewrite("How do I keep a file that I edited?", history) == "How do I keep a file that I edited?"

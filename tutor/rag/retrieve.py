@@ -1,8 +1,9 @@
 """Hybrid retrieval: dense (Chroma) + lexical BM25 (bm25s), blended, then the best candidates rescored by
 their closest sentence.
 
-Everyday questions sit close to one sentence of their passage, not its average; only the top RESCORE are
-rescored, whose sentences answering embeds anyway (docs/decisions/0003-sentence-rescoring-top-3.md).
+Everyday questions sit close to one sentence of their passage, not its average; the top RESCORE are
+rescored from the sentence vectors stored at ingest (docs/decisions/0003-sentence-rescoring-top-3.md,
+docs/decisions/0017-sentence-rescoring-depth-10.md).
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from tutor.rag.sentence_vectors import best_sentence_similarities, use_store
 from tutor.schema import Passage
 
 CANDIDATES = 30
-RESCORE = 3
+# Sentence vectors are read from the ingest store, not embedded, so rescoring 10 costs about a millisecond and
+# lifts the right passage from ranks 4-10 (docs/decisions/0017-sentence-rescoring-depth-10.md).
+RESCORE = 10
 _MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:*(] )\**([A-Z][a-z]+)\b")
 
 

@@ -20,7 +20,15 @@ _PRONOUN_WORDS = r"it|its|it's|they|them|their|theirs"
 _TRAILING_DEMONSTRATIVE = r"\b(that|this)(?=\s*[?.!]*\s*$)"
 _PRONOUN = re.compile(rf"\b({_PRONOUN_WORDS})\b|{_TRAILING_DEMONSTRATIVE}", re.I)
 # Determiners point back too, through a noun ("those reviewers", "that one"): no name can replace them.
-_POINTER = re.compile(rf"\b({_PRONOUN_WORDS}|one|ones|those|these)\b|{_TRAILING_DEMONSTRATIVE}", re.I)
+# "that"/"this" after a preposition ("during that period") or opening the question ("was that switch ...")
+# points back too; after a noun it is a relative word ("a file that belongs to").
+_DETERMINER = (
+    r"\b(?:of|in|on|at|for|from|with|during|after|before|about|to|by|since|until)\s+(?:that|this)\b"
+    r"|^\s*(?:was|is|were|are|did|does|has|had|will|would|can|could)\s+(?:that|this)\b"
+)
+_POINTER = re.compile(
+    rf"\b({_PRONOUN_WORDS}|one|ones|those|these)\b|{_TRAILING_DEMONSTRATIVE}|{_DETERMINER}", re.I
+)
 # "could I do that serverless instead?": refers back to the previous question's action, not to a noun.
 _ACTION_REFERENCE = re.compile(r"\b(do|does|did|doing|try|use)\s+(that|this)\b|\binstead\s*[?.!]*\s*$", re.I)
 _CONNECTIVE = re.compile(r"^\s*(and|so|also|then|okay|ok|what about|how about|but|or)\b[,\s]*", re.I)
