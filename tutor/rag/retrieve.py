@@ -3,7 +3,7 @@ their closest sentence.
 
 Everyday questions sit close to one sentence of their passage, not its average; the top RESCORE are
 rescored from the sentence vectors stored at ingest (docs/decisions/0003-sentence-rescoring-top-3.md,
-docs/decisions/0017-sentence-rescoring-depth-10.md).
+docs/decisions/0018-sentence-rescoring-depth-10.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tutor.schema import Passage
 
 CANDIDATES = 30
 # Sentence vectors are read from the ingest store, not embedded, so rescoring 10 costs about a millisecond and
-# lifts the right passage from ranks 4-10 (docs/decisions/0017-sentence-rescoring-depth-10.md).
+# lifts the right passage from ranks 4-10 (docs/decisions/0018-sentence-rescoring-depth-10.md).
 RESCORE = 10
 _MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:*(] )\**([A-Z][a-z]+)\b")
 
