@@ -97,3 +97,12 @@ def test_more_after_a_practice_request_is_practice() -> None:
 )
 def test_a_question_that_mentions_being_asked_is_not_a_request(message: str, expected: str) -> None:
     assert route(message, ["What is a package manager?"]).route == expected
+
+
+def test_a_question_about_examples_in_the_text_is_not_explain_again() -> None:
+    """After an answer, a long question asking what examples an author gives names its own subject; "that" in it
+    is a relative pronoun, not a pointer back (found reading the app on an unseen history question)."""
+    history = ["How long did the second leader serve?"]
+    message = "In the manifesto, what examples does the author give of free software that still succeeded commercially?"
+    assert route(message, history).route == "question"
+    assert route("Can you give me an example of that?", history).kind == "example"

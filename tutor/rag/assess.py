@@ -175,7 +175,12 @@ _ANSWER_TYPES = (
             r"|\b(max(imum)?|min(imum)?|longest|shortest)\b.{0,20}\b(time|duration|timeout|run ?time)\b|\b(timeout|time limit|buffer interval)\b",
             re.I,
         ),
-        re.compile(_NUMBER + r"[\s-]*(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b", re.I),
+        # A length of time, or the period between two dates ("from March 2003 until March 2005").
+        re.compile(
+            _NUMBER + r"[\s-]*(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b"
+            r"|\b(from|between|since)\b[^.\n]{0,40}?\b\d{4}\b[^.\n]{0,10}?\b(until|till|to|and|through)\b[^.\n]{0,30}?\b\d{4}\b",
+            re.I,
+        ),
         "the material gives no such duration",
     ),
     _AnswerType(

@@ -113,6 +113,12 @@ _EXAMPLE = re.compile(
     r"use case|case)\b",
     re.I,
 )
+# "Give me an example", "can you show one": asked of the tutor; "what examples does the author give" is a question.
+_ASKED_OF_TUTOR = re.compile(
+    r"^\W*(?:(?:and|ok(?:ay)?|so|now|please)\W+)*(give|show)\b|\b(give|show)\s+(me|us)\b"
+    r"|\b(can|could|would|will)\s+you\s+(give|show)\b",
+    re.I,
+)
 _WHY = re.compile(r"^\W*(?:(?:but|and|ok(?:ay)?|so|hmm+)\W+)*why\b", re.I)
 _DIFFERENT = re.compile(
     r"\b(?:different|differ|difference|compare[sd]?|comparison|versus|vs\.?)\b"
@@ -242,9 +248,9 @@ def explain_kind(message: str) -> ExplainKind:
         return "different"
     if _WHY.search(text) and (words <= 3 or _POINTER.search(text)):
         return "why"
-    if _EXAMPLE.search(text) and (
-        _POINTER.search(text) or words <= 6 or re.search(r"\b(give|show)\b", text, re.I)
-    ):
+    # A long question whose "that" is a relative pronoun ("software that succeeded") names its own subject.
+    pointed = _POINTER.search(text) and words <= 12
+    if _EXAMPLE.search(text) and (pointed or words <= 6 or _ASKED_OF_TUTOR.search(text)):
         return "example"
     if _SIMPLER.search(text) and (words <= 14 or _POINTER.search(text)):
         return "simpler"
