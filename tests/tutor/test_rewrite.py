@@ -131,3 +131,19 @@ def test_that_as_determiner_after_a_preposition_or_opening_points_back() -> None
     )
     # After a noun "that" is a relative word: the question stands on its own.
     assert rewrite("How do I keep a file that I edited?", history) == "How do I keep a file that I edited?"
+
+
+def test_a_question_naming_what_its_pronoun_means_stands_on_its_own() -> None:
+    """A learner asking unrelated questions in one chat: "it" after the question's own name is that name, so
+    the previous question's terms are not appended to the search (found reading the app, issue 14)."""
+    history = ["How did the manifesto plan to get the system to people without internet access?"]
+    for question in (
+        "How many packages did release 1.1 Buzz contain, and which kernel did it use?",
+        "Sparc had been supported for ages, so why was it dropped in Jessie?",
+        "When did Debian move its project hosting from Alioth to Salsa?",
+    ):
+        assert rewrite(question, history) == question
+    # Still follow-ups: a short question, and a comparison whose object is the earlier topic.
+    assert rewrite("Does Glue support it?", ["What is Amazon Athena?"]) != "Does Glue support it?"
+    compare = "How does Kinesis Data Firehose compare with it for loading data into S3?"
+    assert rewrite(compare, ["What is Amazon Kinesis Data Streams?"]) != compare

@@ -80,9 +80,30 @@ def named_subject(question: str, generic: frozenset[str] = frozenset()) -> str:
     return max(candidates, key=len) if candidates else ""
 
 
+# A question this long that names something before its first pronoun is about that name ("Debian 1.1 Buzz ...,
+# which kernel did it use?"); a short one ("Does Glue support it?") still points back.
+_SELF_CONTAINED_WORDS = 4
+
+
+# "compare with it", "better than them": an object of a comparison points at the earlier topic.
+_AFTER_PREPOSITION = re.compile(r"\b(with|to|from|than|like|versus|vs\.?|against|over|about)\s*$", re.I)
+
+
+def _resolved_inside(question: str) -> bool:
+    pointer = _POINTER.search(question)
+    return (
+        pointer is not None
+        and not _AFTER_PREPOSITION.search(question[: pointer.start()])
+        and bool(named_subject(question[: pointer.start()]))
+        and len(_content_phrase(question).split()) >= _SELF_CONTAINED_WORDS
+    )
+
+
 def is_follow_up(question: str) -> bool:
-    if _CONNECTIVE.match(question) or _POINTER.search(question) or _ACTION_REFERENCE.search(question):
+    if _CONNECTIVE.match(question) or _ACTION_REFERENCE.search(question):
         return True
+    if _POINTER.search(question):
+        return not _resolved_inside(question)
     return len(_content_phrase(question).split()) < 2
 
 
