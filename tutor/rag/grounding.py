@@ -153,7 +153,12 @@ def on_topic(text: str, query_tokens: set[str], lead: str, common: frozenset[str
 
 
 def next_to(j: int, picked: list[int], sentences: list[PassageSentence]) -> bool:
-    """Sentence ``j`` sits right before or after a picked one in the same passage: it carries on its topic."""
+    """Sentence ``j`` sits right before or after a picked one in the same passage: it carries on its topic.
+
+    Not for list items: neighbouring items are siblings about different things ("- Comprehend: ...",
+    "- Polly: ...")."""
+    if sentences[j].is_list_item:
+        return False
     here = sentences[j].passage_index
     return any(abs(i - j) == 1 and sentences[i].passage_index == here for i in picked)
 
