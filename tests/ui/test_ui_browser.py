@@ -196,7 +196,8 @@ def test_chat_cited_answer_citation_reload(server: Server, browser) -> None:  # 
     panel = open_first_citation(page)
     assert panel.locator(".tutor-source-title").inner_text().strip()
     assert panel.locator("mark").inner_text().strip(), "the supporting span is highlighted"
-    time.sleep(0.5)
+    page.mouse.move(1300, 1200)  # off the chip, so its tooltip does not cover the answer in the screenshot
+    time.sleep(0.8)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "chat.png"))
     page.keyboard.press("Escape")
