@@ -71,10 +71,6 @@ def answered(page, n: int) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.mark.xfail(
-    reason="issue 15 item 4 not met yet: first answer 63.9 s vs next-nine median 25.5 s on a loaded machine",
-    strict=False,
-)
 def test_first_answer_after_start_is_as_fast_as_the_next_nine(  # type: ignore[no-untyped-def]
     ui_env: UIEnv, browser, tmp_path: Path
 ) -> None:
