@@ -115,6 +115,30 @@ def test_check_yourself_items_cite_the_answers_passages(quiz_home: Path) -> None
     assert result.correct and attempt.next_due > attempt.answered_at
 
 
+def test_check_yourself_uses_a_fact_mined_from_the_overlapping_chunk(quiz_home: Path) -> None:
+    """Chunks overlap: a fact mined from one chunk also lies in its neighbour. An answer citing only the
+    neighbour still gets that item, cited as the neighbour (the passage the answer showed)."""
+    ctx = quiz_context()
+    pair = next(
+        (f, r)
+        for f in ctx.bank.facts
+        for r in ctx.rows
+        if r.doc_id == f.doc_id
+        and r.id != f.chunk_id
+        and r.start < f.end
+        and f.start < r.end
+        and " ".join(f.sentence.split()) in " ".join(r.text.split())
+        and not any(g.chunk_id == r.id for g in ctx.bank.facts)
+    )
+    _fact, neighbour = pair
+    items = items_from_passages([neighbour], n=1, learner="neighbour", repeat_ok=True)
+    assert items, "the neighbour's sentence makes an item"
+    c = items[0].citation
+    assert (c.doc_id, c.start, c.end) == (neighbour.doc_id, neighbour.start, neighbour.end)
+    assert " ".join(c.support.split()) in " ".join(neighbour.text.split())
+    assert validate(items[0], ctx.bank).ok
+
+
 def test_chat_practice_request_serves_gated_items_on_the_topic(quiz_home: Path) -> None:
     ctx = quiz_context()
     decision = route("give me 2 questions about data lakes")
