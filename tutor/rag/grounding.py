@@ -147,7 +147,7 @@ class SupportScorer:
 def on_topic(text: str, query_tokens: set[str], lead: str, common: frozenset[str] = frozenset()) -> bool:
     """A support sentence shares a content word with the question or names something the lead names.
 
-    Words of the whole course (``common``) do not count: every sentence of a Debian history names Debian."""
+    Words of the whole course (``common``) do not count: every sentence of a project's history names the project."""
     topic = (query_tokens - common) or query_tokens
     return bool(set(content_tokens(text)) & topic) or bool((named_terms(text) & named_terms(lead)) - common)
 
@@ -155,8 +155,8 @@ def on_topic(text: str, query_tokens: set[str], lead: str, common: frozenset[str
 def next_to(j: int, picked: list[int], sentences: list[PassageSentence]) -> bool:
     """Sentence ``j`` sits right before or after a picked one in the same passage: it carries on its topic.
 
-    Not for list items: neighbouring items are siblings about different things ("- Comprehend: ...",
-    "- Polly: ...")."""
+    Not for list items: neighbouring items are siblings about different things ("- Loppers: ...",
+    "- Shears: ...")."""
     if sentences[j].is_list_item:
         return False
     here = sentences[j].passage_index

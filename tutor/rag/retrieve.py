@@ -80,7 +80,7 @@ class LexicalIndex:
             self.bigrams.update(itertools.pairwise(toks))
 
     def common_words(self, share: float = COMMON_SHARE) -> frozenset[str]:
-        """Stems in more than ``share`` of the chunks: the course's own subject ("debian" in a Debian book),
+        """Stems in more than ``share`` of the chunks: the course's own subject (the project's name in a book about one project),
         which says nothing about which part of it a sentence is on."""
         if share not in self._common:
             limit = share * max(1, len(self.ids))

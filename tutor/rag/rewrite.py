@@ -80,8 +80,8 @@ def named_subject(question: str, generic: frozenset[str] = frozenset()) -> str:
     return max(candidates, key=len) if candidates else ""
 
 
-# A question this long that names something before its first pronoun is about that name ("Debian 1.1 Buzz ...,
-# which kernel did it use?"); a short one ("Does Glue support it?") still points back.
+# A question this long that names something before its first pronoun is about that name ("Release 1.1 ...,
+# which kernel did it use?"); a short one ("Does the library support it?") still points back.
 _SELF_CONTAINED_WORDS = 4
 
 
@@ -140,6 +140,6 @@ def rewrite(
         standalone = _PRONOUN.sub(substitute, body, count=1)
         if len(name.split()) > 1 or name.lower() == context.lower():
             return standalone
-        # A one-word name ("SageMaker") is often too broad: keep the earlier question's terms too.
+        # A one-word name ("Toolkit") is often too broad: keep the earlier question's terms too.
         return _with_context(standalone, context)
     return _with_context(body, context)
