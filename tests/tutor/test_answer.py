@@ -11,14 +11,14 @@ from ingest.clean import clean_document
 from ingest.load import load_file
 from tutor.errors import TutorError
 from tutor.rag.generate import build_messages
-from tutor.rag.ground import ground
+from tutor.rag.ground import SentenceGrounder, ground
 from tutor.rag.passages import label as passage_label
 from tutor.rag.pipeline import Final, Retrieved, Token
 
 
 def _ground(tutor, raw, passages, scorer):  # type: ignore[no-untyped-def]
     """The ground step as the pipeline calls it: (text, citations, unsupported)."""
-    g = ground(raw, passages, scorer, tutor.embedder.embed)
+    g = ground(raw, SentenceGrounder(passages, scorer, tutor.embedder.embed))
     return g.text, g.citations, g.unsupported
 
 
@@ -280,7 +280,7 @@ def test_a_model_answer_is_a_lead_and_at_most_two_on_topic_sentences(tutor) -> N
         "Athena is schema-on-read [3]. Athena supports ANSI SQL operators and functions [3]. "
         "Athena is serverless [3]."
     )
-    g = ground(raw, passages, scorer, tutor.embedder.embed, query=query, limit=3)
+    g = ground(raw, SentenceGrounder(passages, scorer, tutor.embedder.embed, query=query, limit=3))
     sentences = [s for s in g.text.split("] ") if s]
     assert g.text.startswith("Athena is an interactive query service that runs SQL queries on S3 data. [")
     assert "ETL processing tool" not in g.text  # backed by the notes, but not about Athena

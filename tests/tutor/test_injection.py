@@ -6,7 +6,7 @@ import pytest
 
 from tutor.config import Settings
 from tutor.rag.generate import LLM_PASSAGES, build_messages
-from tutor.rag.ground import ground
+from tutor.rag.ground import SentenceGrounder, ground
 from tutor.rag.grounding import SupportScorer
 from tutor.rag.pipeline import Tutor
 from tutor.rag.safety import is_instruction_like
@@ -21,7 +21,7 @@ Firehose can batch, compress and encrypt the data before loading it, and it scal
 
 def _ground(tutor, raw, passages, scorer):  # type: ignore[no-untyped-def]
     """The ground step as the pipeline calls it: (text, citations, unsupported)."""
-    g = ground(raw, passages, scorer, tutor.embedder.embed)
+    g = ground(raw, SentenceGrounder(passages, scorer, tutor.embedder.embed))
     return g.text, g.citations, g.unsupported
 
 

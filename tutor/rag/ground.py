@@ -153,7 +153,7 @@ class SentenceGrounder:
         if choice is None:
             self.unsupported.append(clean)
             return None
-        backing = self.scorer.sentences.index(choice.sentence)
+        backing = choice.index
         same = backing in self.backing and not choice.sentence.list_items  # a list backs one claim per item
         if same or not self._on_topic(clean, backing):
             # The same passage sentence backs an earlier one (it says the same), or it is about something else.
@@ -176,18 +176,10 @@ class SentenceGrounder:
         return Grounded(" ".join(self.kept), citations, list(self.unsupported))
 
 
-def ground(
-    raw: str,
-    passages: list[Passage],
-    scorer: SupportScorer,
-    embed: Embed,
-    query: str = "",
-    limit: int | None = None,
-    listing: bool = False,
-) -> Grounded:
+def ground(raw: str, grounder: SentenceGrounder) -> Grounded:
+    """A whole model answer fed to ``grounder`` sentence by sentence (what streaming does as they arrive)."""
     if NOT_IN_MATERIAL.lower() in raw.lower() and len(raw.strip()) < 40:
         return Grounded("", [], [])
-    grounder = SentenceGrounder(passages, scorer, embed, query, limit, listing)
     for s, e in split_sentences(raw):
         grounder.add(raw[s:e])
     return grounder.result()

@@ -39,6 +39,7 @@ class PassageSentence:
 class Support:
     passage_index: int
     sentence: PassageSentence
+    index: int  # the sentence's position in ``SupportScorer.sentences``
     score: float
     lexical: float
     dense: float
@@ -124,7 +125,7 @@ class SupportScorer:
         score = 0.5 * lex + 0.5 * dense
         if names and not names <= set(content_tokens(self._evidence(j))):
             score *= 0.6  # the claim names something this evidence does not mention
-        return Support(sent.passage_index, sent, score, lex, dense)
+        return Support(sent.passage_index, sent, j, score, lex, dense)
 
     def best(
         self, claim: str, claim_vector: np.ndarray | None = None, passage_index: int | None = None
