@@ -318,13 +318,16 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 section = runners[name]()
             except (CorpusMissing, RuntimeError) as exc:
-                section = {"error": str(exc)}
-                print(f"  ! {exc}", flush=True)
+                # A section that could not run keeps its last results (and its text in the report).
+                results.setdefault("errors", {})[name] = str(exc)
+                print(f"  ! {exc} (the last results of {name!r} are kept)", flush=True)
+                continue
             section["measured"] = time.strftime("%Y-%m-%d %H:%M")
             section["quick"] = args.quick
             section["section_s"] = round(time.perf_counter() - t0, 1)
             section["load"] = f"{load_before} before, {load_average()} after"
             results.setdefault("sections", {})[name] = section
+            results.get("errors", {}).pop(name, None)
             results_path.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     finally:
         if not args.work:
