@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts ui/ on the path, not the p
 import streamlit as st  # noqa: E402
 
 from ui.components import inject_style  # noqa: E402
-from ui.sidebar import render_sidebar  # noqa: E402
+from ui.sidebar import render_live_status, render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="Study Tutor", page_icon=":material/school:", layout="centered")
 
@@ -29,4 +29,7 @@ with st.sidebar:
     st.markdown("### :material/school: Study Tutor")
     st.caption("Cited answers and checked practice questions from your own notes. Runs offline.")
 render_sidebar()
-page.run()
+try:
+    page.run()
+finally:  # also after st.rerun/st.stop: the status must never go missing
+    render_live_status()

@@ -20,7 +20,7 @@ from tutor.study.conversations import Conversation, Practice, PracticeAnswer, Tu
 from tutor.study.explain import explain_again
 from tutor.study.practice import check_yourself, practice_items
 from tutor.study.route import Route, route
-from ui import session
+from ui import session, sidebar
 from ui.components import (
     TYPE_LABELS,
     answer_markdown,
@@ -242,6 +242,7 @@ def answer_question(conv: Conversation, question: str) -> None:
             final = None
             for event in tutor.ask_stream(question, history, backend=backend, doc_id=doc_id):
                 if isinstance(event, Retrieved):
+                    sidebar.refresh_status()  # the index has loaded by now
                     status.update(label=f"Found {len(event.passages)} passages · writing the answer…")
                     if event.rewritten_query.strip().lower() != question.strip().lower():
                         status.write(f"Searched for: *{md_escape(event.rewritten_query)}*")

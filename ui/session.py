@@ -45,6 +45,7 @@ class WarmStart:
     backends: set[str] = field(default_factory=set)  # background loads started (once each)
     failed: dict[str, str] = field(default_factory=dict)  # backend -> why its background load failed
     answering: set[str] = field(default_factory=set)  # backends answering their warm-up question now
+    asked: set[str] = field(default_factory=set)  # backends a learner's question has gone to
     question: str = ""  # the warm-up question ("" when the index is empty)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -56,14 +57,21 @@ class WarmStart:
             tutor.embedder.embed([WARM_UP_QUESTION])
             if tutor.retriever.store.count():
                 tutor.retriever.lexical()
-                question = next(iter(example_questions(n=1)), WARM_UP_QUESTION)
-                tutor.ask(question, backend="extractive")
-                self.question = question
-            self.index = "ready"
         except Exception as exc:  # shown in the sidebar; the first question retries and reports it
             log.exception("warm start: loading the index failed")
             self.error = f"{exc.__class__.__name__}: {str(exc)[:200]}"
             self.index = "failed"
+            return
+        # Loaded: a question asked now is answered from it, so the sidebar must not say "loading" any more.
+        self.index = "ready"
+        if not tutor.retriever.store.count():
+            return
+        question = next(iter(example_questions(n=1)), WARM_UP_QUESTION)
+        try:
+            tutor.ask(question, backend="extractive")
+            self.question = question
+        except Exception:  # a warm-up only: the learner's own question reports any real failure
+            log.exception("warm start: the extractive warm-up answer failed")
 
     def load_backend(self, name: str) -> None:
         """The model's weights, then (once the index is ready) one answer through it: the prompt, the
@@ -75,8 +83,8 @@ class WarmStart:
             log.exception("warm start: loading the %s backend failed", name)
             self.failed[name] = str(exc)[:300]
             return
-        if not self.question:
-            return
+        if not self.question or name in self.asked:
+            return  # a learner's question warms it up better, and must not queue behind a warm-up answer
         self.answering.add(name)
         try:
             get_tutor().ask(self.question, backend=name)
@@ -160,6 +168,7 @@ def loading_anything() -> bool:
 
 def ensure_backend(name: str) -> None:
     """Load the backend's model now if the warm-up has not (a failure is raised and retried next time)."""
+    warm_start().asked.add(name)
     if name != "extractive" and not backend_loaded(name):
         load_backend(name)
 

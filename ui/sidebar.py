@@ -15,23 +15,45 @@ BADGES = {
     "failed": ":red-badge[:material/error: failed to load]",
 }
 POLL_S = 1.0  # how often the status refreshes itself while something loads in the background
+# The sidebar slot holding the status, and what it showed when this script run drew it.
+# Two sidebar slots: the status as this run began (one element, replaced in place while the page runs) and,
+# once the page has run, the same status as a self-refreshing fragment.
+_NOW = "_sidebar_status_now"
+_LIVE = "_sidebar_status_live"
+_SHOWN = "_sidebar_status_shown"
 
 
-def render_status() -> None:
+def _snapshot() -> tuple[str, ...]:
+    warm = session.warm_start()
+    return (warm.index, *(session.backend_state(n)[0] for n in BACKENDS))
+
+
+def _small(text: str) -> str:
+    return f":small[:gray[{text}]]"
+
+
+def status_markdown() -> str:
+    """What is loaded, as one Markdown element (so a placeholder can replace it in place)."""
     warm = session.warm_start()
     name = session.current_backend()
     status = session.status_of(name)
     state, note = session.backend_state(name)
-    st.markdown(BADGES[state])
-    st.caption(f"{status.description}. {status.detail[:1].upper()}{status.detail[1:]}.")
+    lines = [BADGES[state], _small(f"{status.description}. {status.detail[:1].upper()}{status.detail[1:]}.")]
     if note:
-        st.caption(note)
+        lines.append(_small(note))
     if warm.index == "loading":
-        st.caption(":material/hourglass_top: Loading the search index and embedding model…")
+        lines.append(_small(":material/hourglass_top: Loading the search index and embedding model…"))
     elif warm.index == "failed":
-        st.caption(
-            f":material/error: The search index did not load ({warm.error}); asking a question retries."
+        lines.append(
+            _small(
+                f":material/error: The search index did not load ({warm.error}); asking a question retries."
+            )
         )
+    return "\n\n".join(lines)
+
+
+def render_status() -> None:
+    st.markdown(status_markdown())
 
 
 def render_sidebar() -> None:
@@ -47,5 +69,30 @@ def render_sidebar() -> None:
         name = session.current_backend()
         if session.status_of(name).state == "not loaded":
             warm.start_backend(name)  # chosen in the sidebar: load it now, not on the first question
-        # A fragment that re-renders itself while loads run in the background, so the badge never lags.
+        now = st.empty()
+        live = st.empty()
+    now.markdown(status_markdown())  # true as the run begins; an answer's wait may change it
+    st.session_state[_NOW] = now
+    st.session_state[_LIVE] = live
+    st.session_state[_SHOWN] = _snapshot()
+
+
+def render_live_status() -> None:
+    """After the page has run: the status as a fragment that re-renders itself while loads run in the
+    background, so the badge never lags. Drawn last so an answer that waited for a load ends truthful."""
+    now, live = st.session_state.get(_NOW), st.session_state.get(_LIVE)
+    if now is None or live is None:
+        return
+    now.empty()
+    with live.container():
         st.fragment(render_status, run_every=POLL_S if session.loading_anything() else None)()
+
+
+def refresh_status() -> None:
+    """Redraw the status while the page's script is busy (an answer streaming), when no timer can run."""
+    now = st.session_state.get(_NOW)
+    snapshot = _snapshot()
+    if now is None or snapshot == st.session_state.get(_SHOWN):
+        return
+    st.session_state[_SHOWN] = snapshot
+    now.markdown(status_markdown())

@@ -5,6 +5,7 @@ they are loaded, and the first answer after start then arrives within 1.5x the m
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
 import time
@@ -104,6 +105,30 @@ def test_first_answer_after_start_is_as_fast_as_the_next_nine(  # type: ignore[n
             f"\nfirst answer {first:.2f} s; next nine median {rest:.2f} s; all {[round(s, 2) for s in seconds]}"
         )
         assert first <= RATIO * rest, f"first answer {first:.2f} s vs median of the next nine {rest:.2f} s"
+        page.context.close()
+    finally:
+        server.stop()
+
+
+def test_sidebar_is_true_the_moment_the_first_answer_ends(  # type: ignore[no-untyped-def]
+    ui_env: UIEnv, browser, tmp_path: Path
+) -> None:
+    """Asked while the background loads still run, the question waits for them; when its answer is shown the
+    sidebar already says what is loaded (its own 1-s poll cannot run while the answer streams)."""
+    env = with_local_model(ui_env, tmp_path)
+    server = start_server(env, "local", tmp_path / "ui-sidebar.log")
+    try:
+        page = open_app(browser, server.url)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        ask(page, questions(1)[0])
+        loading_when_asked = bool(re.search("loading", sidebar.inner_text(), re.I))
+        deadline = time.perf_counter() + ANSWER_TIMEOUT_MS / 1000
+        while not answered(page, 1):
+            assert time.perf_counter() < deadline, "no answer"
+            page.wait_for_timeout(20)
+        text = sidebar.inner_text()  # no wait: what the learner sees as the answer appears
+        assert loading_when_asked, "the question was asked after the loads ended: this test proves nothing"
+        assert "ready" in text and not re.search("loading", text, re.I), text
         page.context.close()
     finally:
         server.stop()
