@@ -1,9 +1,12 @@
-"""Answerability on a small course of its own: an asked-for duration may be stated as a period between dates."""
+"""Answerability on small courses of their own: an asked-for duration may be stated as a period between dates; names,
+ports, versions and causes the notes do or do not give."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 NOTES = """# Club history
 
@@ -49,3 +52,121 @@ def test_two_dates_in_different_sentences_are_no_period(tutor_home: Path, minilm
     question = "How long did Ann Example lead the club?"
     passages = club.retriever.search(question, k=5).passages
     assert "no such duration" in assess(question, passages, club.retriever.lexical()).reason
+
+
+HANDBOOK = """# Frobnix handbook
+
+## Installing
+
+Install frobnix with the frobget tool. Open the manual in a web browser to read it.
+The function tally() counts the entries; the functions merge and split join and cut lists.
+
+## Caching proxies
+
+The caching proxy frobcache listens on port 3142 by default, so point every client at it.
+Another proxy, mirrorz, keeps whole copies of the package archive for the clients.
+
+## Logging
+
+The frobnixd daemon writes its logs to a plain text file. Rotate the logs with frobrotate.
+
+## Release 4
+
+Release 4, called Maple, shipped with the Widget engine 2.6 and a text installer.
+
+## Incidents
+
+In 2002 the build server caught fire and the archive was lost.
+"""
+# A page of its own, so that no passage tells of both releases.
+NEWS = """# Release news
+
+## Release 5
+
+Release 5, called Oak, added a graphical installer and dropped the old text menus.
+"""
+
+
+def _handbook(home: Path) -> Any:
+    from tutor.documents import ingest
+    from tutor.rag.pipeline import get_tutor
+
+    corpus = home.parent / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    (corpus / "handbook.md").write_text(HANDBOOK)
+    (corpus / "news.md").write_text(NEWS)
+    assert ingest().added == 2
+    return get_tutor()
+
+
+def _reason(tutor: Any, question: str) -> str:
+    from tutor.rag.assess import assess
+
+    passages = tutor.retriever.search(question, k=5).passages
+    return assess(question, passages, tutor.retriever.lexical()).reason
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("When did Release 6 come out?", "Release 6"),  # a release number the notes never give
+        (
+            "How do I rotate the frobnixd journal?",
+            "frobnixd journal",
+        ),  # a part of a named tool they never mention
+        ("How do I step through my script with browser()?", "browser"),  # a function they only use as a word
+    ],
+)
+def test_names_the_notes_never_write_are_unknown(
+    tutor_home: Path, minilm: Any, question: str, term: str
+) -> None:
+    from tutor.rag.assess import unknown_terms
+
+    assert term in unknown_terms(question, _handbook(tutor_home).retriever.lexical())
+
+
+def test_the_same_kinds_of_names_the_notes_write_are_known(tutor_home: Path, minilm: Any) -> None:
+    from tutor.rag.assess import unknown_terms
+
+    lex = _handbook(tutor_home).retriever.lexical()
+    for question in (
+        "When did Release 5 come out?",
+        "How do I rotate the frobnixd logs?",
+        "What does tally() return?",
+        "How do merge() and split() differ?",  # named as functions in prose: "the functions merge and split"
+        "What did the build server lose in the fire?",
+    ):
+        assert unknown_terms(question, lex) == [], question
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("What default port does mirrorz listen on?", "no port"),
+        ("Which Widget engine version did Release 5 ship with?", "no such version"),
+        ("What caused the fire at the build server?", "no cause"),
+    ],
+)
+def test_a_figure_or_cause_the_notes_never_give_is_refused(
+    tutor_home: Path, minilm: Any, question: str, refused: str
+) -> None:
+    assert refused in _reason(_handbook(tutor_home), question)
+
+
+def test_a_port_or_version_the_notes_give_is_not_refused(tutor_home: Path, minilm: Any) -> None:
+    tutor = _handbook(tutor_home)
+    for question in (
+        "What default port does frobcache listen on?",
+        "Which Widget engine version did Release 4 ship with?",
+    ):
+        reason = _reason(tutor, question)
+        assert "no port" not in reason and "no such version" not in reason, question
+
+
+def test_words_numbered_in_a_series_are_stand_ins_not_names(tutor_home: Path, minilm: Any) -> None:
+    from tutor.rag.assess import unknown_terms
+
+    lex = _handbook(tutor_home).retriever.lexical()
+    assert unknown_terms("If I start job1, then job2 and then job3, in what order do they end?", lex) == []
+    # One numbered word on its own is still a name the notes never give.
+    assert unknown_terms("What does the frobjob2 tool do?", lex) == ["frobjob2"]

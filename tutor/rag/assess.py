@@ -3,10 +3,13 @@
 Three signals: (1) a named term in the question (acronym, CamelCase, a capitalised name, a term with
 digits, a single-letter compound such as "k-means", a multi-word name, or a lowercase name the question
 gives an owner and a kind, "the platform's ... algorithm") that the whole corpus never mentions — the typical near miss, "How does
-the Foo Profiler ...?" — and code names the same way ("tryCatch", "lapply()", "with mktemp", "set -e", "|>");
-(2) the expected answer type: a question asking for a price, a saving, a score, a duration, a size, a count or
-code syntax needs passages that state one, one asking for a date or an author needs it in the sentences
-closest to the question; (3) the similarity of the closest passage or sentence among the top passages.
+the Foo Profiler ...?" — and code names the same way ("tryCatch", "lapply()", "with mktemp", "set -e", "|>"), a
+name with a release number the material never writes ("Widget 12"), a part of a named tool it never mentions ("the
+frobctl journal") and a called function it only uses as an everyday word ("browser()");
+(2) the expected answer type: a question asking for a price, a saving, a score, a duration, a size, a count, a cause
+or code syntax needs passages that state one, one asking for a date or an author needs it in the sentences
+closest to the question, a port or a version needs it next to the thing it belongs to;
+(3) the similarity of the closest passage or sentence among the top passages.
 No word-coverage signal: learners ask in words the notes do not use (docs/decisions/0006-answerability-signals.md).
 """
 
@@ -100,6 +103,34 @@ def _named_kind(owners: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"\b(?i:{alternatives}) ([a-z][a-z-]+(?: [a-z][a-z-]+)?) {_KINDS}")
 
 
+# A release or version written after a name ("Widget 12", "Tool 3.1"): the material must write that exact pair; a
+# year ("April 2007") is a date, not a version.
+_VERSIONED_NAME = re.compile(r"(?<![\w.-])([A-Z][A-Za-z]+) (\d{1,3}(?:\.\d+)*)(?![\w.-]*\d)")
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+# A definite noun phrase whose first word is jargon the material uses and whose next word it never does: a part of
+# that tool the material does not cover ("the frobctl ledger", "the Acme swirl logo").
+_PART_OF_NAMED = re.compile(r"\b(?:the|its)\s+([A-Za-z][\w.+-]*[A-Za-z0-9])\s+([a-z]{3,})\b")
+# The material names a function it writes as a call, or calls it a function ("functions run and run2").
+_CALLED_AS_CODE = (
+    r"(?<![\w.]){name}\(|\bfunctions?\s+(?:[\w.]+\s*(?:,|and|or)\s*)*{name}\b|\b{name}\s+function\b"
+)
+
+
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|sixty|hundred|thousand|few|several)"
 
 
@@ -136,6 +167,16 @@ _ANSWER_TYPES = (
         re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b"),
         "the material names no one for it",
         in_best_sentences=True,
+    ),
+    # A cause is stated with a causal word ("because", "due to", "led to") next to the event.
+    _AnswerType(
+        re.compile(r"^\W*what (?:caused|causes|was the cause|is the cause)\b", re.I),
+        re.compile(
+            r"\b(?:because|due to|caus(?:e|ed|es|ing)|result(?:ed|s)? (?:of|from|in)|as a result|led to|leads? to"
+            r"|owing to|thanks to|after|since|reasons?)\b",
+            re.I,
+        ),
+        "the material gives no cause for it",
     ),
     _AnswerType(
         re.compile(
@@ -223,6 +264,78 @@ def _count_missing(question: str, passages: list[Passage]) -> bool:
     )
 
 
+# A port or a version belongs to one named thing ("What default port does fooproxy listen on?", "Which kernel
+# version did Acme 4 ship with?"): a port must be stated in a sentence naming that thing, a version right by the
+# word it qualifies (at most three words away, "kernel 2.6", "2.6 kernel") in a passage naming the thing (ADR 0006).
+_PORT_QUESTION = re.compile(
+    r"\b(?:default|tcp|udp|listening) port\b|\bport number\b|\bport\b[^?.]*\blisten|\blisten[^?.]*\bport\b",
+    re.I,
+)
+_PORT = re.compile(r"\bport \d{2,5}\b|\b\d{2,5}/(?:tcp|udp)\b|(?<=[\w\]]):\d{2,5}\b", re.I)
+_VERSION_QUESTION = re.compile(
+    r"\b(?:what|which) ((?:[\w.-]+ ){1,2})version\b|\b(?:what|which) version of (?:the )?([\w.-]+)", re.I
+)
+_VERSION = re.compile(r"^\d+(?:\.\d+)+(?:\.x)?$|^\d+\.x$")
+_RELEASE = re.compile(r"^\d{1,3}$")
+_WORD = re.compile(r"[\w.+/-]*\w")
+
+
+def _anchor(question: str, lex: LexicalIndex, exclude: set[str]) -> str | None:
+    """The question's rarest name the material uses (a word general English does not have): what it asks about."""
+    names = [
+        t
+        for t in content_tokens(question)
+        if t in lex.doc_freq and t not in exclude and t not in _META and t not in _general_words()
+    ]
+    return min(names, key=lambda t: lex.doc_freq[t]) if names else None
+
+
+def _port_missing(question: str, passages: list[Passage], lex: LexicalIndex) -> bool:
+    if not _PORT_QUESTION.search(question):
+        return False
+    anchor = _anchor(question, lex, set(content_tokens("port default listen number")))
+    for p in passages:
+        for start, end in split_sentences(p.text):
+            sentence = p.text[start:end]
+            if _PORT.search(sentence) and (anchor is None or _names(sentence, anchor)):
+                return False
+    return True
+
+
+def _names(text: str, anchor: str) -> bool:
+    """The text names the anchor, also with a suffix ("foo" in "food[430]:", the daemon of "foo")."""
+    return any(t.startswith(anchor) for t in content_tokens(text))
+
+
+def _version_missing(question: str, passages: list[Passage], lex: LexicalIndex) -> bool:
+    m = _VERSION_QUESTION.search(question)
+    if not m:
+        return False
+    qualified = {t for t in content_tokens(m.group(1) or m.group(2) or "") if t not in _QUESTION_START}
+    if not qualified:
+        return False
+    given = set(_WORD.findall(question))
+    anchor = _anchor(question, lex, qualified)
+    for p in passages:
+        if anchor is not None and not _names(p.text, anchor):
+            continue
+        words = _WORD.findall(p.text)
+        for i, w in enumerate(words):
+            if not qualified.intersection(content_tokens(w)):
+                continue
+            window = range(max(0, i - 3), min(len(words), i + 4))
+            # A whole number is a version right after the name or after "version": "Tool 4", "version 4 of Tool".
+            near = [
+                words[j]
+                for j in window
+                if _VERSION.match(words[j])
+                or (_RELEASE.match(words[j]) and (j == i + 1 or words[j - 1].lower() == "version"))
+            ]
+            if any(v not in given for v in near):
+                return False
+    return True
+
+
 @dataclass(frozen=True)
 class Answerability:
     answerable: bool
@@ -242,6 +355,34 @@ def _is_jargon(word: str, lex: LexicalIndex) -> bool:
     """Neither the material nor general English uses the word: a tool's or an API's own name."""
     toks = content_tokens(word)
     return bool(toks) and all(t not in lex.doc_freq and t not in _general_words() for t in toks)
+
+
+def _is_known(word: str, lex: LexicalIndex) -> bool:
+    toks = content_tokens(word)
+    return bool(toks) and all(t in lex.doc_freq for t in toks)
+
+
+def _is_known_jargon(word: str, lex: LexicalIndex) -> bool:
+    """The material uses the word and general English does not: a tool's or a project's own name."""
+    toks = content_tokens(word)
+    return _is_known(word, lex) and not any(t in _general_words() for t in toks)
+
+
+def _called_only_in_prose(name: str, lex: LexicalIndex) -> bool:
+    """A function called in the question ("browse()") whose name the material only uses as an everyday word: it
+    never writes it as a call nor calls it a function. Names only code uses ("run2") count as known."""
+    if not all(t in _general_words() for t in content_tokens(name)):
+        return False
+    pattern = _CALLED_AS_CODE.format(name=re.escape(name))
+    return re.search(pattern, lex.flat_text, re.I) is None
+
+
+def _writes_version(name: str, number: str, lex: LexicalIndex) -> bool:
+    """The material writes the name with that number: "Widget 12", "Widget 12.1", "Widget, version 12"."""
+    n = re.escape(number)
+    return (
+        re.search(rf"\b{re.escape(name)}\b[^.]{{0,20}}?(?<![\d.]){n}(?!\d)", lex.flat_text, re.I) is not None
+    )
 
 
 def _best_sentences(question: str, passages: list[Passage], lex: LexicalIndex) -> list[str]:
@@ -268,20 +409,51 @@ def _capitalised_runs(question: str) -> list[str]:
     return runs
 
 
+_NUMBERED = re.compile(r"\b([A-Za-z]+)(\d+)\b")
+
+
+def _numbered_placeholders(question: str) -> set[str]:
+    """Words numbered in a series ("cmd1 && cmd2", "file1 and file2"): stand-ins the learner made up, not names."""
+    numbers: dict[str, set[str]] = {}
+    for m in _NUMBERED.finditer(question):
+        numbers.setdefault(m.group(1), set()).add(m.group(2))
+    return {f"{stem}{n}" for stem, ns in numbers.items() if len(ns) >= 2 for n in ns}
+
+
 def unknown_terms(question: str, lex: LexicalIndex, owners: tuple[str, ...] = ()) -> list[str]:
     """Named terms in the question that appear nowhere in the indexed material."""
     unknown: list[str] = []
+    placeholders = _numbered_placeholders(question)
     for m in _SINGLE.finditer(question):
         term = m.group(0)
-        if term.lower() in _QUESTION_START:
+        if term.lower() in _QUESTION_START or term in placeholders:
             continue
         toks = content_tokens(term)
         if toks and all(t not in lex.doc_freq for t in toks):
             unknown.append(term)
     for m in _CALL.finditer(question):
         toks = content_tokens(m.group(1))
-        if toks and all(t not in lex.doc_freq for t in toks) and m.group(1) not in unknown:
+        if (
+            toks
+            and m.group(1) not in unknown
+            and (all(t not in lex.doc_freq for t in toks) or _called_only_in_prose(m.group(1), lex))
+        ):
             unknown.append(m.group(1))
+    for m in _VERSIONED_NAME.finditer(question):
+        name = m.group(1)
+        if (
+            name.lower() not in _QUESTION_START
+            and name.lower() not in _MONTHS
+            and not _writes_version(name, m.group(2), lex)
+            and m.group(0) not in unknown
+        ):
+            unknown.append(m.group(0))
+    for m in _PART_OF_NAMED.finditer(question):
+        owner, part = m.groups()
+        part_toks = content_tokens(part)  # not a stopword ("the Foo and ...")
+        named = f"{owner} {part}"
+        if part_toks and _is_known_jargon(owner, lex) and not _is_known(part, lex) and named not in unknown:
+            unknown.append(named)
     for m in _TOOL_WORD.finditer(question):
         for word in filter(None, m.groups()):
             if _is_jargon(word, lex) and word not in unknown:
@@ -334,6 +506,10 @@ def assess(
         )
     if _count_missing(question, passages[:TOP_PASSAGES]):
         return Answerability(False, "the material gives no such figure", (), similarity)
+    if _port_missing(question, passages[:TOP_PASSAGES], lex):
+        return Answerability(False, "the material gives no port for it", (), similarity)
+    if _version_missing(question, passages[:TOP_PASSAGES], lex):
+        return Answerability(False, "the material gives no such version", (), similarity)
     for kind in _ANSWER_TYPES:
         if not kind.question.search(question):
             continue
