@@ -35,6 +35,7 @@ BASE_LABELS = {
     "layer": "layer",
     "hyperparameters": "category of hyperparameters",
     "command": "command",
+    "release": "release",
 }
 
 
