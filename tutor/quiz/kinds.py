@@ -62,7 +62,7 @@ _GLUE = wordset("in of the to a an on at for by and or as with per")
 
 def surface_form(name: str) -> str:
     """How a name looks: "number", "code", "versioned", "capitalised" or "phrase"."""
-    s = " ".join(name.split())
+    s = " ".join(re.sub(r"\s+\([^()]*\)", "", name).split())  # a spelled-out name's "(abbreviation)"
     if not s or _NUMBER.fullmatch(s):
         return "number"
     if _CODE.search(s):
