@@ -238,6 +238,9 @@ class RuleGenerator:
         # Half the statements are made false by swapping in a same-kind term the corpus does not support.
         name = self.spelled(fact)
         want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
+        # The course's own subject is one of a kind: any term swapped in for it makes an odd claim
+        # ("<some feature> has had several leaders since 1993").
+        want_false = want_false and fact.term.key not in self.bank.common
         wrong = self.picker.pick(fact, fact.stem, 3, rng) if want_false else []
         # The swapped-in name should be what makes the statement false, not a long new phrase.
         support = set(content_tokens(fact.sentence))
