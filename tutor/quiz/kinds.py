@@ -124,9 +124,10 @@ class KindEvidence:
         return "\n".join(self.sentences)
 
     def kind(self, name: str, current: str) -> str:
-        """The kind of a name the miner called ``current`` ("concept", "name", "acronym" are refined)."""
-        if current not in REFINABLE:
-            return current
+        """The kind of a name the miner called ``current`` ("concept", "name", "acronym" and the kind of a
+        bullet list's members are refined; a list of releases or of people becomes releases or people)."""
+        if current not in REFINABLE and not current.startswith("group:"):
+            return current  # a kind the text gave (a command, an option) or the course's naming did
         if name not in self._kinds:
             self._kinds[name] = self._refine(name, current)
         return self._kinds[name]

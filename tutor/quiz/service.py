@@ -31,6 +31,8 @@ from tutor.store import get_embedder, get_store
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 50
+# Below this many chunks every word is in a "large share" of them: no term counts as the course's subject.
+MIN_CHUNKS_FOR_COMMON = 10
 MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (the course's main tool) does not fill it
 # A passage is on-topic when its dense score is high, or fairly high with matching words.
 TOPIC_DENSE = 0.3
@@ -70,7 +72,12 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
             topics = course_topics(profile, rows)
             classifier = TopicClassifier(topics, get_embedder().embed)
             assigned = dict(zip((r.id for r in rows), classifier.assign(rows, matrix), strict=True))
-            common = LexicalIndex(rows, matrix).common_words()
+            # A share of the chunks says what the course is about only when there are enough chunks.
+            common = (
+                LexicalIndex(rows, matrix).common_words()
+                if len(rows) >= MIN_CHUNKS_FOR_COMMON
+                else frozenset()
+            )
             bank = build_fact_bank(
                 rows, chunk_domain=lambda r: assigned.get(r.id, ""), naming=naming, common=common
             )
