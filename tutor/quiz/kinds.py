@@ -32,6 +32,9 @@ REFINABLE = frozenset(("concept", "name", "acronym"))
 _NUMBER = re.compile(r"[\d\s.,:/%+-]+")
 _CODE = re.compile(r"[()\[\]{}$=_\\<>|`]|^[-./~]|[A-Za-z]\.[A-Za-z]")
 _VERSION = re.compile(r"\d+(?:\.\d+)*[a-z]?\d*")
+# A version number with a dot ("3.9", "2.4.23"), or any number followed by a code name ("8 Falcon"); not a
+# plain "Level 0" or "Figure 3".
+_RELEASE_NUMBER = re.compile(r" \d+\.\d+(?:\.\d+)*[a-z]?\d*(?: |$)| \d+ [A-Z][a-z]+$")
 _NAME_WORD = re.compile(r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)")
 # What only a person does, said right after the name ("Ada Lovelace died", "Ada Lovelace (ada) died").
 _PERSON_PREDICATE = re.compile(
@@ -134,8 +137,10 @@ class KindEvidence:
 
     def _refine(self, name: str, current: str) -> str:
         words = name.split()
-        if words and words[0][:1].isupper() and any(_VERSION.fullmatch(w) for w in words[1:]):
-            return RELEASE  # "Distro 8 Falcon", "Python 3.9"
+        if words and words[0][:1].isupper() and _RELEASE_NUMBER.search(name):
+            # "Distro 8 Falcon", "Python 3.9": releases of one product are options for each other, not for
+            # another product's ("Python 3.9" among "Distro 8 Falcon"s).
+            return f"{RELEASE}:{words[0].lower()}"
         if not 1 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words):
             return current
         if any(re.fullmatch(r"[A-Z]\.", w) for w in words[1:-1]) and len(words) >= 3:
