@@ -11,7 +11,9 @@ An item is valid when
   question asks); for a true statement 80% of its words are in the support; for a false one the support
   names the real subject, the statement does not, and the statement differs from the support only by a
   swapped-in name (at most 5 content words not in the support);
-- mcq: exactly 4 options, distinct ignoring case, the key among them;
+- mcq: exactly 4 options, distinct ignoring case, the key among them, all of one look: all numbers, all code
+  ("par()", "--force", "is.na"), all names with a version number ("Python 3.9"), or all words; a "Who"
+  question's options all look like people's names (capitalised words, no digits);
 and across the sample: no two items share a question or a (support sentence, key) pair, and every
 indexed document is cited at least once.
 """
@@ -39,6 +41,28 @@ _SKIP = frozenset(
 QUESTION_COVERAGE = 0.7
 STATEMENT_COVERAGE = 0.8
 MAX_SWAPPED_WORDS = 5  # a swapped-in name is at most this many content words
+_NAME_WORD = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.")
+
+
+def _look(option: str) -> str:
+    """How an option looks at a glance: a number, code, a name with a version number, or words."""
+    text = re.sub(r"\s+\([^()]*\)", "", option).strip()  # "Automated Machine Learning (AutoML)" is a name
+    if re.fullmatch(r"[0-9\s.,:/%+-]+", text):
+        return "number"
+    if (
+        re.search(r"[(){}\[\]$=_\\<>|`]", text)
+        or text[:1] in "-./~"
+        or re.search(r"[A-Za-z]\.[A-Za-z]", text)
+    ):
+        return "code"
+    if any(re.fullmatch(r"[0-9]+(?:\.[0-9]+)*[a-z]?[0-9]*", w) for w in text.split()):
+        return "versioned"
+    return "words"
+
+
+def _looks_like_a_person(option: str) -> bool:
+    words = option.split()
+    return 1 <= len(words) <= 4 and all(_NAME_WORD.fullmatch(w) for w in words)
 
 
 def _stem(word: str) -> str:
@@ -81,6 +105,14 @@ def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
             problems.append("duplicate options")
         if item.answer not in item.options:
             problems.append("key not among the options")
+        if len({_look(o) for o in item.options}) > 1:
+            problems.append(
+                "options of mixed looks (" + ", ".join(sorted({_look(o) for o in item.options})) + ")"
+            )
+        if re.match(r"^(?:[^,?]*, )?[Ww]ho\b", item.question) and not all(
+            _looks_like_a_person(o) for o in item.options
+        ):
+            problems.append("a question about a person with options that are no names")
     if item.type in ("mcq", "short"):
         if not _names_in(item.answer, c.support):
             problems.append("key not in the support sentence")

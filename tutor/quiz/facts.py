@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
 from ingest.words import wordset
+from tutor.quiz.kinds import PERSON, KindEvidence, junk, same_look, trivial
 from tutor.quiz.mining import (
     ADVERB,
     WHICH,
@@ -111,6 +112,9 @@ class FactBank:
         self, terms: dict[str, Term], facts: list[Fact], sentences: list[Sentence], naming: Naming = PLAIN
     ) -> None:
         self.naming = naming
+        # Keys of terms most passages of the course name (its own subject): the obvious guess, so never an
+        # option or the key to pick or type; a true/false statement about one is still a fair question.
+        self.common: frozenset[str] = frozenset()
         self.terms = terms
         self.facts = facts
         self.sentences = sentences
@@ -164,7 +168,8 @@ class FactBank:
         return self._sentences_about[term.key]
 
     def same_kind(self, term: Term) -> list[Term]:
-        """Candidates for distractors: list siblings first, then every other term of the same kind."""
+        """Candidates for distractors: list siblings first, then every other term of the same kind that looks
+        like it (no "par()" among "points" and "search", no "Falcon" among "Distro 8 Falcon")."""
         seen = {term.key}
         out: list[Term] = []
         for t in (
@@ -172,7 +177,12 @@ class FactBank:
             if term.group
             else self.by_kind.get(term.kind, [])
         ):
-            if t.key not in seen and t.kind == term.kind:
+            if (
+                t.key not in seen
+                and t.kind == term.kind
+                and t.key not in self.common
+                and same_look(t.name, term.name, term.kind)
+            ):
                 seen.add(t.key)
                 out.append(t)
         return out
@@ -420,7 +430,10 @@ def build_fact_bank(
     rows: list[StoredChunk],
     chunk_domain: Callable[[StoredChunk], str] | None = None,
     naming: Naming = PLAIN,
+    common: frozenset[str] = frozenset(),
 ) -> FactBank:
+    """``common``: stems in a large share of the course's chunks (its own subject); no term made only of them
+    is an answer key or an option."""
     nm = naming
     canonical = nm.canonical
     texts = reconstruct(rows)
@@ -455,6 +468,7 @@ def build_fact_bank(
             for n in names:
                 members.setdefault(canonical(n), (n, gid))
     known = service_keys | set(members)
+    evidence = KindEvidence(u.text for units in all_units.values() for u in units if not u.term_line)
 
     terms: dict[str, Term] = {}
 
@@ -476,7 +490,7 @@ def build_fact_bank(
             kind = vocab.kind(display, key)
         elif gid and not group_kinds.get(gid) and kind == "concept":
             kind = f"group:{gid}"
-        kind = kind_hint or kind
+        kind = evidence.kind(display, kind_hint or kind)
         aliases = tuple(dict.fromkeys(nm.aliases_of(display) + nm.aliases_of(name)))
         terms[key] = Term(name=display, key=key, kind=kind, aliases=aliases, group=gid)
         for a in aliases:
@@ -524,7 +538,9 @@ def build_fact_bank(
                 label = said or nm.label(term.kind)
                 if term.kind == "command" and not said and not re.search(r"\bcommands?\b", u.text, re.I):
                     label = ""  # "Which command ...?" only when the sentence itself says it is one
-                which = _which(label)
+                which = "Who" if term.kind == PERSON and not said else _which(label)
+                if which == "Who" and stem.startswith("Which term describes"):
+                    continue  # a person is no term; nothing in a glossary line says who it is
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
                 if not good_stem(stem, nm.generic):
                     continue
@@ -554,7 +570,13 @@ def build_fact_bank(
                 )
     # Kinds may have been refined while facts were found (e.g. "Object detection algorithm"): re-point facts.
     facts = [f if f.term is terms[f.term.key] else _with_term(f, terms[f.term.key]) for f in facts]
-    return FactBank(terms, facts, sentences, nm)
+    # Idioms ("case-in-point") name nothing: neither keys nor options.
+    dropped = {k for k, t in terms.items() if junk(t.name)}
+    terms = {k: t for k, t in terms.items() if k not in dropped}
+    facts = [f for f in facts if f.term.key not in dropped]
+    bank = FactBank(terms, facts, sentences, nm)
+    bank.common = frozenset(k for k, t in terms.items() if trivial(t.name, common))
+    return bank
 
 
 def _general(u: _Unit, vocab: Vocabulary, nm: Naming) -> list[Definition]:

@@ -8,7 +8,8 @@ Checks, each with a reason a developer can read in the logs:
    words are covered by the sentence (or, for reworded questions, the question with the key filled in is
    close in meaning to it and mostly covered); for true/false the statement (or, for a false one, the
    statement with its swapped term put back) is covered;
-4. one correct option: every other option is a term of the same kind that the corpus does not support
+4. one correct option: every other option is a term of the same kind and look (``kinds.surface_form``), not
+   the course's own subject (a term most passages name, also never a key), that the corpus does not support
    for this question (not in the support sentence, no corpus sentence about it covers the question);
 5. no giveaway: the question does not contain the key's distinguishing words or any option;
 6. new to the learner: not the same fact, nor a near-identical question about the same term, as an item
@@ -32,6 +33,7 @@ from tutor.quiz.generate_rules import (
     near_duplicate,
     related,
 )
+from tutor.quiz.kinds import PERSON, same_look, surface_form
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Served, Term, Verdict
 from tutor.quiz.naming import PLAIN, Naming
 
@@ -69,6 +71,8 @@ def _keeps_kind(question: str, subject: str, bank: FactBank) -> bool:
         kinds.append(r"(?:\w+ )?" + re.escape(label.lower()))
     if term and term.kind.isalpha() and term.kind not in ("concept", "name"):
         kinds.append(re.escape(term.kind))  # a kind the text itself names ("the X package")
+    if term and term.kind == PERSON and re.search(r"\bwho\b", head):
+        return True
     return re.search(r"\b(?:which|what) (?:" + "|".join(kinds) + r")\b", head) is not None
 
 
@@ -124,6 +128,9 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     sup = item.citation.support
     reworded = item.source == "llm"
     if item.type in ("mcq", "short"):
+        term = bank.lookup(item.answer)
+        if term is not None and term.key in bank.common:
+            return [f"key '{item.answer}' is named in most passages of the course (the obvious guess)"]
         if reworded and not _keeps_kind(item.question, item.subject, bank):
             return ["reworded question no longer asks for the kind of thing the key is"]
         if reworded and not good_stem(item.question, bank.naming.generic):
@@ -190,6 +197,10 @@ def _options(item: QuizItem, bank: FactBank) -> list[str]:
         t = bank.lookup(opt)
         if t is None or t.kind != key.kind:
             why.append(f"option '{opt}' is not a {key.kind} like the key")
+        elif t.key in bank.common:
+            why.append(f"option '{opt}' is named in most passages of the course")
+        elif not same_look(opt, item.answer, key.kind):
+            why.append(f"option '{opt}' does not look like the key (a {surface_form(item.answer)} name)")
         elif related(t, key) or could_be_true(bank, t, item.question, item.citation.support):
             why.append(f"option '{opt}' could also be correct")
     return why

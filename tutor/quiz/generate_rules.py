@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from ingest.text import content_tokens
 from tutor.quiz.facts import FactBank
+from tutor.quiz.kinds import PERSON
 from tutor.quiz.mining import SLOT
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
@@ -140,9 +141,13 @@ class DistractorPicker:
         # Shuffle the closest few so the same distractors do not turn up in every item.
         top = defined[:6]
         rng.shuffle(top)
+        order = [*siblings, *top, *defined[6:], *undefined]
+        if answer.kind == PERSON:
+            # Full names with full names, given names with given names: "Ada" reads oddly among "Alan Turing"s.
+            order.sort(key=lambda t: len(t.name.split()) != len(answer.name.split()))
         chosen: list[Term] = []
         taken = [answer]
-        for t in [*siblings, *top, *defined[6:], *undefined]:
+        for t in order:
             if all(not related(t, c) and not near_duplicate(t.key, c.key) for c in taken):
                 taken.append(t)
                 chosen.append(t)
@@ -160,6 +165,10 @@ def declarative(stem: str, name: str, labels: Sequence[str] = ()) -> str:
     if m:
         out = f"{m.group(1)}you can use {name} to {m.group(2)}."
         return out[:1].upper() + out[1:]
+    m = re.match(r"^((?:[^,?]+, )?)[Ww]ho\b(.*)\?$", stem)
+    if m:  # a question about a person: "Who led ...?" -> "<name> led ...."
+        out = f"{m.group(1)}{name}{m.group(2)}."
+        return out[:1].upper() + out[1:] if m.group(1) else out
     kinds = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
     out = re.sub(
         rf"\b[Ww]hich (?:of the following|{kinds + '|' if kinds else ''}\w+ algorithm|\w+)\b",
@@ -208,6 +217,8 @@ class RuleGenerator:
         }
 
     def mcq(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
+        if fact.term.key in self.bank.common:
+            return None  # the course's own subject is the obvious guess among any options
         wrong = self.picker.pick(fact, fact.stem, 3, rng)
         if len(wrong) < 3:
             return None
@@ -227,6 +238,9 @@ class RuleGenerator:
         # Half the statements are made false by swapping in a same-kind term the corpus does not support.
         name = self.spelled(fact)
         want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
+        # The course's own subject is one of a kind: any term swapped in for it makes an odd claim
+        # ("<some feature> has had several leaders since 1993").
+        want_false = want_false and fact.term.key not in self.bank.common
         wrong = self.picker.pick(fact, fact.stem, 3, rng) if want_false else []
         # The swapped-in name should be what makes the statement false, not a long new phrase.
         support = set(content_tokens(fact.sentence))
@@ -252,6 +266,8 @@ class RuleGenerator:
         )
 
     def short(self, fact: Fact, score: float = 1.0) -> QuizItem | None:
+        if fact.term.key in self.bank.common:
+            return None  # "Which term ...? <the course's subject>" asks nothing
         name = self.spelled(fact)
         accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if self.bank.canonical(a)} - {name})
         # Without options to pick from, "Which of the following" reads oddly: ask for the term instead.

@@ -35,6 +35,7 @@ BASE_LABELS = {
     "layer": "layer",
     "hyperparameters": "category of hyperparameters",
     "command": "command",
+    "release": "release",
 }
 
 
@@ -155,7 +156,7 @@ class Naming:
         """What a question calls a kind ("Which <label> ...?"); empty for kinds without a name."""
         if self.prefixes and kind == self.named_kind:
             return self.name_kind
-        return BASE_LABELS.get(kind, "")
+        return BASE_LABELS.get(kind.split(":")[0] if kind.startswith("release:") else kind, "")
 
     def labels(self) -> list[str]:
         out = list(BASE_LABELS.values())

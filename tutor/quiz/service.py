@@ -26,11 +26,13 @@ from tutor.quiz.generate_rules import RuleGenerator
 from tutor.quiz.models import ITEM_TYPES, Fact, QuizItem, Served
 from tutor.quiz.naming import Naming
 from tutor.quiz.topics import CourseTopics, TopicClassifier, course_topics, parse_topic
-from tutor.rag.retrieve import Retriever
+from tutor.rag.retrieve import LexicalIndex, Retriever
 from tutor.store import get_embedder, get_store
 
 log = logging.getLogger(__name__)
 MAX_ITEMS = 50
+# Below this many chunks every word is in a "large share" of them: no term counts as the course's subject.
+MIN_CHUNKS_FOR_COMMON = 10
 MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (the course's main tool) does not fill it
 # A passage is on-topic when its dense score is high, or fairly high with matching words.
 TOPIC_DENSE = 0.3
@@ -70,7 +72,15 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
             topics = course_topics(profile, rows)
             classifier = TopicClassifier(topics, get_embedder().embed)
             assigned = dict(zip((r.id for r in rows), classifier.assign(rows, matrix), strict=True))
-            bank = build_fact_bank(rows, chunk_domain=lambda r: assigned.get(r.id, ""), naming=naming)
+            # A share of the chunks says what the course is about only when there are enough chunks.
+            common = (
+                LexicalIndex(rows, matrix).common_words()
+                if len(rows) >= MIN_CHUNKS_FOR_COMMON
+                else frozenset()
+            )
+            bank = build_fact_bank(
+                rows, chunk_domain=lambda r: assigned.get(r.id, ""), naming=naming, common=common
+            )
             ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank), topics)
             _CONTEXTS.clear()
             _CONTEXTS[version] = ctx
@@ -210,16 +220,19 @@ def iter_quiz(
     seen = list(served)
     per_subject: dict[str, int] = defaultdict(int)
     failed: set[tuple[int, str]] = set()
+    made_by_type: dict[str, int] = defaultdict(int)
     made = 0
     turn = 0
     # Item slots go round the queues (one per document when spreading) so every document gets its turn
-    # even when one of its facts cannot make the type whose turn it is; types rotate so they stay balanced.
+    # even when one of its facts cannot make the type whose turn it is; each slot wants the type made least.
     while made < n and any(queues):
         queue = queues[turn % len(queues)]
         turn += 1
         if not queue:
             continue
-        want = kinds[made % len(kinds)]
+        # The type made least so far (rotation order breaks ties): a fact that could not make an mcq of one
+        # kind of option (it made a true/false instead) leaves the next slot wanting the mcq.
+        want = min(kinds, key=lambda k: (made_by_type[k], kinds.index(k)))
         picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed)
         if picked is None:
             continue
@@ -228,6 +241,7 @@ def iter_quiz(
             item = rephrase(item, seen) or item
         seen.append(Served(item.fact_key, item.subject, item.question))
         per_subject[fact.term.key] += 1
+        made_by_type[item.type] += 1
         made += 1
         yield item
 
