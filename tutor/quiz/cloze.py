@@ -40,6 +40,10 @@ _NAME = re.compile(
     r"[A-Za-z]*(?:[a-z][A-Z]|[A-Z]-[A-Z]|[A-Za-z]\d)[\w+-]*(?![\w-]))"
 )
 _DOCUMENT = re.compile(r"\b(?:chapter|section|figure|table|appendix|sidebar|exercise)s?\b", re.IGNORECASE)
+_DETERMINER = re.compile(
+    r"\b(?:same|other|each|every|any|some|its|their|our|your|his|her|this|that|these|those|my) $",
+    re.IGNORECASE,
+)
 # Kinds too broad for wrong options to be of the same kind as the key in any sense a learner would recognise.
 GENERIC_KINDS = frozenset({"concept", "acronym"})
 
@@ -105,6 +109,10 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
             continue  # the name again, without its prefix or inside another word: a giveaway
         if re.search(r"['’]s $", text[: m.start()]):
             continue  # "the project's which term?" asks nothing a learner can parse
+        if text[m.start() - 1 : m.start()] in (".", "/", "@") or re.match(r"[./@]\w", text[m.end() :]):
+            continue  # part of a file name, path or address (".deb", "debian-boot@lists")
+        if re.fullmatch(r"[a-z]+", m.group(0)) and not _marked(text[: m.start()], text[m.end() :]):
+            continue  # a plain word ("local", "case") may be meant as the word, not as the course's term
         stem = _stem(bank, term, text, m)
         if stem is None or not good_stem(stem, bank.naming.generic):
             continue
@@ -146,13 +154,15 @@ def _names(bank: FactBank, text: str) -> Iterable[tuple[re.Match[str], Term]]:
 
 
 def item_types(bank: FactBank, fact: Fact, kinds: Sequence[str]) -> tuple[str, ...]:
-    """The item types a sentence fact makes well: multiple choice when its term is a term of the material of a
-    recognisable kind (so the wrong options are things of that kind), and a short answer. No true/false: the
+    """The item types a sentence fact makes well, best first: multiple choice when its term is a term of the
+    material of a recognisable kind (so the wrong options are things of that kind), and a short answer. No true/false: the
     term is not what the sentence is about, and a statement with another term swapped into it reads as noise
     rather than as a plausible mistake."""
     if bank.lookup(fact.term.name) is None or fact.term.kind in GENERIC_KINDS:
         return tuple(k for k in kinds if k == "short")
-    return tuple(k for k in kinds if k in ("mcq", "short"))
+    return tuple(
+        k for k in ("mcq", "short") if k in kinds
+    )  # "which of the following" reads best with options
 
 
 def _stem(bank: FactBank, term: Term, text: str, m: re.Match[str]) -> str | None:
@@ -166,12 +176,22 @@ def _stem(bank: FactBank, term: Term, text: str, m: re.Match[str]) -> str | None
     else:
         label = bank.label(term)
     before = _ARTICLE.sub("", before)
+    if _DETERMINER.search(before):
+        return None  # "the same which term", "other which term": the determiner needs the name
     which = f"which {label}" if label else "which of the following"
     stem = f"{before}{which}{after}".strip()
     if not stem.endswith("."):
         return None
     stem = stem[:-1].rstrip(" ,;:") + "?"
     return "W" + stem[1:] if stem.startswith("which ") else stem
+
+
+def _marked(before: str, after: str) -> bool:
+    """Does the sentence use a plain word as a name: as its subject ("A field is ..."), or with the kind of
+    thing it is ("the local command")?"""
+    return (
+        re.fullmatch(r"(?:(?:[Tt]he|[Aa]n?) )?", before) is not None or _CLASS_NOUN.match(after) is not None
+    )
 
 
 def _modifier(after: str) -> bool:

@@ -200,11 +200,12 @@ def _gated(
             break
         if fact.term.key in subjects:
             continue
-        # Rotate the preferred type so a run of check-yourself items is not all one kind.
+        # Rotate the preferred type so a run of check-yourself items is not all one kind (a sentence fact's
+        # types come best first).
         types = item_types(ctx.bank, fact, kinds) if cloze else tuple(kinds)
         if not types:
             continue
-        start = (len(seen) + len(items)) % len(types)
+        start = 0 if cloze else (len(seen) + len(items)) % len(types)
         for kind in (*types[start:], *types[:start]):
             item = ctx.generator.make(fact, kind, rng)
             if item is not None and validate(item, ctx.bank, seen).ok:
