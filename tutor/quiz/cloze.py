@@ -22,7 +22,7 @@ from tutor.quiz.models import Fact, Term
 
 # A term the course names in more than this share of its sentences (its own subject, or an everyday word such
 # as "command") asks nothing a learner of the course would need to recall.
-COMMON_SHARE = 0.015
+COMMON_SHARE = 0.03
 MIN_CHARS = 30
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _ARTICLE = re.compile(r"(?:^|(?<=\s))(?:[Tt]he|[Aa]n?) $")
@@ -85,6 +85,8 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
         return
     if _DOCUMENT.search(sentence):
         return  # "this chapter covered ...": about the document, not the subject
+    if sentence[:1].islower() and bank.lookup(sentence.split()[0].rstrip(",:;")) is None:
+        return  # the rest of a sentence cut in two ("u, v or w in position 1, ..."), unless a name opens it
     if sentence.split()[0].lower() in PRONOUNS:
         return  # "It ...", "They ...": who is meant is in the sentence before
     text = _ASIDE.sub("", sentence)  # an aside ("(see section 5.2)") is no part of the question
@@ -100,7 +102,7 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
             continue  # named twice, the question would give it away; named everywhere, it asks nothing
         if any(o is not m and o.start() <= m.start() and m.end() <= o.end() for o, _ in found):
             continue  # part of a longer name the sentence uses ("Acme" in "Acme developers")
-        if re.match(r" (?:of |de |van |von )?[A-Z]\w", text[m.end() :]) or re.search(
+        if re.match(r" (?:of |de |van |von )?[A-Z0-9]\w*", text[m.end() :]) or re.search(
             r"\S [A-Z]\w*[a-z] $", text[: m.start()]
         ):
             continue  # part of a name the material has no term for ("Ada" in "Ada Byron")
@@ -196,8 +198,12 @@ def _marked(before: str, after: str) -> bool:
 
 def _modifier(after: str) -> bool:
     """Does a plain noun follow the name (a lower-case content word that reads as no verb or adverb)?"""
-    m = re.match(r" ([a-z]+)\b", after)
-    return m is not None and bool(content_tokens(m.group(1))) and not m.group(1).endswith(("s", "ed", "ly"))
+    m = re.match(r" ([a-z]+)\b(?P<end>[,.;:])?", after)
+    if m is None or not content_tokens(m.group(1)):
+        return False
+    return m.group("end") is not None or not m.group(1).endswith(
+        ("s", "ed", "ly")
+    )  # "the X movies." / "X lets"
 
 
 def passage_facts(bank: FactBank, passages: Sequence[ChunkRef], asked: str = "") -> list[Fact]:
