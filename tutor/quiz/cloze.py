@@ -28,7 +28,10 @@ _ASIDE = re.compile(r"\s*\([^()]*\)")
 _ARTICLE = re.compile(r"(?:^|(?<=\s))(?:[Tt]he|[Aa]n?) $")
 _CLASS_NOUN = re.compile(r"^ (?P<noun>" + "|".join(sorted(CLASS_NOUNS, key=len, reverse=True)) + r")\b")
 # Not a prose sentence of its own: a list item, a heading, a code or prompt line, a quote, a question.
-_NOT_PROSE = re.compile(r"^(?:[-*•#>$%|]|\d+[.)]\s)|[?`{}<>=]|\$\w|\bwhich\b", re.IGNORECASE)
+_NOT_PROSE = re.compile(r"^(?:[-*•#>$%|]|\d+[.)]\s)|[?`{}<>=]|\$\w|\[\d+\]|\s[.:]\s")
+# Someone or something named in an earlier sentence, unless a name comes first in this one.
+_BACK_REFERENCE = re.compile(r"\b(?:he|she|him|his|her|they|them)\b", re.IGNORECASE)
+_WHICH = re.compile(r"\bwhich\b", re.IGNORECASE)
 # A lead-in that belongs to the paragraph, not to the claim: "For example, ...", "As a side note, ...", "Note: ...".
 _LEAD_IN = re.compile(
     r"^(?:(?:For (?:example|instance)|As a side note|In (?:fact|practice|addition)|Fortunately|Unfortunately|"
@@ -81,6 +84,9 @@ def _share(bank: FactBank, term: Term) -> float:
 def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> Iterable[Fact]:
     if len(sentence) < MIN_CHARS or not ENDS_SENTENCE.search(sentence) or not sentence.endswith("."):
         return
+    back = _BACK_REFERENCE.search(sentence)
+    if back and not re.search(r"(?<=\s)[A-Z]\w", sentence[: back.start()]):
+        return  # "Due to his positions, he ...": who is meant was named before this sentence
     if _NOT_PROSE.search(sentence) or not _context_free(sentence) or sentence.count('"') % 2:
         return
     if _DOCUMENT.search(sentence):
@@ -98,6 +104,8 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
     found = [(m, t) for t in bank.terms.values() for m in [*bank.pattern(t).finditer(text)][:2]]
     found += [(m, t) for m, t in _names(bank, text) if not any(_overlap(m, o) for o, _ in found)]
     for m, term in found:
+        if not re.search(r"[^\W_]{2}", m.group(0)):
+            continue  # a symbol ("-", "*") is no answer to recall from a sentence
         if sum(t.key == term.key for _, t in found) > 1 or _share(bank, term) > COMMON_SHARE:
             continue  # named twice, the question would give it away; named everywhere, it asks nothing
         if any(o is not m and o.start() <= m.start() and m.end() <= o.end() for o, _ in found):
@@ -109,6 +117,8 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
         bare = bank.naming.bare(m.group(0)).lower()
         if bare and bare in (text[: m.start()] + " " + text[m.end() :]).lower():
             continue  # the name again, without its prefix or inside another word: a giveaway
+        if _WHICH.search(text[: m.start()]):
+            continue  # the question's "which" must come first: the gate reads the claim back from the first one
         if re.search(r"['’]s $", text[: m.start()]):
             continue  # "the project's which term?" asks nothing a learner can parse
         if text[m.start() - 1 : m.start()] in (".", "/", "@") or re.match(r"[./@]\w", text[m.end() :]):
