@@ -44,7 +44,7 @@ _NAME = re.compile(
 )
 _DOCUMENT = re.compile(r"\b(?:chapter|section|figure|table|appendix|sidebar|exercise)s?\b", re.IGNORECASE)
 _DETERMINER = re.compile(
-    r"\b(?:same|other|each|every|any|some|its|their|our|your|his|her|this|that|these|those|my) $",
+    r"\b(?:same|other|each|every|any|some|its|their|our|your|his|her|this|these|those|my) $",
     re.IGNORECASE,
 )
 # Kinds too broad for wrong options to be of the same kind as the key in any sense a learner would recognise.
