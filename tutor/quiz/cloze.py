@@ -27,7 +27,7 @@ MIN_CHARS = 30
 _ASIDE = re.compile(r"\s*\([^()]*\)")
 _ARTICLE = re.compile(r"(?:^|(?<=\s))(?:[Tt]he|[Aa]n?) $")
 _CLASS_NOUN = re.compile(r"^ (?P<noun>" + "|".join(sorted(CLASS_NOUNS, key=len, reverse=True)) + r")\b")
-# Not a prose sentence of its own: a list item, a heading, a code or prompt line, a quote, a question.
+# Not a prose sentence of its own: a list item, a heading, code or a prompt line, a question, a footnote mark.
 _NOT_PROSE = re.compile(r"^(?:[-*•#>$%|]|\d+[.)]\s)|[?`{}<>=]|\$\w|\[\d+\]|\s[.:]\s")
 # Someone or something named in an earlier sentence, unless a name comes first in this one.
 _BACK_REFERENCE = re.compile(r"\b(?:he|she|him|his|her|they|them)\b", re.IGNORECASE)
