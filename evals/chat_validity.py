@@ -56,11 +56,11 @@ def check_items(settings: Settings, dataset: Path, served: list[Served]) -> list
     for case in cases:
         answer = tutor.ask(case.question, case.history, "extractive")
         # As the chat does: the cited passages first, else the other passages retrieved for the answer.
-        got = passage_items(ctx, answer.citations, 1, ITEM_TYPES, served)
+        got = passage_items(ctx, answer.citations, 1, ITEM_TYPES, served, case.question)
         if got:
             COVERAGE["cited"] += 1
         else:
-            got = passage_items(ctx, answer.passages, 1, ITEM_TYPES, served)
+            got = passage_items(ctx, answer.passages, 1, ITEM_TYPES, served, case.question)
             COVERAGE["retrieved" if got else "none"] += 1
         items += got
         served += [Served(i.fact_key, i.subject, i.question) for i in got]
@@ -87,6 +87,8 @@ def main(names: list[str]) -> int:
             "practice_validity": summarise(practice, chunks, doc_ids, [], "extractive")["validity"],
             "check_validity": summarise(check, chunks, doc_ids, [], "extractive")["validity"],
             "check_source": dict(COVERAGE),
+            # Share of the answers whose check-yourself item cites one of the passages the answer cited.
+            "check_yourself_cited": round(COVERAGE["cited"] / max(sum(COVERAGE.values()), 1), 4),
             "failures": both["failures"],
         }
         print(name, {k: v for k, v in report[name].items() if k != "failures"}, flush=True)

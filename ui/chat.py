@@ -93,7 +93,9 @@ def check_yourself_button(conv: Conversation, index: int, answer: Answer) -> Non
         return
     try:
         with st.spinner("Writing a question from these passages…"):
-            items = [check_yourself(answer.citations, answer.passages, learner=LEARNER)]
+            items = [
+                check_yourself(answer.citations, answer.passages, learner=LEARNER, question=answer.question)
+            ]
     except TutorError as exc:
         st.info(str(exc), icon=":material/info:")
         return

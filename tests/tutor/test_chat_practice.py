@@ -9,11 +9,21 @@ from pathlib import Path
 import pytest
 from quiz_support import cited_item, quiz_home_fixture  # noqa: F401
 
+from evals.quiz_validity import check_item
 from tutor.quiz.gate import validate
-from tutor.quiz.models import GradeResult, QuizItem
+from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem
 from tutor.quiz.service import quiz_context
+from tutor.schema import Citation
 from tutor.study.hints import BLANK, hint, ladder
-from tutor.study.practice import answer_item, items_from_passages, last_topic, practice_items
+from tutor.study.practice import (
+    _facts_in,
+    answer_item,
+    check_yourself,
+    items_from_passages,
+    last_topic,
+    passage_items,
+    practice_items,
+)
 from tutor.study.progress import Progress, quality_of
 from tutor.study.route import route
 
@@ -137,6 +147,46 @@ def test_check_yourself_uses_a_fact_mined_from_the_overlapping_chunk(quiz_home: 
     assert (c.doc_id, c.start, c.end) == (neighbour.doc_id, neighbour.start, neighbour.end)
     assert " ".join(c.support.split()) in " ".join(neighbour.text.split())
     assert validate(items[0], ctx.bank).ok
+
+
+def test_check_yourself_asks_from_the_cited_sentence_when_the_passage_defines_nothing(
+    quiz_home: Path,
+) -> None:
+    """An answer whose cited passage holds no mined definition still gets an item citing that passage, made
+    from the sentence that backs the answer (a term of the material it names, asked for), and it passes the
+    Quiz page's gate and the independent checker. Before, check-yourself fell back to an uncited passage."""
+    ctx = quiz_context()
+    said = "You can use AWS Lambda and Amazon API Gateway to format the input request"
+    # A passage holding that sentence and no mined fact (chunks overlap: the neighbour may hold one).
+    row = next(r for r in ctx.rows if said in " ".join(r.text.split()) and not _facts_in(ctx.bank.facts, [r]))
+    at = " ".join(row.text.split()).index(said)
+    sentence = " ".join(row.text.split())[at:].split(". ")[0] + "."
+    cited = Citation(
+        **row.model_dump(include=set(Citation.model_fields) - {"n", "score", "support"}),
+        n=1,
+        score=1.0,
+        support=sentence,
+    )
+    item = check_yourself([cited], learner="cloze", question="How can a web page call the endpoint?")
+    c = item.citation
+    assert (c.doc_id, c.start, c.end) == (row.doc_id, row.start, row.end), "it cites the answer's passage"
+    assert " ".join(c.support.split()) == sentence and item.answer in sentence
+    assert item.type in ("mcq", "short") and validate(item, ctx.bank).ok
+    assert check_item(item, row.text) == []
+    result, _ = answer_item(item, item.answer, learner="cloze")
+    assert result.correct
+
+
+def test_sentence_items_pass_the_independent_checker_across_the_corpus(quiz_home: Path) -> None:
+    """Every passage the miner found no fact in: the items made from its own sentences are valid by the gate
+    and by evals/quiz_validity.py's independent checker, and a good share of those passages get one."""
+    ctx = quiz_context()
+    bare = [r for r in ctx.rows if not _facts_in(ctx.bank.facts, [r])]
+    made = [(r, i) for r in bare for i in passage_items(ctx, [r], 1, ITEM_TYPES, [])]
+    assert len(made) >= len(bare) // 6, f"{len(made)} of {len(bare)} fact-less passages"
+    for row, item in made:
+        assert (item.citation.doc_id, item.citation.start) == (row.doc_id, row.start)
+        assert validate(item, ctx.bank).ok and check_item(item, row.text) == [], item.question
 
 
 def test_chat_practice_request_serves_gated_items_on_the_topic(quiz_home: Path) -> None:

@@ -67,11 +67,16 @@ def last_practice(page, home: Path) -> Practice:  # type: ignore[no-untyped-def]
 
 def answer_current(page) -> None:  # type: ignore[no-untyped-def]
     wait_idle(page)
-    radio = page.locator("[data-testid='stChatMessage'] [data-testid='stRadio'] label")
-    if radio.count():
-        radio.nth(1).click()  # nth(0) is the widget's own "Your answer" label
+    # Wait for the current item's answer widget itself: the question can show before its options do, and a
+    # choice item must not be mistaken for a short-answer one (its radio group is labelled "Your answer" too).
+    widget = page.locator(
+        "[data-testid='stChatMessage'] :is([data-testid='stRadio'], [data-testid='stTextInput'])"
+    ).last
+    widget.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    if widget.get_attribute("data-testid") == "stRadio":
+        widget.locator("label").nth(1).click()  # nth(0) is the widget's own "Your answer" label
     else:
-        box = page.locator("[data-testid='stChatMessage']").get_by_label("Your answer")
+        box = widget.locator("input")
         box.fill("a guess")
         box.press("Enter")
     page.wait_for_function(

@@ -10,6 +10,7 @@ from dataclasses import replace
 from ingest.models import ChunkRef
 from tutor.config import Settings
 from tutor.errors import TutorError
+from tutor.quiz.cloze import item_types, passage_facts
 from tutor.quiz.gate import validate
 from tutor.quiz.grade import grade
 from tutor.quiz.models import ITEM_TYPES, Fact, GradeResult, QuizItem, Served
@@ -112,23 +113,25 @@ def items_from_passages(
     remember: bool = True,
     settings: Settings | None = None,
     repeat_ok: bool = False,
+    question: str = "",
 ) -> list[QuizItem]:
     """Up to ``n`` checked items whose citation is one of ``passages`` (an answer's citations), in their order.
 
-    The same generator and validity gate as every other quiz; ``repeat_ok``: when every item the passages
-    make was served already, serve them again (checking yourself twice is fine). TutorError when the passages
-    hold nothing a question can be made from.
+    The same generator and validity gate as every other quiz: facts mined from the passages first, then
+    questions made from their own sentences (a citation's support sentence first, terms ``question`` asked
+    about first). ``repeat_ok``: when every item the passages make was served already, serve them again
+    (checking yourself twice is fine). TutorError when the passages hold nothing a question can be made from.
     """
     kinds = check_args(n, types)
     ctx = quiz_context(settings)
     progress = Progress(settings=settings)
     served = list(progress.served(learner))
-    items = passage_items(ctx, passages, n, kinds, served)
+    items = passage_items(ctx, passages, n, kinds, served, question)
     if not items and repeat_ok and served:
-        items = passage_items(ctx, passages, n, kinds, [])
+        items = passage_items(ctx, passages, n, kinds, [], question)
     if not items:
         raise TutorError(
-            "The passages this answer cites hold no definition a question can be checked against "
+            "The passages this answer cites name no term of your material a question can be checked against "
             "(or you have seen them all); ask to be quizzed on the topic instead."
         )
     if remember:
@@ -141,15 +144,17 @@ def check_yourself(
     retrieved: Sequence[ChunkRef] = (),
     learner: str = "default",
     settings: Settings | None = None,
+    question: str = "",
 ) -> QuizItem:
-    """One item for "check yourself" under an answer: from the passages it cited (an item seen before rather
-    than none), else from a passage retrieved for it; TutorError when neither holds a checkable fact."""
+    """One item for "check yourself" under the answer to ``question``: from the passages it cited (an item seen
+    before rather than none), else from a passage retrieved for it; TutorError when neither holds a checkable
+    fact."""
     for passages in (cited, retrieved):
         if passages:
             try:
-                return items_from_passages(passages, n=1, learner=learner, settings=settings, repeat_ok=True)[
-                    0
-                ]
+                return items_from_passages(
+                    passages, n=1, learner=learner, settings=settings, repeat_ok=True, question=question
+                )[0]
             except TutorError:
                 continue
     raise TutorError(
@@ -159,11 +164,34 @@ def check_yourself(
 
 
 def passage_items(
-    ctx: QuizContext, passages: Sequence[ChunkRef], n: int, kinds: Sequence[str], served: Sequence[Served]
+    ctx: QuizContext,
+    passages: Sequence[ChunkRef],
+    n: int,
+    kinds: Sequence[str],
+    served: Sequence[Served],
+    question: str = "",
 ) -> list[QuizItem]:
-    """Up to ``n`` gated items from facts in ``passages`` (first passages first), new against ``served``."""
+    """Up to ``n`` gated items from facts in ``passages`` (first passages first), new against ``served``;
+    when the mined facts there make too few, from the passages' own sentences (``tutor.quiz.cloze``)."""
     seen = list(served)
-    facts = _facts_in(ctx.bank.facts, passages)
+    items = _gated(ctx, _facts_in(ctx.bank.facts, passages), n, kinds, seen)
+    if len(items) < n:
+        taken = {i.subject for i in items}
+        more = [f for f in passage_facts(ctx.bank, passages, question) if f.term.name not in taken]
+        items += _gated(ctx, more, n - len(items), kinds, seen, cloze=True)
+    return items
+
+
+def _gated(
+    ctx: QuizContext,
+    facts: Sequence[Fact],
+    n: int,
+    kinds: Sequence[str],
+    seen: list[Served],
+    cloze: bool = False,
+) -> list[QuizItem]:
+    """Up to ``n`` items from ``facts`` in order, one a term, each passing the gate; ``seen`` grows with them.
+    ``cloze``: the facts were made from a passage's sentences, and some make only some types well."""
     rng = random.Random(len(seen))  # deterministic per learner history, varied across calls
     items: list[QuizItem] = []
     subjects: set[str] = set()
@@ -172,9 +200,13 @@ def passage_items(
             break
         if fact.term.key in subjects:
             continue
-        # Rotate the preferred type so a run of check-yourself items is not all one kind.
-        start = (len(seen) + len(items)) % len(kinds)
-        for kind in (*kinds[start:], *kinds[:start]):
+        # Rotate the preferred type so a run of check-yourself items is not all one kind (a sentence fact's
+        # types come best first).
+        types = item_types(ctx.bank, fact, kinds) if cloze else tuple(kinds)
+        if not types:
+            continue
+        start = 0 if cloze else (len(seen) + len(items)) % len(types)
+        for kind in (*types[start:], *types[:start]):
             item = ctx.generator.make(fact, kind, rng)
             if item is not None and validate(item, ctx.bank, seen).ok:
                 items.append(item)
@@ -230,7 +262,9 @@ def practice_items(
     if decision.scope == "conversation":
         if cited:
             try:
-                return items_from_passages(cited, n=n, learner=learner, settings=settings)
+                return items_from_passages(
+                    cited, n=n, learner=learner, settings=settings, question=last_topic(history)
+                )
             except TutorError:
                 pass  # nothing checkable in those passages: fall back to the question's topic
         last = last_topic(history)
