@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from tutor.course import load_profile
 from tutor.rag.rewrite import is_follow_up
 from tutor.rag.rewrite import rewrite as _rewrite
@@ -147,3 +149,35 @@ def test_a_question_naming_what_its_pronoun_means_stands_on_its_own() -> None:
     assert rewrite("Does Glue support it?", ["What is Amazon Athena?"]) != "Does Glue support it?"
     compare = "How does Kinesis Data Firehose compare with it for loading data into S3?"
     assert rewrite(compare, ["What is Amazon Kinesis Data Streams?"]) != compare
+
+
+PREVIOUS = "When I create a factor without specifying levels, what order do the levels end up in?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a sentence of its own first: the pointer refers to it, not to the previous question
+        "I deleted the package binary by accident. How can I get it back?",
+        "I'm passing code on the command line with -e. Is there a limit on how long those expressions can be?",
+        "When I set up a grid of plots, the text comes out smaller. By how much is it shrunk?",
+        "The max function gives me one number for two vectors. How do I get the element-wise maximum instead?",
+        # "one" as a number before its noun
+        "How does the reader know the types of a file with one text column and two numeric columns?",
+    ],
+)
+def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str) -> None:
+    assert rewrite(question, [PREVIOUS]) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What happens if I don't specify one?",
+        "Which ones keep the order?",
+        "Could I do that with a list instead?",
+        "Thanks. Does it also sort them?",
+    ],
+)
+def test_pointing_back_still_brings_the_earlier_question_along(question: str) -> None:
+    assert rewrite(question, [PREVIOUS]) != question

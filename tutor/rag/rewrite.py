@@ -26,8 +26,15 @@ _DETERMINER = (
     r"\b(?:of|in|on|at|for|from|with|during|after|before|about|to|by|since|until)\s+(?:that|this)\b"
     r"|^\s*(?:was|is|were|are|did|does|has|had|will|would|can|could)\s+(?:that|this)\b"
 )
+# "one" points back when it stands for a noun ("the cheaper one?", "in the managed one, ..."), not as a number
+# before its noun ("one text column and two numeric ones").
+_ONE = (
+    r"\bones\b|\b(?:which|that|this|each|either|neither|another|other|same|first|second|last|newer|older) one\b"
+    r"|\bone\b(?=\s*(?:[?.!,;:)]|$|\s+(?:is|are|was|were|do|does|did|has|have|can|could|should|would|will|for|in|on"
+    r"|of|with|that|which|instead|better|cheaper)\b))"
+)
 _POINTER = re.compile(
-    rf"\b({_PRONOUN_WORDS}|one|ones|those|these)\b|{_TRAILING_DEMONSTRATIVE}|{_DETERMINER}", re.I
+    rf"\b({_PRONOUN_WORDS}|those|these)\b|{_ONE}|{_TRAILING_DEMONSTRATIVE}|{_DETERMINER}", re.I
 )
 # "could I do that serverless instead?": refers back to the previous question's action, not to a noun.
 _ACTION_REFERENCE = re.compile(r"\b(do|does|did|doing|try|use)\s+(that|this)\b|\binstead\s*[?.!]*\s*$", re.I)
@@ -89,19 +96,38 @@ _SELF_CONTAINED_WORDS = 4
 _AFTER_PREPOSITION = re.compile(r"\b(with|to|from|than|like|versus|vs\.?|against|over|about)\s*$", re.I)
 
 
+# A sentence this long before the one that asks sets the scene the pointer refers to ("I deleted the package
+# binary. How do I get it back?").
+_SETUP_WORDS = 3
+_SENTENCE_END = re.compile(r"[.!?:]\s+(?=[A-Z\"'(])")
+
+
+def _has_setup(question: str, before: int) -> bool:
+    """A sentence of its own ends before position ``before``: the question says what it is about first."""
+    ends = [m.start() for m in _SENTENCE_END.finditer(question, 0, before)]
+    return bool(ends) and len(_content_phrase(question[: ends[-1]]).split()) >= _SETUP_WORDS
+
+
 def _resolved_inside(question: str) -> bool:
     pointer = _POINTER.search(question)
+    if pointer is None or _AFTER_PREPOSITION.search(question[: pointer.start()]):
+        return False
+    # A pronoun after a sentence of its own refers to it; "that"/"this" point back at the conversation even
+    # then ("My data is skewed. Is there a variant for that?").
+    if pointer.group(1) and _has_setup(question, pointer.start()):
+        return True
     return (
-        pointer is not None
-        and not _AFTER_PREPOSITION.search(question[: pointer.start()])
-        and bool(named_subject(question[: pointer.start()]))
+        bool(named_subject(question[: pointer.start()]))
         and len(_content_phrase(question).split()) >= _SELF_CONTAINED_WORDS
     )
 
 
 def is_follow_up(question: str) -> bool:
-    if _CONNECTIVE.match(question) or _ACTION_REFERENCE.search(question):
+    if _CONNECTIVE.match(question):
         return True
+    action = _ACTION_REFERENCE.search(question)
+    if action:  # "... instead?" after a sentence of its own contrasts with that sentence
+        return not _has_setup(question, action.start())
     if _POINTER.search(question):
         return not _resolved_inside(question)
     return len(_content_phrase(question).split()) < 2
