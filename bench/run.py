@@ -265,6 +265,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--child-timeout", type=float, help="seconds before a benchmark process is stopped (default 1500)"
     )
     p.add_argument("--work", type=Path, help="scratch folder to use and keep (default: a temp dir, removed)")
+    p.add_argument(
+        "--large-index",
+        type=Path,
+        help="an index of the large corpus built earlier by this code (e.g. --work DIR's indexes/python-docs-ours-0): "
+        "the retrieval and reingest sections use it instead of ingesting the corpus again",
+    )
     p.add_argument("--no-report", action="store_true", help="do not rewrite docs/BENCHMARKS.md")
     p.add_argument(
         "--report-only",
@@ -288,6 +294,13 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="tutor-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     ctx = Context(plan=plan, work=work, log_dir=OUT_DIR / "logs", env=child_env(work / "home"))
+    if args.large_index:
+        if not (args.large_index / "chroma.sqlite3").exists():
+            raise SystemExit(
+                f"--large-index {args.large_index}: no Chroma index there; run without it to build one."
+            )
+        ctx.large_index = args.large_index
+        ctx.large_full_source = f"the index given with --large-index ({args.large_index})"
     results_path = OUT_DIR / "results.json"
     results = _load_results(results_path)
     started = time.time()
