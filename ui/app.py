@@ -29,7 +29,6 @@ with st.sidebar:
     st.markdown("### :material/school: Study Tutor")
     st.caption("Cited answers and checked practice questions from your own notes. Runs offline.")
 render_sidebar()
-try:
-    page.run()
-finally:  # also after st.rerun/st.stop: the status must never go missing
-    render_live_status()
+page.run()
+# Not after st.rerun/st.stop (they raise): the next run draws it, and the status drawn above stays meanwhile.
+render_live_status()

@@ -215,12 +215,16 @@ def test_quiz_item_gets_cited_feedback(server: Server, browser) -> None:  # type
     page.get_by_role("link", name="Quiz").click()
     page.get_by_role("button", name="Start quiz").click()
     page.get_by_text(re.compile(r"^Question 1 of")).wait_for(timeout=ANSWER_TIMEOUT_MS)
-    radio = page.locator("[data-testid='stRadio'] label")
-    if radio.count():
-        radio.nth(1).click()
+    # The question can show before its answer widget; a choice item's radio group is labelled "Your answer" too.
+    widget = page.locator(
+        "[data-testid='stMain'] :is([data-testid='stRadio'], [data-testid='stTextInput'])"
+    ).first
+    widget.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    if widget.get_attribute("data-testid") == "stRadio":
+        widget.locator("label").nth(1).click()  # nth(0) is the widget's own "Your answer" label
     else:
-        page.get_by_label("Your answer").fill("Amazon SageMaker")
-        page.get_by_label("Your answer").press("Enter")
+        widget.locator("input").fill("Amazon SageMaker")
+        widget.locator("input").press("Enter")
     check = page.get_by_role("button", name="Check answer")
     check.wait_for()
     page.wait_for_function(
@@ -254,8 +258,11 @@ def test_library_upload_through_the_browser(server: Server, browser, tmp_path: P
     wait_idle(page)
     page.locator("[data-testid='stSelectbox']").filter(has_text="Document").click()
     page.get_by_role("option", name=re.compile("glacier-notes.md")).click()
-    # The selection starts a rerun that may not have begun yet, so wait for the box to show the choice.
-    expect(page.get_by_role("combobox", name="Document")).to_have_value(re.compile(r"glacier-notes\.md"))
+    # The selection starts a rerun that may not have begun yet, so wait for the box to show the choice; until the
+    # rerun ends, the box of the run before can still be on the page beside the new one.
+    document = page.get_by_role("combobox", name="Document")
+    expect(document).to_have_count(1, timeout=60_000)
+    expect(document).to_have_value(re.compile(r"glacier-notes\.md"), timeout=60_000)
     # By its widget key: the uploader's own "Remove glacier-notes.md" button may still be on the page.
     click_settled(page, page.locator(".st-key-remove_button").get_by_role("button", name="Remove"))
     page.get_by_text("Removed glacier-notes.md.").wait_for()
