@@ -123,6 +123,21 @@ def wait_answer(page, n: int = 1) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text(re.compile(r"^Sources considered")).nth(n - 1).wait_for(timeout=ANSWER_TIMEOUT_MS)
 
 
+def give_answer(scope, text: str, first: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Answer the practice item shown in ``scope``: its second radio label (the first option), else ``text``
+    typed into its text box. Waits for the widget itself: the question can show before its options do, and a
+    choice item's radio group is labelled "Your answer" too, so a label lookup can take it for a text box."""
+    widgets = scope.locator(":is([data-testid='stRadio'], [data-testid='stTextInput'])")
+    widget = widgets.first if first else widgets.last
+    widget.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    if widget.get_attribute("data-testid") == "stRadio":
+        widget.locator("label").nth(1).click()  # nth(0) is the widget's own "Your answer" label
+    else:
+        box = widget.locator("input")
+        box.fill(text)
+        box.press("Enter")
+
+
 def open_first_citation(page):  # type: ignore[no-untyped-def]
     chip = page.locator("[data-testid='stPopover'] button").filter(has_text=re.compile(r"\[\d+\]")).first
     chip.click()
@@ -215,16 +230,7 @@ def test_quiz_item_gets_cited_feedback(server: Server, browser) -> None:  # type
     page.get_by_role("link", name="Quiz").click()
     page.get_by_role("button", name="Start quiz").click()
     page.get_by_text(re.compile(r"^Question 1 of")).wait_for(timeout=ANSWER_TIMEOUT_MS)
-    # The question can show before its answer widget; a choice item's radio group is labelled "Your answer" too.
-    widget = page.locator(
-        "[data-testid='stMain'] :is([data-testid='stRadio'], [data-testid='stTextInput'])"
-    ).first
-    widget.wait_for(timeout=ANSWER_TIMEOUT_MS)
-    if widget.get_attribute("data-testid") == "stRadio":
-        widget.locator("label").nth(1).click()  # nth(0) is the widget's own "Your answer" label
-    else:
-        widget.locator("input").fill("Amazon SageMaker")
-        widget.locator("input").press("Enter")
+    give_answer(page.locator("[data-testid='stMain']"), "Amazon SageMaker", first=True)
     check = page.get_by_role("button", name="Check answer")
     check.wait_for()
     page.wait_for_function(

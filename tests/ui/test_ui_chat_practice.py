@@ -22,6 +22,7 @@ from test_ui_browser import (
     ask,
     chat_box,
     click_settled,
+    give_answer,
     open_app,
     start_server,
     wait_answer,
@@ -67,18 +68,7 @@ def last_practice(page, home: Path) -> Practice:  # type: ignore[no-untyped-def]
 
 def answer_current(page) -> None:  # type: ignore[no-untyped-def]
     wait_idle(page)
-    # Wait for the current item's answer widget itself: the question can show before its options do, and a
-    # choice item must not be mistaken for a short-answer one (its radio group is labelled "Your answer" too).
-    widget = page.locator(
-        "[data-testid='stChatMessage'] :is([data-testid='stRadio'], [data-testid='stTextInput'])"
-    ).last
-    widget.wait_for(timeout=ANSWER_TIMEOUT_MS)
-    if widget.get_attribute("data-testid") == "stRadio":
-        widget.locator("label").nth(1).click()  # nth(0) is the widget's own "Your answer" label
-    else:
-        box = widget.locator("input")
-        box.fill("a guess")
-        box.press("Enter")
+    give_answer(page.locator("[data-testid='stChatMessage']"), "a guess")
     page.wait_for_function(
         "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Check answer') && !b.disabled)"
     )

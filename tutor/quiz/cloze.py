@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from ingest.models import ChunkRef
 from ingest.text import content_tokens, split_sentences
 from tutor.quiz.facts import FactBank, good_stem
-from tutor.quiz.mining import CLASS_NOUNS, ENDS_SENTENCE, PRONOUNS, SLOT, _context_free
+from tutor.quiz.mining import CLASS_NOUNS, ENDS_SENTENCE, PRONOUNS, SLOT, context_free
 from tutor.quiz.models import Fact, Term
 
 # A term the course names in more than this share of its sentences (its own subject, or an everyday word such
@@ -87,7 +87,7 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
     back = _BACK_REFERENCE.search(sentence)
     if back and not re.search(r"(?<=\s)[A-Z]\w", sentence[: back.start()]):
         return  # "Due to his positions, he ...": who is meant was named before this sentence
-    if _NOT_PROSE.search(sentence) or not _context_free(sentence) or sentence.count('"') % 2:
+    if _NOT_PROSE.search(sentence) or not context_free(sentence) or sentence.count('"') % 2:
         return
     if _DOCUMENT.search(sentence):
         return  # "this chapter covered ...": about the document, not the subject

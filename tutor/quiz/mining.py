@@ -470,7 +470,7 @@ def _is_verb(words: Sequence[str], i: int) -> bool:
     return i + 1 < len(words) and words[i + 1].lower().strip(",") not in NOT_AFTER_VERB
 
 
-def _context_free(s: str) -> bool:
+def context_free(s: str) -> bool:
     """No words that point at text the learner does not see ("the following", "this", "above")."""
     return not re.search(
         r"\b(?:following|above|below|previous|previously|this|these|former|latter|such|later|earlier)\b"
@@ -487,7 +487,7 @@ def sentence_definitions(sentence: str, vocab: Vocabulary, nm: Naming, which: st
         s = re.sub(r'"(\w+[.!?])$', r"\1", s)  # the sentence splitter kept the closing quote for the next one
     if len(s) < 20 or not ENDS_SENTENCE.search(s) or s.count('"') % 2 or s.count("“") != s.count("”"):
         return
-    if not _context_free(s):
+    if not context_free(s):
         return
     called = CALLED.match(s)
     if called:
@@ -589,7 +589,7 @@ def _relative(s: str, vocab: Vocabulary, nm: Naming, which: str) -> Iterable[Def
 def cloze_definition(sentence: str, vocab: Vocabulary, nm: Naming) -> Definition | None:
     """ "News are sent to the debian-news@lists list." -> "News are sent to which list?" (the name is the key)."""
     s = " ".join(sentence.split())
-    if len(s) < 30 or not s.endswith(".") or not _context_free(s) or s.count('"') % 2:
+    if len(s) < 30 or not s.endswith(".") or not context_free(s) or s.count('"') % 2:
         return None
     for m in CLASSED.finditer(s):
         x, noun = m.group("x"), m.group("n")
@@ -655,7 +655,7 @@ def glossary_definition(line: str, which: str, nm: Naming, vocab: Vocabulary) ->
         return None
     if sum(w[:1].islower() for w in rwords) * 2 < len(rwords):
         return None  # a title or a list of names ("Data Tools – A Study Guide"), not a definition
-    if sum(len(w) >= 4 and w.isalpha() for w in rwords) < 2 or not _context_free(rest):
+    if sum(len(w) >= 4 and w.isalpha() for w in rwords) < 2 or not context_free(rest):
         return None  # program output ("Levels: a b c"), or a definition that points elsewhere
     # The first sentence of the definition only.
     body = re.split(r"(?<=[.!?])\s+(?=[A-Z])", rest, maxsplit=1)[0]
@@ -690,7 +690,7 @@ def term_line_definition(
     m = THIS.match(s)
     if not m:
         return described(term, s, "operator" if symbol else "", vocab)
-    if not ENDS_SENTENCE.search(s) or not _context_free(m.group("rest")):
+    if not ENDS_SENTENCE.search(s) or not context_free(m.group("rest")):
         return None
     noun = m.group("noun") or ""
     rest = m.group("rest") if noun else s.split(" ", 1)[1]
@@ -728,7 +728,7 @@ def described(term: str, line: str, kind: str, vocab: Vocabulary, heading: bool 
         w.lower() in FINITE or w in ACTION_VERBS or (i and _is_verb(words, i)) for i, w in enumerate(words)
     ):
         return None  # a clause ("the shift command reassigns ..."), not a noun phrase saying what the term is
-    if not _context_free(line):
+    if not context_free(line):
         return None
     if heading and (not line[:1].isupper() or nm_overlap(term, line) or not vocab.familiar(words)):
         return None  # under a heading, also not an epigraph in another language

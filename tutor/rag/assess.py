@@ -106,22 +106,21 @@ def _named_kind(owners: tuple[str, ...]) -> re.Pattern[str]:
 # A release or version written after a name ("Widget 12", "Tool 3.1"): the material must write that exact pair; a
 # year ("April 2007") is a date, not a version.
 _VERSIONED_NAME = re.compile(r"(?<![\w.-])([A-Z][A-Za-z]+) (\d{1,3}(?:\.\d+)*)(?![\w.-]*\d)")
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
+_MONTHS = frozenset(m.lower() for m in _MONTH_NAMES)
 # A definite noun phrase whose first word is jargon the material uses and whose next word it never does: a part of
 # that tool the material does not cover ("the frobctl ledger", "the Acme swirl logo").
 _PART_OF_NAMED = re.compile(r"\b(?:the|its)\s+([A-Za-z][\w.+-]*[A-Za-z0-9])\s+([a-z]{3,})\b")
@@ -153,9 +152,7 @@ _ANSWER_TYPES = (
             r"^\W*when (?:was|were|did)\b|\b(?:what|which) (?:year|date|month|day)\b|\bin what year\b|\bsince when\b",
             re.I,
         ),
-        re.compile(
-            r"\b(?:1[89]|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
-        ),
+        re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:" + "|".join(_MONTH_NAMES) + r")\b"),
         "the material gives no date for it",
         in_best_sentences=True,
     ),
