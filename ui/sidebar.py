@@ -15,11 +15,9 @@ BADGES = {
     "failed": ":red-badge[:material/error: failed to load]",
 }
 POLL_S = 1.0  # how often the status refreshes itself while something loads in the background
-# The sidebar slot holding the status, and what it showed when this script run drew it.
-# Two sidebar slots: the status as this run began (one element, replaced in place while the page runs) and,
-# once the page has run, the same status as a self-refreshing fragment.
+# The sidebar slot holding the status (one element, replaced in place while the page runs and, once it has
+# run, by a self-refreshing fragment while something loads), and what it showed when last drawn.
 _NOW = "_sidebar_status_now"
-_LIVE = "_sidebar_status_live"
 _SHOWN = "_sidebar_status_shown"
 
 
@@ -70,22 +68,23 @@ def render_sidebar() -> None:
         if session.status_of(name).state == "not loaded":
             warm.start_backend(name)  # chosen in the sidebar: load it now, not on the first question
         now = st.empty()
-        live = st.empty()
     now.markdown(status_markdown())  # true as the run begins; an answer's wait may change it
     st.session_state[_NOW] = now
-    st.session_state[_LIVE] = live
     st.session_state[_SHOWN] = _snapshot()
 
 
 def render_live_status() -> None:
-    """After the page has run: the status as a fragment that re-renders itself while loads run in the
-    background, so the badge never lags. Drawn last so an answer that waited for a load ends truthful."""
-    now, live = st.session_state.get(_NOW), st.session_state.get(_LIVE)
-    if now is None or live is None:
+    """After the page has run: while loads run in the background, the status becomes a fragment that
+    re-renders itself, so the badge never lags; otherwise the element drawn above stays, brought up to
+    date in place (emptying it for a new element blanked the status for 0.3 s as each answer ended)."""
+    now = st.session_state.get(_NOW)
+    if now is None:
         return
-    now.empty()
-    with live.container():
-        st.fragment(render_status, run_every=POLL_S if session.loading_anything() else None)()
+    if not session.loading_anything():
+        refresh_status()
+        return
+    with now.container():
+        st.fragment(render_status, run_every=POLL_S)()
 
 
 def refresh_status() -> None:
