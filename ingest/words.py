@@ -214,5 +214,6 @@ EVERYDAY_WORDS = wordset(
     points lot lots same other others several various certain general usual simple possible available useful
     good better best great large small big long short high low full real true false able sure clear fact facts
     idea ideas place places result results course level levels order side sides use uses user users work works
-    world year years people person help start end change changes back"""
+    world year years people person help start end change changes back ordinary normal special specific answer
+    answers question questions story difference differences"""
 )

@@ -276,6 +276,11 @@ _CODE_LINE = re.compile(r"^[#$>%|{}<]|\s(?:<-|=|==)\s")
 _BULLET_MARK = re.compile(r"^(?:[-*•]|\[\d+\])\s+")
 # A comment in a code block that is a sentence of prose ("#  Arrays in Bash have zero-based indexing.").
 _COMMENT_MARK = re.compile(r"^#+\s+(?=[A-Z][a-z]+ [a-z])")
+# An aside after a space ("(see 5.2)"), not a call's parentheses ("c()", "f(x)").
+_SPACED_ASIDE = re.compile(r"\s+\([^()]+\)")
+_AUXILIARY = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|must|should|does|do)\b"
+)
 # "It should be noted that X ...": the claim is X.
 _NOTED = re.compile(
     r"^It (?:should be noted|is (?:particularly |also )?(?:worth noting|important to note)) that "
@@ -283,7 +288,8 @@ _NOTED = re.compile(
 _PRONOUN_OPENER = re.compile(r"^(?:It|They|This|These|That|Those|He|She|Its|Their|His|Her)\b")
 # Context words a blank stem cannot lean on ("such as" introduces examples, it does not point back).
 _CONTEXT = re.compile(
-    r"\b(?:following|above|below|previous|previously|this|these|former|latter|later|earlier)\b|\bsuch\b(?! as)",
+    r"\b(?:following|above|below|previous|previously|this|these|former|latter|later|earlier)\b|\bsuch\b(?! as)"
+    r"|\bthe (?:two|three|both)\b",
     re.IGNORECASE,
 )
 
@@ -313,10 +319,13 @@ def blank_facts(bank: FactBank, passage: ChunkRef, first: str = "", asked: str =
 def _blank_text(bank: FactBank, sentence: str) -> str | None:
     """The sentence as a blank stem reads it (a footnote mark, an aside, a lead-in dropped), or None when it is
     no stand-alone prose statement."""
-    text = _NOTED.sub("", _BULLET_MARK.sub("", _COMMENT_MARK.sub("", sentence)))
+    text = _BULLET_MARK.sub("", _COMMENT_MARK.sub("", sentence))
+    if _NOTED.match(text):
+        text = _NOTED.sub("", text)
+        text = text[:1].upper() + text[1:] if re.match(r"[a-z]+ ", text) else text
     if _CODE_LINE.search(text) or "?" in text or text.count('"') % 2 or text.count("“") != text.count("”"):
         return None
-    text = _ASIDE.sub("", text).strip()
+    text = _SPACED_ASIDE.sub("", text).strip()
     lead = _LEAD_IN.match(text)
     if lead:
         text = text[lead.end() :]
@@ -327,6 +336,10 @@ def _blank_text(bank: FactBank, sentence: str) -> str | None:
         return None  # a fragment, or the rest of a sentence cut in two
     if _PRONOUN_OPENER.match(text) or _CONTEXT.search(text) or _DOCUMENT.search(text):
         return None  # who or what is meant, or where to look, is outside the sentence
+    if re.search(r"\b(?:it|its)\b", " ".join(words[:4]), re.IGNORECASE):
+        return None  # "If it is a named list, ...": what "it" is came before
+    if _COMMENT_MARK.match(sentence) and not _AUXILIARY.search(text):
+        return None  # a code comment that is a label ("Length of first element of array."), not a statement
     back = _BACK_REFERENCE.search(text)
     if (
         back
