@@ -205,3 +205,15 @@ CONNECTIVES: tuple[str, ...] = ("okay", "so", "and")
 # nouns that say what kind of thing an answer is (the quiz's ``Naming.generic``).
 GENERAL_WORDS = """which following term terms describes refers refer true false can you service services algorithm algorithms
 layer layers concept command commands function functions"""
+# Everyday words of any subject's prose: blanked out of a sentence they ask nothing the material teaches
+# ("a _____ public role", "the _____ time"). The quiz's fill-in-the-blank keys are never one of them.
+EVERYDAY_WORDS = wordset(
+    """first second third last next new old whole little less least more most right left look need needs ability
+    different important particular strong official common core minimum maximum main advantage advantages way ways
+    part parts time times example examples reason reasons number numbers kind kinds case cases thing things point
+    points lot lots same other others several various certain general usual simple possible available useful
+    good better best great large small big long short high low full real true false able sure clear fact facts
+    idea ideas place places result results course level levels order side sides use uses user users work works
+    world year years people person help start end change changes back ordinary normal special specific answer
+    answers question questions story difference differences"""
+)

@@ -93,20 +93,13 @@ def check_yourself_button(conv: Conversation, index: int, answer: Answer) -> Non
         return
     try:
         with st.spinner("Writing a question from these passages…"):
-            items = [
-                check_yourself(answer.citations, answer.passages, learner=LEARNER, question=answer.question)
-            ]
-    except TutorError as exc:
+            items = [check_yourself(answer.citations, learner=LEARNER, question=answer.question)]
+    except TutorError as exc:  # the cited passages make no item: said plainly, nothing else is served
         st.info(str(exc), icon=":material/info:")
         return
-    cited = {(c.doc_id, c.start, c.end) for c in answer.citations}
-    c = items[0].citation
-    title = (
-        "Check yourself"
-        if (c.doc_id, c.start, c.end) in cited
-        else "Check yourself (from a passage found for this answer; the ones it cites hold no checkable fact)"
+    conv.turns.append(
+        Turn(role="assistant", content="Check yourself", practice=Practice(items=items, origin="check"))
     )
-    conv.turns.append(Turn(role="assistant", content=title, practice=Practice(items=items, origin="check")))
     conversations.save(conv)
     st.rerun()
 

@@ -10,6 +10,7 @@ import pytest
 from quiz_support import cited_item, quiz_home_fixture  # noqa: F401
 
 from evals.quiz_validity import check_item
+from tutor.errors import TutorError
 from tutor.quiz.gate import validate
 from tutor.quiz.models import ITEM_TYPES, GradeResult, QuizItem
 from tutor.quiz.service import quiz_context
@@ -175,6 +176,44 @@ def test_check_yourself_asks_from_the_cited_sentence_when_the_passage_defines_no
     assert check_item(item, row.text) == []
     result, _ = answer_item(item, item.answer, learner="cloze")
     assert result.correct
+
+
+def test_check_yourself_says_so_rather_than_asking_about_a_passage_the_answer_did_not_cite(
+    quiz_home: Path,
+) -> None:
+    """When the cited passages hold no sentence a question can be made from, the learner is told so plainly;
+    no item from another retrieved passage is served in their place."""
+    ctx = quiz_context()
+    row = ctx.rows[0]
+    cited = Citation(
+        **row.model_dump(include=set(Citation.model_fields) - {"n", "score", "support", "text", "end"}),
+        text="- Overview\n- Setup",
+        end=row.start + 18,
+        n=1,
+        score=1.0,
+        support="- Overview",
+    )
+    with pytest.raises(TutorError, match="cites"):
+        check_yourself([cited], learner="nothing-cited")
+    with pytest.raises(TutorError):
+        check_yourself([], learner="nothing-cited")
+
+
+def test_check_yourself_asks_from_a_cited_sentence_that_names_no_term(quiz_home: Path) -> None:
+    """A cited passage whose sentences name no term of the material still gets an item citing it: the support
+    sentence with one phrase blanked, typed as a short answer, valid by the gate and the independent checker."""
+    ctx = quiz_context()
+    bare = [r for r in ctx.rows if not _facts_in(ctx.bank.facts, [r])]
+    made = 0
+    for row in bare[:40]:
+        blanks = [i for i in passage_items(ctx, [row], 1, ITEM_TYPES, []) if BLANK in i.question]
+        for item in blanks:
+            made += 1
+            assert item.type in ("short", "mcq") and item.answer.lower() not in item.question.lower()
+            assert (item.citation.doc_id, item.citation.start) == (row.doc_id, row.start)
+            assert validate(item, ctx.bank).ok and check_item(item, row.text) == [], item.question
+            assert answer_item(item, item.answer, learner="blank")[0].correct
+    assert made, "some passage made a fill-in-the-blank item"
 
 
 def test_sentence_items_pass_the_independent_checker_across_the_corpus(quiz_home: Path) -> None:

@@ -80,11 +80,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 if last is None or not last.citations:
                     print("(ask a question first: /check asks about the passages its answer cites)")
                     continue
-                items = [
-                    check_yourself(
-                        last.citations, last.passages, learner=args.learner, question=last.question
-                    )
-                ]
+                items = [check_yourself(last.citations, learner=args.learner, question=last.question)]
                 run_interactive(items, args.learner)
                 continue
             decision = route(message, history[-HISTORY_TURNS:])

@@ -12,10 +12,14 @@ terms of the same kind) and the same validity gate as mined ones.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise
 
 from ingest.models import ChunkRef
 from ingest.text import content_tokens, split_sentences
+from ingest.words import EVERYDAY_WORDS, STOPWORDS
 from tutor.quiz.facts import FactBank, good_stem
 from tutor.quiz.mining import CLASS_NOUNS, ENDS_SENTENCE, PRONOUNS, SLOT, context_free
 from tutor.quiz.models import Fact, Term
@@ -221,4 +225,264 @@ def passage_facts(bank: FactBank, passages: Sequence[ChunkRef], asked: str = "")
     out: list[Fact] = []
     for p in passages:
         out += sentence_facts(bank, p, str(getattr(p, "support", "") or ""), asked)
+    return out
+
+
+# Words a blank never asks for alone: grammar, and prepositions the stopword list keeps.
+_GRAMMAR = STOPWORDS | frozenset(
+    [
+        "within",
+        "without",
+        "regarding",
+        "across",
+        "between",
+        "through",
+        "upon",
+        "onto",
+        "via",
+        "per",
+        "among",
+        "along",
+        "around",
+        "about",
+        "against",
+        "during",
+        "until",
+        "since",
+        "after",
+        "before",
+        "under",
+        "over",
+        "into",
+        "from",
+        "also",
+        "either",
+        "neither",
+        "whether",
+    ]
+)
+# The blank a fill-in-the-blank stem leaves where its key was (no word characters: it adds nothing to coverage).
+BLANK = "_____"
+MIN_BLANK_WORDS = 5
+# A blank stem's key, by how well it reads as the thing to recall: a term or name, code, a figure, a phrase.
+_CODE_KEY = re.compile(
+    r"(?<![\w$.@/-])(?:[A-Za-z_][\w.]*\(\)|--?[a-z][\w-]*[a-z]|\$\{[^\s{}]+\}|\$[A-Za-z_]\w*|"
+    r"/(?:[\w.-]+/)*[\w.-]*[a-z][\w-]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)(?![\w-])"
+)
+_FIGURE_KEY = re.compile(r"(?<![\w.,$/%+-])\d+(?:\.\d+)?%?(?![\w%/+]|[.,]\d|-\w| [A-Z][a-z])")
+_WORD_KEY = re.compile(r"(?<![\w'’.$/@-])[A-Za-z][a-z]+(?:-[A-Za-z]+)*(?![\w'’@/]|-\w|\.\w)")
+# Not prose: a code or prompt line, a comment, a footnote or list line, an assignment.
+_CODE_LINE = re.compile(r"^[#$>%|{}<]|\s(?:<-|=|==)\s")
+_BULLET_MARK = re.compile(r"^(?:[-*•]|\[\d+\])\s+")
+# A comment in a code block that is a sentence of prose ("#  Arrays in Bash have zero-based indexing.").
+_COMMENT_MARK = re.compile(r"^#+\s+(?=[A-Z][a-z]+ [a-z])")
+# An aside after a space ("(see 5.2)"), not a call's parentheses ("c()", "f(x)").
+_SPACED_ASIDE = re.compile(r"\s+\([^()]+\)")
+_AUXILIARY = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|can|could|will|would|may|might|must|should|does|do)\b"
+)
+# "It should be noted that X ...": the claim is X.
+_NOTED = re.compile(
+    r"^It (?:should be noted|is (?:particularly |also )?(?:worth noting|important to note)) that "
+)
+_PRONOUN_OPENER = re.compile(r"^(?:It|They|This|These|That|Those|He|She|Its|Their|His|Her)\b")
+# Context words a blank stem cannot lean on ("such as" introduces examples, it does not point back).
+_CONTEXT = re.compile(
+    r"\b(?:following|above|below|previous|previously|this|these|former|latter|later|earlier)\b|\bsuch\b(?! as)"
+    r"|\bthe (?:two|three|both)\b",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8)
+def _said(bank: FactBank) -> Counter[str]:
+    """In how many of the course's sentences each lower-cased word and word pair occurs."""
+    counts: Counter[str] = Counter()
+    for s in bank.sentences:
+        words = re.findall(r"[\w'’.$/@-]*\w", s.text.lower())
+        counts.update(set(words) | {f"{a} {b}" for a, b in pairwise(words)})
+    return counts
+
+
+def blank_facts(bank: FactBank, passage: ChunkRef, first: str = "", asked: str = "") -> list[Fact]:
+    """Fill-in-the-blank facts from ``passage``'s own sentences, for when no "which" question reads well: the
+    sentence with one phrase blanked is the stem, that phrase (once in it, no course-wide word) the key, to be
+    typed as a short answer. The support sentence (``first``) comes first; within a sentence what the question
+    ``asked`` did not already say comes first (the answer's news), then names, code, figures, then phrases."""
+    out: list[Fact] = []
+    for start, end in _ordered(passage.text, first):
+        sentence = " ".join(passage.text[start:end].split())
+        out += _blanks_of(bank, passage, sentence, start, asked)
+    return out
+
+
+def _blank_text(bank: FactBank, sentence: str) -> str | None:
+    """The sentence as a blank stem reads it (a footnote mark, an aside, a lead-in dropped), or None when it is
+    no stand-alone prose statement."""
+    text = _BULLET_MARK.sub("", _COMMENT_MARK.sub("", sentence))
+    if _NOTED.match(text):
+        text = _NOTED.sub("", text)
+        text = text[:1].upper() + text[1:] if re.match(r"[a-z]+ ", text) else text
+    if _CODE_LINE.search(text) or "?" in text or text.count('"') % 2 or text.count("“") != text.count("”"):
+        return None
+    text = _SPACED_ASIDE.sub("", text).strip()
+    lead = _LEAD_IN.match(text)
+    if lead:
+        text = text[lead.end() :]
+        if text[:1].islower() and bank.lookup(text.split()[0]) is None and not _CODE_KEY.match(text):
+            text = text[:1].upper() + text[1:]
+    words = text.split()
+    if len(words) < MIN_BLANK_WORDS or not re.match(r"[A-Z\w$/.-]", text) or text[:1].islower():
+        return None  # a fragment, or the rest of a sentence cut in two
+    if _PRONOUN_OPENER.match(text) or _CONTEXT.search(text) or _DOCUMENT.search(text):
+        return None  # who or what is meant, or where to look, is outside the sentence
+    if re.search(r"\b(?:it|its)\b", " ".join(words[:4]), re.IGNORECASE):
+        return None  # "If it is a named list, ...": what "it" is came before
+    if _COMMENT_MARK.match(sentence) and not _AUXILIARY.search(text):
+        return None  # a code comment that is a label ("Length of first element of array."), not a statement
+    back = _BACK_REFERENCE.search(text)
+    if (
+        back
+        and len(text[: back.start()].split()) < 4
+        and not re.search(r"(?<=\s)[A-Z]\w", text[: back.start()])
+    ):
+        return (
+            None  # "Due to his positions, ...": who is meant came before (later, the sentence has named it)
+        )
+    if sum(bool(re.search(r"[{}\[\]<>=;|]", w)) for w in words) * 4 > len(words):
+        return None  # more code than prose
+    if sum(re.fullmatch(r"[a-z][a-z-]+[a-z]", w) is not None and w not in STOPWORDS for w in words) < 2:
+        return None  # a heading or a title line ("Process Model: X on the Y Stack")
+    if not re.search(r"[.!]$", text):
+        if not (_BULLET_MARK.match(sentence) and re.search(r"[\w)]$", text)):
+            return None  # a heading or a line cut off; a list item may end without a stop
+        text += "."
+    return text
+
+
+def _blank_keys(bank: FactBank, text: str, asked: set[str]) -> list[tuple[int, re.Match[str], str]]:
+    """(rank, match, canonical key) of the phrases of ``text`` a blank could ask for, best first."""
+    said = _said(bank)
+    found: list[tuple[int, int, float, re.Match[str], str]] = []
+    taken: list[re.Match[str]] = []
+
+    def add(rank: int, m: re.Match[str]) -> None:
+        phrase = m.group(0)
+        low = phrase.lower()
+        if any(_overlap(m, o) for o in taken) or low.count(" ") > 3 or low.startswith("the "):
+            return
+        if text[m.start() - 1 : m.start()] in (".", "/", "@") or re.match(r"[./@]\w", text[m.end() :]):
+            return  # part of a file name, path or address
+        if len(re.findall(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text.lower())) != 1:
+            return  # named twice, the blank would be filled in by the sentence itself
+        tokens = bank.informative(phrase)
+        if rank >= 2 and not tokens and not phrase[:1].isdigit():
+            return
+        term = bank.lookup(phrase)
+        if term is not None and (term.key in bank.common or _share(bank, term) > COMMON_SHARE):
+            return  # the course's own subject: the obvious guess
+        n = max(len(bank.sentences), 1)
+        share = said[low] / n
+        if share > COMMON_SHARE or all(
+            said[w] / n > COMMON_SHARE for w in re.findall(r"[a-z]\w+", low) or [low]
+        ):
+            return  # a name or word the whole course uses asks nothing
+        if rank >= 3 and any(t in bank.naming.generic for t in content_tokens(phrase)):
+            return
+        taken.append(m)
+        news = 1 if tokens and tokens <= asked else 0
+        found.append((news, rank, share, m, bank.canonical(phrase) or low))
+
+    names = [(m, t) for t in bank.terms.values() for m in [*bank.pattern(t).finditer(text)][:1]]
+    names += list(_names(bank, text))
+    for m, _ in sorted(names, key=lambda x: -(x[0].end() - x[0].start())):
+        plain = re.fullmatch(r"[a-z]+", m.group(0)) and not _marked(text[: m.start()], text[m.end() :])
+        if (
+            re.search(r"[^\W_]{2}", m.group(0))
+            and not plain
+            and not (m.start() == 0 and " " not in m.group(0))
+        ):
+            add(0, m)  # a plain word the course also uses as a name is judged as a word, below
+    for m in _CODE_KEY.finditer(text):
+        add(1, m)
+    for m in _FIGURE_KEY.finditer(text):
+        add(2, m)
+    words = [m for m in _WORD_KEY.finditer(text) if m.group(0).lower() not in _GRAMMAR]
+    for a, b in pairwise(words):
+        pair = text[a.start() : b.end()]
+        at = re.compile(re.escape(pair)).match(text, a.start())
+        if (
+            at is not None
+            and text[a.end() : b.start()] == " "
+            and said[pair.lower()] >= 2
+            and _noun(said, a, 3, verbal=True)
+            and _noun(said, b, verbal=True, article=False)
+            and _head(said, text, b)
+        ):
+            add(3, at)  # a phrase the course uses more than once ("outer product")
+    for m in words:
+        if m.start() > 0 and said[m.group(0).lower()] >= 2 and _noun(said, m, 5) and _head(said, text, m):
+            add(4, m)
+    found.sort(key=lambda f: (f[0], f[1], f[2]))
+    return [(rank, m, key) for _, rank, _, m, key in found]
+
+
+def _noun(
+    said: Counter[str], m: re.Match[str], shortest: int = 4, verbal: bool = False, article: bool = True
+) -> bool:
+    """Does the course write the word after an article ("the archive", "an array"), as a thing, not an act, and
+    is it no everyday word? Inside a phrase the course repeats, a verbal form may qualify (``verbal``: "word
+    splitting", "trailing newlines") and the head needs no article of its own (``article``)."""
+    w = m.group(0).lower()
+    if len(w) < shortest or w in EVERYDAY_WORDS or re.search(r"ly$|ed$" if verbal else r"ly$|ing$|ed$", w):
+        return False
+    return not article or said[f"the {w}"] + said[f"a {w}"] + said[f"an {w}"] > 0
+
+
+def _head(said: Counter[str], text: str, m: re.Match[str]) -> bool:
+    """Is the word the head of its phrase here, not a modifier of a noun after it ("any _____ assignments")?"""
+    after = re.match(r" ([A-Za-z][\w-]*)", text[m.end() :])
+    if after is None or after.group(1).lower() in _GRAMMAR:
+        return True
+    w = after.group(1).lower()
+    return said[f"the {w}"] + said[f"a {w}"] + said[f"an {w}"] == 0  # a verb follows, not a noun
+
+
+def _blanks_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int, asked: str) -> list[Fact]:
+    text = _blank_text(bank, sentence)
+    if text is None:
+        return []
+    out: list[Fact] = []
+    for _rank, m, key in _blank_keys(bank, text, bank.informative(asked))[:3]:
+        stem = f"{text[: m.start()]}{BLANK}{text[m.end() :]}"
+        if not good_stem(stem, bank.naming.generic):
+            continue
+        # Only a name asked for as a name gets options of its kind; a word or figure is typed.
+        term = (bank.lookup(m.group(0)) if _rank == 0 else None) or Term(
+            name=m.group(0), key=key, kind="blank"
+        )
+        out.append(
+            Fact(
+                term=term,
+                statement=text,
+                sentence=sentence,
+                stem=stem,
+                doc_id=passage.doc_id,
+                title=passage.title,
+                heading=passage.heading_at(passage.start + offset),
+                chunk_id=str(getattr(passage, "chunk_id", "") or getattr(passage, "id", "")),
+                passage=passage.text,
+                start=passage.start,
+                end=passage.end,
+                claim=f"{text[: m.start()]}{SLOT}{text[m.end() :]}",
+            )
+        )
+    return out
+
+
+def passage_blanks(bank: FactBank, passages: Sequence[ChunkRef], asked: str = "") -> list[Fact]:
+    """``blank_facts`` of each passage in turn, each led by its support sentence when it is a citation."""
+    out: list[Fact] = []
+    for p in passages:
+        out += blank_facts(bank, p, str(getattr(p, "support", "") or ""), asked)
     return out

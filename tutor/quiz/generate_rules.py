@@ -270,8 +270,12 @@ class RuleGenerator:
             return None  # "Which term ...? <the course's subject>" asks nothing
         name = self.spelled(fact)
         accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if self.bank.canonical(a)} - {name})
-        # Without options to pick from, "Which of the following" reads oddly: ask for the term instead.
-        question = re.sub(r"\b([Ww])hich of the following\b", r"\1hich term", fact.stem, count=1)
+        # Without options to pick from, "Which of the following" reads oddly: ask for the term instead, or,
+        # for a person the sentence is about, who ("Who led the project ...?", not "Which term led ...?").
+        question = fact.stem
+        if fact.term.kind == PERSON:
+            question = re.sub(r"^Which of the following (?=[a-z])", "Who ", question)
+        question = re.sub(r"\b([Ww])hich of the following\b", r"\1hich term", question, count=1)
         return QuizItem(
             question=question,
             options=[],

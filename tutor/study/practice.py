@@ -10,7 +10,7 @@ from dataclasses import replace
 from ingest.models import ChunkRef
 from tutor.config import Settings
 from tutor.errors import TutorError
-from tutor.quiz.cloze import item_types, passage_facts
+from tutor.quiz.cloze import item_types, passage_blanks, passage_facts
 from tutor.quiz.gate import validate
 from tutor.quiz.grade import grade
 from tutor.quiz.models import ITEM_TYPES, Fact, GradeResult, QuizItem, Served
@@ -141,25 +141,23 @@ def items_from_passages(
 
 def check_yourself(
     cited: Sequence[ChunkRef],
-    retrieved: Sequence[ChunkRef] = (),
     learner: str = "default",
     settings: Settings | None = None,
     question: str = "",
 ) -> QuizItem:
-    """One item for "check yourself" under the answer to ``question``: from the passages it cited (an item seen
-    before rather than none), else from a passage retrieved for it; TutorError when neither holds a checkable
-    fact."""
-    for passages in (cited, retrieved):
-        if passages:
-            try:
-                return items_from_passages(
-                    passages, n=1, learner=learner, settings=settings, repeat_ok=True, question=question
-                )[0]
-            except TutorError:
-                continue
+    """One item for "check yourself" under the answer to ``question``, from the passages it cited (an item seen
+    before rather than none); TutorError, saying so, when none of them holds a sentence a question can be
+    checked against (never an item from a passage the answer did not show)."""
+    if cited:
+        try:
+            return items_from_passages(
+                cited, n=1, learner=learner, settings=settings, repeat_ok=True, question=question
+            )[0]
+        except TutorError:
+            pass
     raise TutorError(
-        "The passages this answer draws on hold no definition a question can be checked against; "
-        "ask to be quizzed on the topic instead (e.g. 'quiz me on ...')."
+        "No question could be made from the passages this answer cites: none of their sentences says something "
+        "a question can be checked against. Ask to be quizzed on the topic instead (e.g. 'quiz me on ...')."
     )
 
 
@@ -179,6 +177,10 @@ def passage_items(
         taken = {i.subject for i in items}
         more = [f for f in passage_facts(ctx.bank, passages, question) if f.term.name not in taken]
         items += _gated(ctx, more, n - len(items), kinds, seen, cloze=True)
+    if len(items) < n:  # no "which" question reads well: a blank in one of their sentences, typed
+        taken = {i.subject for i in items}
+        blanks = [f for f in passage_blanks(ctx.bank, passages, question) if f.term.name not in taken]
+        items += _gated(ctx, blanks, n - len(items), kinds, seen, cloze=True)
     return items
 
 
