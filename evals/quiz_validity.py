@@ -57,7 +57,9 @@ _DANGLING = re.compile(
     r"|^(?:[^,]*, )?(?:It|They|This|These|Those|Such)\b",
 )
 _GRAMMAR = frozenset(
-    re.findall(r"\S+", "a an the of to in on at for by and or with as is are be not no nor so but from than that")
+    re.findall(
+        r"\S+", "a an the of to in on at for by and or with as is are be not no nor so but from than that"
+    )
 )
 
 

@@ -68,7 +68,9 @@ NOT_TERM_START = frozenset(
 )
 HEAD_NOUNS = wordset("algorithm layer service platform tool")
 # A stem whose whole predicate is a comparison: it says what the term resembles, not what it is or does.
-SIMILE = re.compile(r"^(?:[^,]*, )?[Ww]hich [\w ]*?(?:is|are) (?:just |much )?(?:like|akin to|similar to|analogous to)\b")
+SIMILE = re.compile(
+    r"^(?:[^,]*, )?[Ww]hich [\w ]*?(?:is|are) (?:just |much )?(?:like|akin to|similar to|analogous to)\b"
+)
 # Words that lean on text the learner does not see: "the corresponding operation", "such paths", "should now".
 _DANGLING = re.compile(
     r"\b(?:corresponding|such(?! as)|former|latter|(?:can|could|may|might|must|should|will|would) (?:now|then)|"
@@ -79,6 +81,7 @@ _DANGLING = re.compile(
 def dangling(text: str) -> bool:
     """Does the text point back at something said before it ("It requires ...", "the corresponding entry")?"""
     return _DANGLING.search(text) is not None
+
 
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")

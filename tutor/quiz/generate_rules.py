@@ -162,6 +162,12 @@ class DistractorPicker:
         return chosen
 
 
+def plural(name: str) -> bool:
+    """Does a worded name read as plural ("security updates", "Arrays"), so its verb agrees with it?"""
+    last = name.split()[-1] if name.split() else ""
+    return last.isalpha() and len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is"))
+
+
 class SwapPicker:
     """The term a false statement swaps in: one of the same kind that the course uses in a similar context.
 
@@ -199,6 +205,8 @@ class SwapPicker:
                 continue
             if len(self.bank.sentences_about(t)) < MIN_MENTIONS:
                 continue
+            if plural(t.name) != plural(answer.name):
+                continue  # "cache are not hosted ...": the verb gives the swap away
             # The swapped-in name should be what makes the statement false, not a long new phrase.
             if not 0 < len(set(content_tokens(t.name)) - support) <= MAX_SWAPPED_WORDS:
                 continue

@@ -109,7 +109,9 @@ def junk(name: str) -> bool:
 
 def garbled(text: str) -> bool:
     """Letter scraps rather than prose (a table row a PDF flattened: "incomef act nsw nt qld sa tas")."""
-    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and w.lower() not in _GLUE]
+    words = [
+        w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and w.lower() not in _GLUE
+    ]
     scraps = [w for w in words if len(w) <= 3 and not w.isupper()]
     return len(words) >= 4 and len(scraps) * 2 > len(words)
 

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 50
 # Below this many chunks every word is in a "large share" of them: no term counts as the course's subject.
 MIN_CHUNKS_FOR_COMMON = 10
+# The most of one true/false key a quiz holds, so neither "True" nor "False" is a safe guess.
+TRUE_SHARE_MAX = 0.6
 MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (the course's main tool) does not fill it
 # A passage is on-topic when its dense score is high, or fairly high with matching words.
 TOPIC_DENSE = 0.3
@@ -237,11 +239,14 @@ def iter_quiz(
         want = min(kinds, key=lambda k: (made_by_type[k], kinds.index(k)))
         # True/false keys alternate so "True" is no safe guess: the next one is whichever key is behind.
         truth = keyed[True] < keyed[False]
-        # The other key only while the keys are even, or when a whole round of documents made nothing.
-        either = keyed[True] == keyed[False] or idle >= len(queues)
+        # The other key only while the keys are even, or when a whole round of documents made nothing and one
+        # more of it keeps the keys within the band (at most 60% of one key, or one over half).
+        either = keyed[True] == keyed[False] or (idle >= len(queues) and _within_band(keyed, not truth))
         picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed, truth, either)
         if picked is None:
             idle += 1
+            if idle > 2 * len(queues):
+                break  # two rounds made nothing: what is left would tip the true/false keys out of the band
             continue
         idle = 0
         fact, item = picked
@@ -294,6 +299,12 @@ def _take(
         if per_subject[f.term.key] < MAX_PER_SUBJECT and any((id(f), v) not in failed for v in variants)
     ]
     return None
+
+
+def _within_band(keyed: dict[bool, int], key: bool) -> bool:
+    """Would one more true/false item keyed ``key`` keep that key at most 60% of them (or one over half)?"""
+    total = keyed[True] + keyed[False] + 1
+    return keyed[key] + 1 <= max(-(-total // 2), int(TRUE_SHARE_MAX * total + 1e-9))
 
 
 def _variant(kind: str, truth: bool) -> str:
