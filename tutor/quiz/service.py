@@ -238,7 +238,8 @@ def iter_quiz(
         # kind of option (it made a true/false instead) leaves the next slot wanting the mcq.
         want = min(kinds, key=lambda k: (made_by_type[k], kinds.index(k)))
         # True/false keys alternate so "True" is no safe guess: the next one is whichever key is behind.
-        truth = keyed[True] < keyed[False]
+        # A topic quiz keeps its ranked order (on-topic passages first) over the balance of keys.
+        truth = keyed[True] < keyed[False] if topic is None else None
         # The other key only while the keys are even, or when a whole round of documents made nothing and one
         # more of it keeps the keys within the band (at most 60% of one key, or one over half).
         either = keyed[True] == keyed[False] or (idle >= len(queues) and _within_band(keyed, not truth))
@@ -270,7 +271,7 @@ def _take(
     seen: Sequence[Served],
     per_subject: dict[str, int],
     failed: set[tuple[int, str]],
-    truth: bool = True,
+    truth: bool | None = True,
     either: bool = True,
 ) -> tuple[Fact, QuizItem] | None:
     """The first fact in ``queue`` that makes a valid item, preferring the wanted type; it leaves the queue.
@@ -281,7 +282,8 @@ def _take(
     """
     # The other true/false key (when ``either``) only if no fact of the queue makes anything else: a
     # document whose one fact makes only a true statement still gets its turn.
-    passes = [((want,), truth), (kinds, truth)] + ([(kinds, not truth)] if either else [])
+    other = [(kinds, not truth)] if either and truth is not None else []
+    passes: list[tuple[Sequence[str], bool | None]] = [((want,), truth), (kinds, truth), *other]
     for allowed, key in passes:
         for i, (fact, score) in enumerate(queue):
             if per_subject[fact.term.key] >= MAX_PER_SUBJECT:
@@ -292,7 +294,8 @@ def _take(
             if item is not None:
                 del queue[i]
                 return fact, item
-    variants = [_variant(k, t) for k in kinds for t in ((True, False) if k == "true_false" else (True,))]
+    keys: tuple[bool | None, ...] = (True, False) if truth is not None else (None,)
+    variants = [_variant(k, t) for k in kinds for t in (keys if k == "true_false" else (True,))]
     queue[:] = [
         (f, sc)
         for f, sc in queue
@@ -307,7 +310,7 @@ def _within_band(keyed: dict[bool, int], key: bool) -> bool:
     return keyed[key] + 1 <= max(-(-total // 2), int(TRUE_SHARE_MAX * total + 1e-9))
 
 
-def _variant(kind: str, truth: bool) -> str:
+def _variant(kind: str, truth: bool | None) -> str:
     return f"{kind}:{truth}" if kind == "true_false" else kind
 
 
