@@ -14,8 +14,14 @@ An item is valid when
 - mcq: exactly 4 options, distinct ignoring case, the key among them, all of one look: all numbers, all code
   ("par()", "--force", "is.na"), all names with a version number ("Python 3.9"), or all words; a "Who"
   question's options all look like people's names (capitalised words, no digits);
-and across the sample: no two items share a question or a (support sentence, key) pair, and every
-indexed document is cited at least once.
+- it reads on its own: no stem or statement leans on text the learner does not see ("the corresponding
+  operation", "such paths", "should now look", "It requires ..."), and no key, subject or quoted description
+  is extraction debris (a name that ends with a grammar word, "Need to"; a description made of
+  letter scraps, "incomef act nsw nt qld");
+and across the sample: no two items share a question or a (support sentence, key) pair, every indexed
+document is cited at least once, and the true/false keys are balanced: the share keyed True is within
+40-60% (or as close as whole items allow); the items beyond that are counted as failures, so always
+answering "True" cannot pass.
 """
 
 from __future__ import annotations
@@ -42,6 +48,19 @@ QUESTION_COVERAGE = 0.7
 STATEMENT_COVERAGE = 0.8
 MAX_SWAPPED_WORDS = 5  # a swapped-in name is at most this many content words
 _NAME_WORD = re.compile(r"[A-Z][a-z'’-]+|[A-Z]\.")
+TRUE_SHARE_BAND = (0.4, 0.6)
+# Words that point at text the learner does not see; "which of the following" (an mcq's options) is fine.
+_DANGLING = re.compile(
+    r"\b(?:the corresponding|such(?! as)|the former|the latter|the above|the preceding|"
+    r"(?:this|these|those)(?! (?:[\w-]+ ){0,2}(?:who|whom|whose|which|that|of|with|in)\b)|"
+    r"(?:should|will|can|may|must|would|could) (?:now|then)|now (?:holds|contains|has|is|are|look))\b"
+    r"|^(?:[^,]*, )?(?:It|They|This|These|Those|Such)\b",
+)
+_GRAMMAR = frozenset(
+    re.findall(
+        r"\S+", "a an the of to in on at for by and or with as is are be not no nor so but from than that"
+    )
+)
 
 
 def _look(option: str) -> str:
@@ -88,6 +107,39 @@ def _bare(name: str) -> str:
 def _names_in(name: str, text: str) -> bool:
     low = " ".join(text.lower().split())
     return name.lower() in low or _bare(name) in low
+
+
+def dangling(text: str) -> bool:
+    """Does the text point at something the learner cannot see ("the corresponding", "It requires ...")?"""
+    body = re.sub(r"\b[Ww]hich of the following\b", "which", text)
+    return _DANGLING.search(body) is not None
+
+
+def debris(name: str) -> bool:
+    """A name cut off at a grammar word ("Need to", "Data is") rather than a term ("and list" is one)."""
+    words = name.lower().split()
+    return len(words) >= 2 and words[-1] in _GRAMMAR
+
+
+def scraps(description: str) -> bool:
+    """A description made mostly of letter scraps (an extracted table row: "incomef act nsw nt qld sa")."""
+    words = [w for w in re.findall(r"[A-Za-z]+", description) if w.lower() not in _GRAMMAR]
+    short = [w for w in words if len(w) <= 3 and not w.isupper()]
+    return len(words) >= 4 and len(short) * 2 > len(words)
+
+
+def readable(item: QuizItem) -> list[str]:
+    """Problems a learner would see in the wording alone, whatever the passage says."""
+    problems: list[str] = []
+    text = item.question.split(":", 1)[-1] if item.type == "true_false" else item.question
+    if dangling(text):
+        problems.append("the question points at context the learner does not see")
+    names = [item.subject] if item.type == "true_false" else [item.answer]
+    if any(debris(n) for n in names if n and _look(n) == "words"):
+        problems.append("the key or subject is a scrap of a sentence, not a term")
+    if any(scraps(q) for q in re.findall(r"“([^”]+)”", item.question)):
+        problems.append("the quoted description is extraction debris")
+    return problems
 
 
 def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
@@ -140,7 +192,21 @@ def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
                     problems.append("false statement is not the supported one with its subject swapped")
         else:
             problems.append("true/false key is neither True nor False")
-    return problems
+    return problems + readable(item)
+
+
+def unbalanced(items: list[QuizItem]) -> set[int]:
+    """Indexes of the true/false items beyond the band of True keys (the latest of the over-used key)."""
+    tf = [i for i, it in enumerate(items) if it.type == "true_false"]
+    if not tf:
+        return set()
+    # The most of one key the band allows, and never fewer than half the items (3 of 5 is as close as it gets).
+    allowed = max(-(-len(tf) // 2), int(TRUE_SHARE_BAND[1] * len(tf) + 1e-9))
+    out: set[int] = set()
+    for key in ("True", "False"):
+        keyed = [i for i in tf if items[i].answer == key]
+        out |= set(keyed[allowed:])
+    return out
 
 
 def quiz_validity_sample(backend: str, n: int = 50, settings: Any = None) -> dict[str, Any]:
@@ -189,8 +255,11 @@ def summarise(
     seen_fact: set[tuple[str, str]] = set()
     duplicates = 0
     valid_seconds: list[float] = []
-    for item, secs in zip(items, seconds or [0.0] * len(items), strict=False):
+    over = unbalanced(items)
+    for k, (item, secs) in enumerate(zip(items, seconds or [0.0] * len(items), strict=False)):
         problems = check_item(item, chunks.get((item.citation.doc_id, item.citation.start)))
+        if k in over:
+            problems.append("true/false keys unbalanced: beyond 60% of one key")
         q = " ".join(item.question.lower().split())
         fact = (" ".join(item.citation.support.split()), item.subject or item.answer)
         if q in seen_q or fact in seen_fact:
@@ -206,6 +275,7 @@ def summarise(
             valid += 1
             valid_seconds.append(secs)
     covered = sorted({i.citation.doc_id for i in items})
+    tf = [i for i in items if i.type == "true_false"]
     return {
         "backend": backend,
         "items": len(items),
@@ -214,6 +284,7 @@ def summarise(
         "duplicates": duplicates,
         "types": {t: sum(i.type == t for i in items) for t in ("mcq", "true_false", "short")},
         "reworded_by_llm": sum(i.source == "llm" for i in items),
+        "true_false_keyed_true": round(sum(i.answer == "True" for i in tf) / len(tf), 4) if tf else None,
         "documents": len(doc_ids),
         "documents_covered": len(covered),
         "all_documents_covered": set(covered) >= set(doc_ids),

@@ -63,3 +63,52 @@ def test_a_who_question_needs_names_for_options() -> None:
     assert _problems(_mcq(q, people, "Ann Lovelace", support)) == []
     odd = ["Ann Lovelace", "case-in-point", "Carl Hopper", "multiarch"]
     assert any("person" in p for p in _problems(_mcq(q, odd, "Ann Lovelace", support)))
+
+
+def _tf(answer: str, n: int) -> QuizItem:
+    support = f"The apt{n} command installs packages number {n} from the archive."
+    item = _mcq("x", [], "", support)
+    return item.model_copy(
+        update={
+            "type": "true_false",
+            "question": f"True or false: {support}",
+            "options": ["True", "False"],
+            "answer": answer,
+        }
+    )
+
+
+def test_true_keys_beyond_the_band_are_failures() -> None:
+    from evals.quiz_validity import summarise, unbalanced
+
+    always_true = [_tf("True", n) for n in range(10)]
+    assert len(unbalanced(always_true)) == 4  # 6 of 10 is as far as the band goes
+    balanced = [_tf("True" if n % 2 else "False", n) for n in range(10)]
+    assert unbalanced(balanced) == set()
+    report = summarise(always_true, {("r.md", 0): always_true[0].citation.text}, ["r.md"], [], "x")
+    assert report["true_false_keyed_true"] == 1.0
+
+
+def test_a_stem_that_leans_on_unseen_text_is_flagged() -> None:
+    support = "The function rbind() does the corresponding operation for rows."
+    q = "Which function does the corresponding operation for rows?"
+    assert any(
+        "context" in p for p in _problems(_mcq(q, ["rbind()", "cbind()", "c()", "t()"], "rbind()", support))
+    )
+    support = "Amazon Rekognition supports image formats such as PNG and JPEG files."
+    q = "Which service supports image formats such as PNG and JPEG files?"
+    options = ["Amazon Rekognition", "Amazon Polly", "Amazon Lex", "Amazon Translate"]
+    assert _problems(_mcq(q, options, options[0], support)) == []
+
+
+def test_debris_for_a_key_or_a_description_is_flagged() -> None:
+    support = "statef: incomef act nsw nt qld sa tas vic wa"
+    q = "Which term describes “incomef act nsw nt qld sa tas vic wa”?"
+    assert any(
+        "debris" in p
+        for p in _problems(_mcq(q, ["statef", "incomes", "factor", "levels"], "statef", support))
+    )
+    support = "Need to use libraries or interface with legacy code."
+    q = "Which of the following use libraries or interface with legacy code?"
+    options = ["Need to", "Loops", "Arrays", "Aliases"]
+    assert any("scrap" in p for p in _problems(_mcq(q, options, "Need to", support)))

@@ -150,9 +150,13 @@ def test_llm_rewording_that_keeps_the_meaning_is_used(
 def test_llm_rewording_that_changes_what_is_asked_for_is_rejected(
     quiz_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    item = mcq("Scalability", "restaurant chain")
+    # (The course's simile "Scalability is similar to a restaurant chain" makes no stem since ADR 0020.)
+    item = mcq("Scalability", "large datasets")
     r, _ = _rephraser(
-        monkeypatch, ['{"question": "Which restaurant chain is similar to a restaurant chain?"}']
+        monkeypatch,
+        [
+            '{"question": "Which restaurant chain ensures that models can handle large datasets and high-demand workloads?"}'
+        ],
     )
     assert r(item) is None and r.stats["rejected"] == 1
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
 from ingest.words import wordset
-from tutor.quiz.kinds import PERSON, KindEvidence, junk, same_look, trivial
+from tutor.quiz.kinds import PERSON, KindEvidence, garbled, junk, same_look, trivial
 from tutor.quiz.mining import (
     ADVERB,
     WHICH,
@@ -67,6 +67,21 @@ NOT_TERM_START = frozenset(
     )
 )
 HEAD_NOUNS = wordset("algorithm layer service platform tool")
+# A stem whose whole predicate is a comparison: it says what the term resembles, not what it is or does.
+SIMILE = re.compile(
+    r"^(?:[^,]*, )?[Ww]hich [\w ]*?(?:is|are) (?:just |much )?(?:like|akin to|similar to|analogous to)\b"
+)
+# Words that lean on text the learner does not see: "the corresponding operation", "such paths", "should now".
+_DANGLING = re.compile(
+    r"\b(?:corresponding|such(?! as)|former|latter|(?:can|could|may|might|must|should|will|would) (?:now|then)|"
+    r"now (?:holds?|contains?|has|is|are|looks?))\b|^(?:[^,]*, )?(?:It|They|This|These|Those)\b"
+)
+
+
+def dangling(text: str) -> bool:
+    """Does the text point back at something said before it ("It requires ...", "the corresponding entry")?"""
+    return _DANGLING.search(text) is not None
+
 
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
@@ -627,8 +642,12 @@ def good_stem(stem: str, generic: frozenset[str] = PLAIN.generic) -> bool:
     n = len(_words(stem))
     if n < 5 or n > 45:
         return False
-    if re.search(r"\b(?:another|above|previously)\b", stem):
+    if re.search(r"\b(?:another|above|previously)\b", stem) or dangling(stem):
         return False  # refers to context the learner does not see
+    if SIMILE.match(stem):
+        return False  # "Which term is like a well-stocked kitchen?" names a picture, not what the term does
+    if any(garbled(q) for q in re.findall(r"“([^”]+)”", stem)):
+        return False  # a quoted "description" that is a table row's scraps
     informative = [t for t in content_tokens(stem) if t not in generic]
     return len(informative) >= 3
 

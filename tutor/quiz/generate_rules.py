@@ -27,6 +27,12 @@ ALSO_TRUE_COVERAGE = 0.6
 MAX_SWAPPED_WORDS = 4
 # Options whose letters are this similar (difflib ratio) are spelling variants of each other.
 NEAR_DUPLICATE_RATIO = 0.85
+# A swapped-in term must be used in a sentence sharing at least this many content words with the fact's own
+# (besides the names), so the false claim sits where the swapped term is actually talked about.
+MIN_SHARED_CONTEXT = 1
+# Both names of a swap must be terms the course keeps using (named in this many sentences): a passing phrase
+# ("a new bug", "a specific version number") swapped for a term reads as nonsense, not as a wrong claim.
+MIN_MENTIONS = 2
 
 
 def item_id(kind: str, fact_key: str) -> str:
@@ -156,6 +162,64 @@ class DistractorPicker:
         return chosen
 
 
+def plural(name: str) -> bool:
+    """Does a worded name read as plural ("security updates", "Arrays"), so its verb agrees with it?"""
+    last = name.split()[-1] if name.split() else ""
+    return last.isalpha() and len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is"))
+
+
+class SwapPicker:
+    """The term a false statement swaps in: one of the same kind that the course uses in a similar context.
+
+    A swap from anywhere in the course ("Exception changes made in a subshell ...") is false at a glance; a
+    term from the same document, said in sentences with the same neighbouring words, is false only to someone
+    who studied it. Candidates are ranked by the words their own sentences share with the fact's sentence,
+    with a sentence of the same document (then of the same chunk) counting first.
+    """
+
+    def __init__(self, bank: FactBank) -> None:
+        self.bank = bank
+        self.documents = len({s.doc_id for s in bank.sentences})
+
+    def _context(self, term: Term, fact: Fact, words: set[str]) -> tuple[int, int, int]:
+        """(same chunk, same document, shared words) of the term's best sentence, as a sort key."""
+        best = (0, 0, 0)
+        own = self.bank.informative(term.name)
+        for s in self.bank.sentences_about(term):
+            shared = len((s.tokens - own) & words)
+            here = s.doc_id == fact.doc_id
+            near = here and s.text in fact.passage
+            best = max(best, (int(near), int(here), shared))
+        return best
+
+    def pick(self, fact: Fact, rng: random.Random) -> list[Term]:
+        """Candidates in order of plausibility (best first); none when nothing is said in a like context."""
+        answer = fact.term
+        if len(self.bank.sentences_about(answer)) < MIN_MENTIONS:
+            return []
+        words = self.bank.informative(fact.sentence) - self.bank.informative(answer.name)
+        support = set(content_tokens(fact.sentence))
+        scored: list[tuple[tuple[int, int, int], float, Term]] = []
+        for t in self.bank.same_kind(answer):
+            if related(t, answer) or near_duplicate(t.key, answer.key):
+                continue
+            if len(self.bank.sentences_about(t)) < MIN_MENTIONS:
+                continue
+            if plural(t.name) != plural(answer.name):
+                continue  # "cache are not hosted ...": the verb gives the swap away
+            # The swapped-in name should be what makes the statement false, not a long new phrase.
+            if not 0 < len(set(content_tokens(t.name)) - support) <= MAX_SWAPPED_WORDS:
+                continue
+            near, here, shared = self._context(t, fact, words)
+            if shared < MIN_SHARED_CONTEXT or (self.documents > 1 and not here):
+                continue
+            if could_be_true(self.bank, t, fact.stem, fact.sentence):
+                continue
+            scored.append(((near, here, shared), rng.random(), t))
+        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+        return [t for _, _, t in scored]
+
+
 def declarative(stem: str, name: str, labels: Sequence[str] = ()) -> str:
     """The question's claim with ``name`` as its subject: "Which <kind> is X?" -> "<name> is X."."""
     m = re.match(r"^Which term describes “(.+)”\?$", stem)
@@ -185,6 +249,7 @@ class RuleGenerator:
     def __init__(self, bank: FactBank) -> None:
         self.bank = bank
         self.picker = DistractorPicker(bank)
+        self.swaps = SwapPicker(bank)
         self.labels = bank.naming.labels()
 
     def claim(self, fact: Fact, name: str) -> str:
@@ -196,11 +261,14 @@ class RuleGenerator:
     def spelled(self, fact: Fact) -> str:
         return spelled(fact.term, fact.sentence, self.bank.naming)
 
-    def make(self, fact: Fact, kind: str, rng: random.Random, score: float = 1.0) -> QuizItem | None:
+    def make(
+        self, fact: Fact, kind: str, rng: random.Random, score: float = 1.0, truth: bool | None = None
+    ) -> QuizItem | None:
+        """``truth``: for a true/false item, the key wanted (None: half the facts, by their key, are false)."""
         if kind == "mcq":
             return self.mcq(fact, rng, score)
         if kind == "true_false":
-            return self.true_false(fact, rng, score)
+            return self.true_false(fact, rng, score, truth)
         if kind == "short":
             return self.short(fact, score)
         raise ValueError(kind)
@@ -234,17 +302,19 @@ class RuleGenerator:
             **self._base(fact, "mcq", score),
         )
 
-    def true_false(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
-        # Half the statements are made false by swapping in a same-kind term the corpus does not support.
+    def true_false(
+        self, fact: Fact, rng: random.Random, score: float = 1.0, truth: bool | None = None
+    ) -> QuizItem | None:
+        """A true statement, or a false one with a same-kind term from a like context swapped in; ``truth``
+        asks for one of them (None when the fact cannot make it), else half the facts are made false."""
         name = self.spelled(fact)
-        want_false = int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1
+        want_false = (
+            int(hashlib.sha1(fact.key.encode()).hexdigest(), 16) % 2 == 1 if truth is None else not truth
+        )
         # The course's own subject is one of a kind: any term swapped in for it makes an odd claim
         # ("<some feature> has had several leaders since 1993").
-        want_false = want_false and fact.term.key not in self.bank.common
-        wrong = self.picker.pick(fact, fact.stem, 3, rng) if want_false else []
-        # The swapped-in name should be what makes the statement false, not a long new phrase.
-        support = set(content_tokens(fact.sentence))
-        wrong = [t for t in wrong if 0 < len(set(content_tokens(t.name)) - support) <= MAX_SWAPPED_WORDS][:1]
+        can_be_false = fact.term.key not in self.bank.common
+        wrong = self.swaps.pick(fact, rng)[:1] if want_false and can_be_false else []
         if wrong:
             statement = self.claim(fact, wrong[0].name)
             return QuizItem(
@@ -255,6 +325,8 @@ class RuleGenerator:
                 why_wrong={"True": f"The material says this about {name}, not {wrong[0].name}."},
                 **self._base(fact, "true_false", score),
             )
+        if truth is False:
+            return None
         statement = self.claim(fact, name)
         return QuizItem(
             question=TF_PREFIX + statement,

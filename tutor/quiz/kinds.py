@@ -95,6 +95,8 @@ def junk(name: str) -> bool:
         return False  # a number or a symbol: its own kind, judged elsewhere
     if all(w in STOPWORDS or w in _GLUE for w in words):
         return True
+    if len(words) >= 2 and words[-1] in _GLUE:
+        return True  # a scrap of a sentence cut at a grammar word ("Need to"), not a name
     # "case-in-point": lower-case words hyphenated around a grammar word.
     parts = name.strip().split("-")
     return (
@@ -103,6 +105,15 @@ def junk(name: str) -> bool:
         and all(p.isalpha() and p.islower() for p in parts)
         and any(p in _GLUE for p in parts[1:-1])
     )
+
+
+def garbled(text: str) -> bool:
+    """Letter scraps rather than prose (a table row a PDF flattened: "incomef act nsw nt qld sa tas")."""
+    words = [
+        w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and w.lower() not in _GLUE
+    ]
+    scraps = [w for w in words if len(w) <= 3 and not w.isupper()]
+    return len(words) >= 4 and len(scraps) * 2 > len(words)
 
 
 def trivial(name: str, common: frozenset[str]) -> bool:

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 50
 # Below this many chunks every word is in a "large share" of them: no term counts as the course's subject.
 MIN_CHUNKS_FOR_COMMON = 10
+# The most of one true/false key a quiz holds, so neither "True" nor "False" is a safe guess.
+TRUE_SHARE_MAX = 0.6
 MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (the course's main tool) does not fill it
 # A passage is on-topic when its dense score is high, or fairly high with matching words.
 TOPIC_DENSE = 0.3
@@ -221,6 +223,8 @@ def iter_quiz(
     per_subject: dict[str, int] = defaultdict(int)
     failed: set[tuple[int, str]] = set()
     made_by_type: dict[str, int] = defaultdict(int)
+    keyed: dict[bool, int] = {True: 0, False: 0}  # true/false items made, by key
+    idle = 0  # turns in a row that made no item
     made = 0
     turn = 0
     # Item slots go round the queues (one per document when spreading) so every document gets its turn
@@ -233,15 +237,27 @@ def iter_quiz(
         # The type made least so far (rotation order breaks ties): a fact that could not make an mcq of one
         # kind of option (it made a true/false instead) leaves the next slot wanting the mcq.
         want = min(kinds, key=lambda k: (made_by_type[k], kinds.index(k)))
-        picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed)
+        # True/false keys alternate so "True" is no safe guess: the next one is whichever key is behind.
+        # A topic quiz keeps its ranked order (on-topic passages first) over the balance of keys.
+        truth = keyed[True] < keyed[False] if topic is None else None
+        # The other key only while the keys are even, or when a whole round of documents made nothing and one
+        # more of it keeps the keys within the band (at most 60% of one key, or one over half).
+        either = keyed[True] == keyed[False] or (idle >= len(queues) and _within_band(keyed, not truth))
+        picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed, truth, either)
         if picked is None:
+            idle += 1
+            if idle > 2 * len(queues):
+                break  # two rounds made nothing: what is left would tip the true/false keys out of the band
             continue
+        idle = 0
         fact, item = picked
         if rephrase is not None:
             item = rephrase(item, seen) or item
         seen.append(Served(item.fact_key, item.subject, item.question))
         per_subject[fact.term.key] += 1
         made_by_type[item.type] += 1
+        if item.type == "true_false":
+            keyed[item.answer == "True"] += 1
         made += 1
         yield item
 
@@ -255,28 +271,47 @@ def _take(
     seen: Sequence[Served],
     per_subject: dict[str, int],
     failed: set[tuple[int, str]],
+    truth: bool | None = True,
+    either: bool = True,
 ) -> tuple[Fact, QuizItem] | None:
     """The first fact in ``queue`` that makes a valid item, preferring the wanted type; it leaves the queue.
 
     Facts that can make no type at all, or whose subject has had its share, are dropped from the queue so
-    later slots do not retry them; ``failed`` remembers (fact, type) pairs already rejected.
+    later slots do not retry them; ``failed`` remembers (fact, variant) pairs already rejected, a variant
+    being the type, with the key for a true/false item ("true_false:False").
     """
-    for allowed in ((want,), kinds):
+    # The other true/false key (when ``either``) only if no fact of the queue makes anything else: a
+    # document whose one fact makes only a true statement still gets its turn.
+    other = [(kinds, not truth)] if either and truth is not None else []
+    passes: list[tuple[Sequence[str], bool | None]] = [((want,), truth), (kinds, truth), *other]
+    for allowed, key in passes:
         for i, (fact, score) in enumerate(queue):
             if per_subject[fact.term.key] >= MAX_PER_SUBJECT:
                 continue
-            todo = [k for k in allowed if (id(fact), k) not in failed]
-            item = _first_valid(ctx, fact, todo, rng, score, seen)
-            failed.update((id(fact), k) for k in todo)
+            todo = [k for k in allowed if (id(fact), _variant(k, key)) not in failed]
+            item = _first_valid(ctx, fact, todo, rng, score, seen, key)
+            failed.update((id(fact), _variant(k, key)) for k in todo)
             if item is not None:
                 del queue[i]
                 return fact, item
+    keys: tuple[bool | None, ...] = (True, False) if truth is not None else (None,)
+    variants = [_variant(k, t) for k in kinds for t in (keys if k == "true_false" else (True,))]
     queue[:] = [
         (f, sc)
         for f, sc in queue
-        if per_subject[f.term.key] < MAX_PER_SUBJECT and any((id(f), k) not in failed for k in kinds)
+        if per_subject[f.term.key] < MAX_PER_SUBJECT and any((id(f), v) not in failed for v in variants)
     ]
     return None
+
+
+def _within_band(keyed: dict[bool, int], key: bool) -> bool:
+    """Would one more true/false item keyed ``key`` keep that key at most 60% of them (or one over half)?"""
+    total = keyed[True] + keyed[False] + 1
+    return keyed[key] + 1 <= max(-(-total // 2), int(TRUE_SHARE_MAX * total + 1e-9))
+
+
+def _variant(kind: str, truth: bool | None) -> str:
+    return f"{kind}:{truth}" if kind == "true_false" else kind
 
 
 def _first_valid(
@@ -286,9 +321,10 @@ def _first_valid(
     rng: random.Random,
     score: float,
     seen: Sequence[Served],
+    truth: bool | None = None,
 ) -> QuizItem | None:
     for kind in kinds:
-        item = ctx.generator.make(fact, kind, rng, score)
+        item = ctx.generator.make(fact, kind, rng, score, truth)
         if item is None:
             continue
         verdict = validate(item, ctx.bank, seen)

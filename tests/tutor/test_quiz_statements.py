@@ -1,0 +1,116 @@
+"""True/false statements a learner would accept: balanced keys, and false claims that only study exposes.
+
+Made-up courses of several documents, mined without an index: a false statement must swap in a term the
+same document uses in a like context (not one from another document), agree in number with its verb, and
+the quiz must not make "True" the safe guess.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ingest.models import StoredChunk
+from tutor.quiz import service
+from tutor.quiz.facts import FactBank, build_fact_bank, good_stem
+from tutor.quiz.generate_rules import RuleGenerator
+from tutor.quiz.kinds import garbled, junk
+from tutor.quiz.models import Fact
+from tutor.quiz.topics import CourseTopics
+
+PACKAGES = """# Chapter 1. Package Tools
+
+The dpkg command installs a package file on the local system.
+The apt command installs a package and its dependencies from the configured archives.
+The aptitude command installs a package from an interactive list of the configured archives.
+The apt-cache command searches the package lists of the configured archives.
+The dpkg command keeps a log of every package file it installs.
+The apt command keeps the package lists of the configured archives up to date.
+The aptitude command keeps a record of packages installed automatically.
+The apt-cache command shows the dependencies of a package from the package lists.
+"""
+
+LOGS = """# Chapter 2. System Logs
+
+The rsyslogd command collects messages from services and writes them to log files.
+The logrotate command compresses old log files and removes the oldest log files.
+The journalctl command displays the messages collected by the system journal.
+The rsyslogd command sends selected messages to a remote log server.
+The logrotate command renames log files on a schedule set in its configuration.
+The journalctl command filters the messages of the system journal by service.
+"""
+
+
+def _rows(docs: dict[str, str]) -> list[StoredChunk]:
+    return [
+        StoredChunk(
+            id=f"{d}::0", doc_id=d, title=d.split(".")[0].title(), heading="", text=t, start=0, end=len(t)
+        )
+        for d, t in docs.items()
+    ]
+
+
+def _bank() -> FactBank:
+    return build_fact_bank(_rows({"packages.md": PACKAGES, "logs.md": LOGS}))
+
+
+def _facts(bank: FactBank, doc: str) -> list[Fact]:
+    return [f for f in bank.facts if f.doc_id == doc]
+
+
+def test_a_false_statement_swaps_in_a_term_of_the_same_document() -> None:
+    bank = _bank()
+    gen = RuleGenerator(bank)
+    words_of = {d: {t.name for f in _facts(bank, d) for t in [f.term]} for d in ("packages.md", "logs.md")}
+    made = 0
+    for doc, own in words_of.items():
+        for fact in _facts(bank, doc):
+            item = gen.true_false(fact, random.Random(0), truth=False)
+            if item is None:
+                continue
+            made += 1
+            assert item.answer == "False"
+            swapped = [n for n in (*words_of["packages.md"], *words_of["logs.md"]) if n in item.question]
+            # The swapped-in name is one this document talks about, never one from the other chapter.
+            assert swapped and set(swapped) <= own, (item.question, swapped)
+    assert made >= 4
+
+
+def test_asking_for_a_false_statement_never_gives_a_true_one() -> None:
+    bank = _bank()
+    gen = RuleGenerator(bank)
+    for fact in bank.facts:
+        item = gen.true_false(fact, random.Random(1), truth=False)
+        assert item is None or item.answer == "False"
+        item = gen.true_false(fact, random.Random(1), truth=True)
+        assert item is not None and item.answer == "True"
+
+
+def test_true_false_keys_are_balanced_over_a_quiz(monkeypatch: pytest.MonkeyPatch) -> None:
+    bank = _bank()
+    rows = tuple(_rows({"packages.md": PACKAGES, "logs.md": LOGS}))
+    ctx = service.QuizContext("v", bank, rows, RuleGenerator(bank), CourseTopics(source="documents"))
+    monkeypatch.setattr(service, "quiz_context", lambda settings=None: ctx)
+    items = list(service.iter_quiz(n=12, types=("true_false",), backend="extractive", seed=3))
+    keys = [i.answer for i in items]
+    assert len(items) >= 6
+    # A learner answering "True" every time gets about half right, not three in four.
+    assert 0.4 <= keys.count("True") / len(keys) <= 0.6, keys
+
+
+def test_stems_that_lean_on_unseen_text_are_no_questions() -> None:
+    assert not good_stem("Which function does the corresponding operation for rows?")
+    assert not good_stem("Which of the following requires such paths to match only directories?")
+    assert not good_stem("Which of the following should now look more evenly spaced over the disc?")
+    assert not good_stem("Which term is like a well-stocked kitchen with every tool?")
+    assert good_stem("Which function binds vectors together as the rows of a matrix?")
+    assert good_stem("Which service supports image formats such as PNG and JPEG files?")
+
+
+def test_extraction_debris_is_no_term() -> None:
+    assert garbled("incomef act nsw nt qld sa tas vic wa")
+    assert not garbled("mount points for removable devices (CD-ROM, USB keys and so on)")
+    assert junk("Need to")
+    assert not junk("and list")  # a construct of the shell, named with a conjunction
+    assert not junk("here document")
