@@ -35,6 +35,8 @@ _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
 LIST_ITEMS = 6
 _ENDS_CLAUSE = (".", "!", "?", ":", ";", ")", '"', "”", "’", "'", "]")
 _HEADING_LINE = re.compile(r"^(#+\s|\d+(\.\d+)*\.?\s+[A-Z])")
+# A box's title line ("TOOLS dpkg, APT and ar") above its first sentence: a heading, not half a sentence.
+_TITLE_LINE = re.compile(r"^[A-Z]{3,}\b")
 _CODE_CHARS = re.compile(r"[=<>$(){}\[\]|/\\`#%&*_~^]|\w\.\w|--")
 
 
@@ -82,7 +84,9 @@ def extractive_answer(
         k = _line_before(j, scorer.sentences)
         previous = scorer.sentences[k].text if k is not None else None
         heading = previous is not None and (
-            is_heading(previous, p) or _HEADING_LINE.match(previous) is not None
+            is_heading(previous, p)
+            or _HEADING_LINE.match(previous) is not None
+            or _TITLE_LINE.match(previous) is not None
         )
         first = j
         if starts_mid_sentence(text, None if heading else previous):
