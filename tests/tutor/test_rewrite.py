@@ -164,6 +164,14 @@ PREVIOUS = "When I create a factor without specifying levels, what order do the 
         "The max function gives me one number for two vectors. How do I get the element-wise maximum instead?",
         # "one" as a number before its noun
         "How does the reader know the types of a file with one text column and two numeric columns?",
+        # the pronoun's noun phrase is in the question itself (issue 14, session 12)
+        "How do I get its first three elements of a vector?",
+        "Can I remove objects without typing them all?",
+        "How do I make the system journal keep its logs across reboots?",
+        "Who built the very first server, and who hosted it?",
+        "How do I save a single object to disk and load it back later?",
+        # an empty "it" points at nothing
+        "Why is it a bad idea to code a category as 1, 2 and 3?",
     ],
 )
 def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str) -> None:
@@ -177,6 +185,10 @@ def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str)
         "Which ones keep the order?",
         "Could I do that with a list instead?",
         "Thanks. Does it also sort them?",
+        # asks for something new for the earlier topic, which "it" still means
+        "Is there a variant that lets me indent the body with tabs and still have it work?",
+        "Is it possible to run it on a larger data set?",
+        "Which function generalizes its idea to more than two groups?",  # the asked-for function owns nothing
     ],
 )
 def test_pointing_back_still_brings_the_earlier_question_along(question: str) -> None:

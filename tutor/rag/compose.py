@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 
+from ingest.words import STOPWORDS, wordset
 from tutor.rag.extractive import extractive_answer
 from tutor.rag.generate import prompt
 from tutor.rag.grounding import SupportScorer, lexical_recall
@@ -19,16 +20,40 @@ KEY_QUOTES = 3
 # (docs/decisions/0017-answer-composition.md).
 ANSWER_SENTENCES = 3
 LIST_SENTENCES = 6
-_ASKS_FOR_LIST = re.compile(
-    r"\b(list|enumerate|steps?|stages|phases|types|kinds|ways|examples|components|parts|options|"
-    r"differences?|compare|advantages|disadvantages|pros|cons)\b",
+# A question asks for several items by its own request ("List the ...", "Name three ...", "Can you compare ..."),
+# by a plural wh-phrase ("What are the phases ...", "Which developer tools are ...", "What kinds of ...") or by a
+# comparison; not when "list" or "compare" is the learner's own task ("How can I list the objects ...?").
+_CLAUSE = r"(?:^|[,;:.?!]\s+|\band\s+)"
+_REQUEST = re.compile(
+    rf"{_CLAUSE}(?:(?:please|(?:can|could|would|will)\s+you(?:\s+please)?)\s+)?(?:list|enumerate|name|compare)\b",
     re.I,
 )
+_COMPARISON = re.compile(r"\bdifferences?\b|(?<!\bI )(?<!\bwe )(?<!\byou )\bcompare\b", re.I)
+_WH_PHRASE = re.compile(
+    rf"{_CLAUSE}(what|which)\s+(?:(are|were)\s+the\s+)?((?:[\w'-]+\s+){{0,4}}?)((?-i:[a-z]{{2,}}s))\b(\s+\w+)?",
+    re.I,
+)
+# After a plural head, what shows it is a noun: "What types of ...", "Which tools are ...", "what other options do I ..."
+_AFTER_PLURAL = wordset("of are were do did have had can could should would will might must that which does")
+_MODIFIERS = wordset("the other main different two three four five six several")
+
+
+def _plural_wh_phrase(question: str) -> bool:
+    for m in _WH_PHRASE.finditer(question):
+        between, head, after = m.group(3).split(), m.group(4), (m.group(5) or "").strip().lower()
+        if head in STOPWORDS or head.endswith(("ss", "us", "is")):
+            continue
+        if any(w.lower() in STOPWORDS and w.lower() not in _MODIFIERS for w in between):
+            continue
+        # "What are the ..." says plural itself; otherwise "what happens if" is a verb, "what types of" a noun.
+        if m.group(2) or after in _AFTER_PLURAL:
+            return True
+    return False
 
 
 def asks_for_list(question: str) -> bool:
-    """The question wants a list, steps, kinds or a comparison: its items rarely repeat the question's words."""
-    return _ASKS_FOR_LIST.search(question) is not None
+    """The question wants several items, steps, kinds or a comparison: its items rarely repeat its words."""
+    return bool(_REQUEST.search(question) or _COMPARISON.search(question) or _plural_wh_phrase(question))
 
 
 def sentence_limit(question: str) -> int:

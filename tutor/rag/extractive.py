@@ -11,7 +11,17 @@ import numpy as np
 
 from ingest.text import content_tokens, split_sentences
 from tutor.rag.generate import LLM_PASSAGES
-from tutor.rag.grounding import NEAR_DUPLICATE, SupportScorer, lexical_recall, next_to, on_topic, relevance
+from tutor.rag.grounding import (
+    NEAR_DUPLICATE,
+    PassageSentence,
+    SupportScorer,
+    continues_line,
+    lexical_recall,
+    next_to,
+    on_topic,
+    relevance,
+    starts_mid_sentence,
+)
 from tutor.rag.passages import is_heading, label
 from tutor.rag.safety import is_instruction_like
 from tutor.schema import Citation, Passage, citation_from_passage
@@ -25,6 +35,8 @@ _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
 LIST_ITEMS = 6
 _ENDS_CLAUSE = (".", "!", "?", ":", ";", ")", '"', "”", "’", "'", "]")
 _HEADING_LINE = re.compile(r"^(#+\s|\d+(\.\d+)*\.?\s+[A-Z])")
+# A box's title line ("TOOLS dpkg, APT and ar") above its first sentence: a heading, not half a sentence.
+_TITLE_LINE = re.compile(r"^[A-Z]{3,}\b")
 _CODE_CHARS = re.compile(r"[=<>$(){}\[\]|/\\`#%&*_~^]|\w\.\w|--")
 
 
@@ -37,6 +49,21 @@ def _fragment(raw: str, is_list_item: bool) -> bool:
     if _HEADING_LINE.match(text):
         return True
     return not (is_list_item or _CODE_CHARS.search(text))
+
+
+# A PDF footnote ("2 Note that ...") printed at the foot of a page sits between the halves of a sentence.
+_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-Z]")
+
+
+def _line_before(j: int, sentences: list[PassageSentence]) -> int | None:
+    """The sentence before ``j`` in its passage, skipping a footnote that ends right before it."""
+    here = sentences[j].passage_index
+    for k in range(j - 1, max(-1, j - 4), -1):
+        if sentences[k].passage_index != here:
+            return None
+        if _FOOTNOTE.match(sentences[k].text):
+            return k - 1 if k and sentences[k - 1].passage_index == here else None
+    return j - 1 if j and sentences[j - 1].passage_index == here else None
 
 
 def extractive_answer(
@@ -54,7 +81,21 @@ def extractive_answer(
         text = " ".join(raw.lstrip("-*• ").split())
         if is_instruction_like(text) or (is_heading(text, p) and not sent.list_items):
             continue
-        covers = frozenset(range(j, j + 1 + len(sent.list_items)))
+        k = _line_before(j, scorer.sentences)
+        previous = scorer.sentences[k].text if k is not None else None
+        heading = previous is not None and (
+            is_heading(previous, p)
+            or _HEADING_LINE.match(previous) is not None
+            or _TITLE_LINE.match(previous) is not None
+        )
+        first = j
+        if starts_mid_sentence(text, None if heading else previous):
+            # A PDF line break cut "> s6 <- rep(x, each=5)" from "which repeats each element ...": join them.
+            if heading or k is None or not continues_line(text, previous):
+                continue
+            first = k
+            text = f"{' '.join(_DOC_REFS.sub('', scorer.sentences[k].text).split())} {text}"
+        covers = frozenset(range(first, j + 1 + len(sent.list_items)))
         if sent.list_items:
             items = [" ".join(i.rstrip(":").split()) for i in sent.list_items[:LIST_ITEMS]]
             text = f"{text.rstrip(':')}: {'; '.join(items)}"

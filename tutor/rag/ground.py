@@ -18,6 +18,7 @@ from tutor.rag.grounding import (
     lexical_recall,
     next_to,
     on_topic,
+    starts_mid_sentence,
 )
 from tutor.rag.passages import label
 from tutor.rag.safety import is_instruction_like
@@ -48,7 +49,7 @@ def _is_fragment(sentence: str) -> bool:
 
 def _clean_sentence(piece: str, labels: set[str]) -> tuple[str, list[int]] | None:
     """One model sentence cleaned of markers and copied labels, with the [n] hints it wrote; None when it says
-    nothing (too short, a NOT IN MATERIAL line, a bare list of names)."""
+    nothing (too short, a NOT IN MATERIAL line, a bare list of names, a piece cut out of a longer sentence)."""
     hints = [int(n) for n in re.findall(r"\[(\d+)\]", piece)]
     clean = re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", piece).strip()
     clean = re.sub(r"^[-*•]\s*", "", clean)
@@ -59,6 +60,9 @@ def _clean_sentence(piece: str, labels: set[str]) -> tuple[str, list[int]] | Non
     # ...and a title line run into its sentence: "Model Deployment Model Deployment makes ...".
     clean = _REPEATED_OPENING.sub(r"\1", clean)
     if len(clean.split()) < 3 or NOT_IN_MATERIAL.lower() in clean.lower() or _is_fragment(clean):
+        return None
+    # A piece of a passage sentence copied from where the splitter cut it ("Characters) In combination ...").
+    if starts_mid_sentence(clean):
         return None
     return clean, hints
 

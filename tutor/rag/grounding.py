@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.text import content_tokens, split_sentences
+from ingest.words import STOPWORDS
 from tutor.rag.sentence_vectors import Embed, embed_sentences
 from tutor.schema import Passage
 
@@ -23,6 +24,50 @@ _NAMED = re.compile(r"\b([A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*|[A-Za-z]+\d\w*)\b|(?<=
 _REFERS_BACK = re.compile(
     r"^\W*(it|its|this|that|these|those|they|their|them|such|the service|the algorithm)\b", re.I
 )
+
+
+# Pieces of a sentence the splitter cut out of a longer one (a PDF line break after code, a full stop inside
+# brackets, a wrapped link) read as nonsense on their own: "org/wiki/Xz and ...", "Characters) In ...",
+# "which shows no evidence ...". An item marker ("a) ...", "2) ...") closes no bracket.
+_CLOSES_FIRST = re.compile(r"^(?!\w{1,2}\)\s)[^(\[]*[)\]]")
+# An aside whose subject was cut off: "(alternatively, ls()) can be used to ...".
+_ASIDE_FIRST = re.compile(r"^\((?:[^()]|\([^()]*\))*\)\s+[a-z]")
+_LINK_PIECE = re.compile(r"^[a-z0-9][\w.-]*/[\w/.#?=-]")
+_LOWER_START = re.compile(r"^([a-z]+)\s")
+# Code starts lowercase by nature ("echo $?", "local t1=$(exit 1)", "ls() lists ..."); prose does not.
+_CODE_MARKS = re.compile(r"[$=#;{}<>|`\\]|\w\(|^\S+\s+-{1,2}\w")
+_ENDS_SENTENCE = (".", "!", "?", ":", ";", '"', "”", "’", "'")
+
+
+def starts_mid_sentence(text: str, previous: str | None = None) -> bool:
+    """``text`` begins inside a longer sentence: it closes a bracket it never opened, opens with an aside whose
+    subject is missing, starts with a piece of a link, or is prose opening with a lowercase grammar word
+    ("which", "and", "will") or, after a line that did not end its sentence (``previous``, the sentence before
+    it in the same passage), with any lowercase word."""
+    text = text.lstrip("-*• ").strip()
+    if _CLOSES_FIRST.match(text) or _ASIDE_FIRST.match(text) or _LINK_PIECE.match(text):
+        return True
+    first = _LOWER_START.match(text)
+    if first is None or _CODE_MARKS.search(text):
+        return False
+    return first.group(1) in STOPWORDS or (
+        previous is not None and not previous.rstrip().endswith(_ENDS_SENTENCE)
+    )
+
+
+# A line this long or shorter can lend itself as the start of the sentence continuing below it.
+_LENT_LINE = 120
+
+
+def continues_line(text: str, previous: str | None) -> bool:
+    """``text`` is the rest of the short line above it ("> s6 <- rep(x, each=5)" / "which repeats each element
+    ..."), which did not end its sentence: the two read as one sentence; a number alone or a piece itself is no
+    start."""
+    if previous is None or len(previous) > _LENT_LINE or previous.rstrip().endswith(_ENDS_SENTENCE):
+        return False
+    if not re.search(r"[A-Za-z]", previous) or starts_mid_sentence(previous):
+        return False
+    return _LOWER_START.match(text.strip()) is not None and starts_mid_sentence(text, previous)
 
 
 @dataclass(frozen=True)

@@ -108,13 +108,68 @@ def _has_setup(question: str, before: int) -> bool:
     return bool(ends) and len(_content_phrase(question[: ends[-1]]).split()) >= _SETUP_WORDS
 
 
-def _resolved_inside(question: str) -> bool:
-    pointer = _POINTER.search(question)
-    if pointer is None or _AFTER_PREPOSITION.search(question[: pointer.start()]):
+# "Why is it a bad idea to ...", "Is it possible to ...", "What does it mean that ...": an empty "it" that points at
+# nothing.
+_EXPLETIVE = re.compile(
+    r"(?:(?<=\bis )|(?<=\bwas ))it\s+(?:(?:a|an)\s+)?(?:\w+\s+)?(?:idea|possible|impossible|necessary|worth|safe"
+    r"|okay|ok|advisable|wise|normal|common|true|better|best)\b|(?<=\bdoes )it\s+mean\s+(?:that|when|if)\b",
+    re.I,
+)
+# A noun phrase the question opens itself ("the systemd journal", "a log file", "my function", "some settings").
+_OWN_NOUN_PHRASE = re.compile(
+    r"\b(?:the|a|an|my|our|your|some|each|every|any)((?:\s+[\w()\[\].-]+){1,3})", re.I
+)
+# A later clause ("..., and who hosted it?", "... and load it back", "... before I start cleaning it") may refer
+# to a noun phrase of an earlier one.
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s*|\s)(?:and|but|or|so|because|before|after|where|when|once|until|while|then|if|as|without)\s",
+    re.I,
+)
+# "Is there a variant that lets me indent the body and still have it work?" asks for something new for the
+# conversation's topic; its pronoun keeps pointing at that topic.
+_EXISTENTIAL = re.compile(r"^\s*(?:is|are)\s+there\b", re.I)
+# "its first three elements of a vector": the owner named right after the possessed noun.
+_OWNER_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){1,4}?of\s+(?:the|a|an|my|our|your|some)\s+\w", re.I)
+
+_BARE_PLURAL = re.compile(r"\b[a-z]{3,}(?<!ss)(?<!us)(?<!is)s\b")
+
+
+def _opens_noun_phrase(text: str) -> bool:
+    return any(
+        any(w.lower() not in STOPWORDS for w in m.group(1).split()) for m in _OWN_NOUN_PHRASE.finditer(text)
+    )
+
+
+def _antecedent_inside(question: str, pointer: re.Match[str]) -> bool:
+    """The pronoun's noun phrase is the question's own: a possessive after a noun phrase or a name ("How do I make
+    the journal keep its logs?"; not after the wh-phrase, which is what is asked: "Which algorithm generalizes its
+    technique?") or before its owner ("its first three elements of a vector"); a pronoun in a later clause than
+    a noun phrase ("Who built the first machine, and who hosted it?")."""
+    word = pointer.group(0).lower()
+    before, after = question[: pointer.start()], question[pointer.end() :]
+    if word in ("its", "their"):
+        return (
+            _opens_noun_phrase(before) or bool(named_subject(before)) or _OWNER_AFTER.match(after) is not None
+        )
+    if word not in ("it", "they", "them") or _EXISTENTIAL.match(question):
+        return False
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if not breaks:
+        return False
+    earlier = before[: breaks[-1].start()]
+    # "they"/"them" may also stand for a bare plural ("Can I remove objects without typing them all?").
+    return _opens_noun_phrase(earlier) or (word != "it" and _BARE_PLURAL.search(earlier) is not None)
+
+
+def _resolved_inside(question: str, pointer: re.Match[str]) -> bool:
+    # "compare with it" points back; "from its cameras" is a possessive, the preposition governs its noun.
+    if pointer.group(0).lower() not in ("its", "their") and _AFTER_PREPOSITION.search(
+        question[: pointer.start()]
+    ):
         return False
     # A pronoun after a sentence of its own refers to it; "that"/"this" point back at the conversation even
     # then ("My data is skewed. Is there a variant for that?").
-    if pointer.group(1) and _has_setup(question, pointer.start()):
+    if pointer.group(1) and (_has_setup(question, pointer.start()) or _antecedent_inside(question, pointer)):
         return True
     return (
         bool(named_subject(question[: pointer.start()]))
@@ -128,8 +183,11 @@ def is_follow_up(question: str) -> bool:
     action = _ACTION_REFERENCE.search(question)
     if action:  # "... instead?" after a sentence of its own contrasts with that sentence
         return not _has_setup(question, action.start())
-    if _POINTER.search(question):
-        return not _resolved_inside(question)
+    pointer = next(
+        (m for m in _POINTER.finditer(question) if not _EXPLETIVE.match(question, m.start())), None
+    )
+    if pointer is not None:
+        return not _resolved_inside(question, pointer)
     return len(_content_phrase(question).split()) < 2
 
 

@@ -1,0 +1,84 @@
+"""The extractive answer quotes whole sentences, never a piece the splitter cut out of a longer one."""
+
+import hashlib
+
+import numpy as np
+
+from ingest.text import content_tokens
+from tutor.rag.extractive import extractive_answer
+from tutor.rag.grounding import SupportScorer
+from tutor.schema import Passage
+
+# A PDF page: the sentence explaining the test output starts on the line after the output's last number.
+PAGE = (
+    "> var.test(A, B)\n"
+    "F test to compare two variances\n"
+    "ratio of variances\n"
+    "0.5837405\n"
+    "which shows no evidence of a significant difference in the variances, and so we can use the classical test.\n"
+    "We can use the F test to test for equality in the variances of two samples from normal populations."
+)
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    """Bag of stemmed words hashed into 64 dimensions: similar wording, similar vector."""
+    out = np.zeros((len(texts), 64), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for tok in content_tokens(text):
+            out[i, int(hashlib.md5(tok.encode()).hexdigest(), 16) % 64] += 1.0
+        out[i] /= np.linalg.norm(out[i]) or 1.0
+    return out
+
+
+def test_a_sentence_starting_after_a_line_of_output_is_not_quoted() -> None:
+    passage = Passage(
+        doc_id="intro.pdf",
+        title="An Introduction",
+        heading="Tests",
+        text=PAGE,
+        start=0,
+        end=len(PAGE),
+        rank=1,
+        score=1.0,
+    )
+    query = "How can I test whether the variances of two samples are equal?"
+    scorer = SupportScorer([passage], _embed)
+    text, citations = extractive_answer(query, _embed([query])[0], [passage], scorer)
+    assert text.startswith("We can use the F test")
+    assert "which shows no evidence" not in text
+    assert citations and citations[0].n == 1
+
+
+def _answer(page: str, query: str) -> str:
+    passage = Passage(
+        doc_id="intro.pdf",
+        title="An Introduction",
+        heading="Vectors",
+        text=page,
+        start=0,
+        end=len(page),
+        rank=1,
+        score=1.0,
+    )
+    return extractive_answer(query, _embed([query])[0], [passage], SupportScorer([passage], _embed))[0]
+
+
+def test_a_sentence_continuing_a_line_of_code_is_quoted_with_it() -> None:
+    page = (
+        "A related function is rep() which can be used for replicating an object in various ways.\n"
+        "> s6 <- rep(x, each=5)\n"
+        "which repeats each element of x five times before moving on to the next."
+    )
+    text = _answer(page, "How do I repeat each element of x five times?")
+    assert "> s6 <- rep(x, each=5) which repeats each element of x five times" in text
+
+
+def test_a_sentence_split_by_a_footnote_is_quoted_whole() -> None:
+    page = (
+        "The ordered() function creates such ordered factors. For most purposes the only difference between ordered\n"
+        "2 Note that tapply() also works in this case when its second argument is not a factor.\n\n"
+        "and unordered factors is that the former are printed showing the ordering of the levels."
+    )
+    text = _answer(page, "How are ordered and unordered factors printed differently?")
+    assert "the only difference between ordered and unordered factors is that the former are printed" in text
+    assert not text.startswith("and ")
