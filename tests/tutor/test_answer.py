@@ -63,6 +63,27 @@ def test_follow_up_is_rewritten_and_shown(tutor) -> None:  # type: ignore[no-unt
     assert answer.answerable and "serverless" in answer.answer.lower()
 
 
+@pytest.mark.parametrize(
+    ("previous", "question", "needle"),
+    [
+        ("What is AWS Glue?", "What does dropout do?", "dropout"),
+        (
+            "What is Amazon Kinesis Data Firehose?",
+            "What is one-hot encoding, not only the first one?",
+            "one-hot",
+        ),
+    ],
+)
+def test_standalone_question_taken_for_a_follow_up_is_searched_as_written(  # type: ignore[no-untyped-def]
+    tutor, previous: str, question: str, needle: str
+) -> None:
+    """Too short or pointing ("the first one") to look standalone, but the rewrite drifts to the previous topic:
+    the question is searched as the learner wrote it and answered from its own passage."""
+    answer = tutor.ask(question, history=[previous], backend="extractive")
+    assert answer.rewritten_query == question
+    assert answer.citations and needle in answer.citations[0].text.lower()
+
+
 def test_unanswerable_question_is_refused_with_nearby_topics(tutor) -> None:  # type: ignore[no-untyped-def]
     answer = tutor.ask("How does Amazon Bedrock pricing work for on-demand inference?", backend="extractive")
     assert not answer.answerable

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.models import ChunkRef
 from tutor.course import load_profile
-from tutor.rag.rewrite import is_follow_up
+from tutor.rag.rewrite import is_follow_up, keep_rewrite
 from tutor.rag.rewrite import rewrite as _rewrite
 
 SEED_GENERIC = load_profile(Path(__file__).resolve().parents[2] / "corpus").generic_words()
@@ -193,3 +194,24 @@ def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str)
 )
 def test_pointing_back_still_brings_the_earlier_question_along(question: str) -> None:
     assert rewrite(question, [PREVIOUS]) != question
+
+
+def _passage(heading: str, text: str) -> ChunkRef:
+    return ChunkRef(doc_id="d", title="Guide", heading=heading, text=text, start=0, end=len(text))
+
+
+def test_a_rewrite_that_loses_the_questions_own_words_is_dropped() -> None:
+    arrays = _passage("Arrays", "Bash supports only one-dimensional arrays.")
+    cd = _passage("Builtins", "cd - changes to the previous working directory, $OLDPWD.")
+    doc_freq = {"cd": 1, "array": 5, "bash": 40}
+    assert not keep_rewrite(
+        "What does cd - do?", own_best=cd, rewritten_best=arrays, doc_freq=doc_freq, n_chunks=50
+    )
+
+
+def test_a_rewrite_that_finds_the_questions_words_in_context_is_kept() -> None:
+    glue = _passage("Glue", "AWS Glue is serverless: there are no servers to provision.")
+    generic = _passage("Compute", "Provision servers with EC2 instances.")
+    doc_freq = {"provis": 3, "server": 4}
+    question = "Do I need to provision servers for it?"
+    assert keep_rewrite(question, own_best=generic, rewritten_best=glue, doc_freq=doc_freq, n_chunks=50)

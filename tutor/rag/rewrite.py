@@ -10,8 +10,12 @@ untouched. Deterministic and instant, so it never costs answer latency
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping
 
+from ingest.models import ChunkRef
+from ingest.text import content_tokens
 from ingest.words import CONNECTIVES, QUESTION_OPENERS, STOPWORDS
 
 # Pronouns stand for a noun phrase on their own, so a name can take their place. "that"/"this" count only at
@@ -33,6 +37,7 @@ _ONE = (
     r"|\bone\b(?=\s*(?:[?.!,;:)]|$|\s+(?:is|are|was|were|do|does|did|has|have|can|could|should|would|will|for|in|on"
     r"|of|with|that|which|instead|better|cheaper)\b))"
 )
+_ONE_ALONE = re.compile(_ONE, re.I)
 _POINTER = re.compile(
     rf"\b({_PRONOUN_WORDS}|those|these)\b|{_ONE}|{_TRAILING_DEMONSTRATIVE}|{_DETERMINER}", re.I
 )
@@ -191,6 +196,18 @@ def is_follow_up(question: str) -> bool:
     return len(_content_phrase(question).split()) < 2
 
 
+def _points_back(question: str) -> bool:
+    """A follow-up by its words, not only by its brevity or a "one": a connective, a reference to the previous
+    action, or a pronoun/determiner whose noun the question does not hold."""
+    if _CONNECTIVE.match(question) or _ACTION_REFERENCE.search(question):
+        return True
+    return any(
+        not _ONE_ALONE.fullmatch(m.group(0)) and not _resolved_inside(question, m)
+        for m in _POINTER.finditer(question)
+        if not _EXPLETIVE.match(question, m.start())
+    )
+
+
 def _with_context(question: str, context: str) -> str:
     return f"{question.rstrip('?')} ({context})?" if question.endswith("?") else f"{question} ({context})"
 
@@ -227,3 +244,38 @@ def rewrite(
         # A one-word name ("Toolkit") is often too broad: keep the earlier question's terms too.
         return _with_context(standalone, context)
     return _with_context(body, context)
+
+
+# How much less of the question's own words a rewritten query's best passage may hold than the question's
+# own best passage and still be kept (ADR 0007: 0.2 chosen on the gate sets' conversations). Only for questions taken for follow-ups by their
+# brevity or a "one": a pronoun with nothing to stand for in the question always keeps its rewrite.
+KEEP_REWRITE_MARGIN = 0.2
+
+
+def own_word_share(question: str, passage: ChunkRef, doc_freq: Mapping[str, int], n_chunks: int) -> float:
+    """The IDF-weighted share of the question's own content words that ``passage`` (with its headings) holds."""
+    weights = {t: math.log(n_chunks / (1 + doc_freq.get(t, 0))) + 1 for t in content_tokens(question)}
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    held = set(content_tokens(f"{passage.title} {passage.heading} {passage.text}"))
+    return sum(w for t, w in weights.items() if t in held) / total
+
+
+def keep_rewrite(
+    question: str,
+    own_best: ChunkRef | None,
+    rewritten_best: ChunkRef | None,
+    doc_freq: Mapping[str, int],
+    n_chunks: int,
+) -> bool:
+    """Whether the search for the rewritten query found the question's own words about as well as the question
+    alone: a question taken for a follow-up whose rewrite drifts to the previous topic ("What does cd - do
+    (two-dimensional arrays)?") is searched as the learner wrote it."""
+    if rewritten_best is None or own_best is None:
+        return rewritten_best is not None
+    if _points_back(question):  # a pronoun with nothing to stand for in the question: a follow-up for sure
+        return True
+    return own_word_share(question, rewritten_best, doc_freq, n_chunks) >= (
+        own_word_share(question, own_best, doc_freq, n_chunks) - KEEP_REWRITE_MARGIN
+    )
