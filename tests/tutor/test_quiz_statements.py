@@ -114,3 +114,30 @@ def test_extraction_debris_is_no_term() -> None:
     assert junk("Need to")
     assert not junk("and list")  # a construct of the shell, named with a conjunction
     assert not junk("here document")
+
+
+VARIABLES = """# Chapter 3. Variables
+
+An uninitialized variable has a null value and no assigned value at all.
+A local variable has meaning only within its function block.
+An environment variable is passed on to every child process of the shell.
+Of course, an and list can also set variables to a default value.
+"""
+
+
+def test_a_statement_keeps_its_sentences_article_and_drops_its_link_to_the_sentence_before() -> None:
+    """Made from the term alone, "uninitialized variable has ..." reads broken, and "Of course, ..." points at
+    text the learner cannot see."""
+    bank = build_fact_bank(_rows({"variables.md": VARIABLES}))
+    gen = RuleGenerator(bank)
+    statements = {
+        item.question
+        for fact in bank.facts
+        if (item := gen.true_false(fact, random.Random(0), truth=True)) is not None
+    }
+    assert (
+        "True or false: An uninitialized variable has a null value and no assigned value at all."
+        in statements
+    )
+    assert "True or false: A local variable has meaning only within its function block." in statements
+    assert "True or false: An and list can also set variables to a default value." in statements

@@ -15,12 +15,24 @@ from difflib import SequenceMatcher
 from ingest.text import content_tokens
 from tutor.quiz.facts import FactBank
 from tutor.quiz.kinds import PERSON
-from tutor.quiz.mining import SLOT
+from tutor.quiz.mining import CONNECTORS, SLOT
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation
 
 TF_PREFIX = "True or false: "
+_OPENER = re.compile(
+    rf"(?:of course|in fact|however|indeed|thus|therefore|{'|'.join(sorted(CONNECTORS))}),\s+", re.I
+)
+_GRAMMAR_START = re.compile(
+    r"(?:a|an|the|this|that|these|those|which|what|who|when|where|how|it|they|there|in|on|for|if|some|many|most"
+    r"|each|every|all|no|one)\b",
+    re.I,
+)
+# A word before a term that already makes it a noun phrase: no article goes in front of it.
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:a|an|the|this|that|these|those|each|every|any|no|its|their|his|her|our|your|my)\s*$", re.I
+)
 # A wrong option is rejected when some corpus sentence about it covers this share of the question's words.
 ALSO_TRUE_COVERAGE = 0.6
 # A false statement differs from the material by a swapped-in name of at most this many new words.
@@ -108,6 +120,35 @@ def why_wrong(bank: FactBank, wrong: Term, answer: Term) -> str:
         f = facts[0]
         return f"The material describes {wrong.name} differently: “{f.sentence}” ({f.title})."
     return f"The material says this about {answer.name}, not {wrong.name}."
+
+
+def without_opener(text: str) -> str:
+    """A question or statement without the sentence's link to the one before ("Of course, ...", "Moreover,
+    ..."), which a learner reads as pointing at text they cannot see."""
+    m = _OPENER.match(text)
+    if m is None or not text[m.end() :]:
+        return text
+    rest = text[m.end() :]
+    # Only a grammar word is capitalised: a command or code name ("cd", "ls") keeps its case.
+    return rest[:1].upper() + rest[1:] if _GRAMMAR_START.match(rest) else rest
+
+
+def _with_sentence_article(fact: Fact, name: str, statement: str) -> str:
+    """The article the sentence puts before the term ("An uninitialized variable has ...", "an and list can"),
+    which a statement made from the term alone drops ("uninitialized variable has ..."); a/an agrees with
+    ``name`` (a swapped-in term for a false statement)."""
+    m = re.search(rf"\b(a|an|the)\s+{re.escape(fact.term.name)}\s+(\S+)", fact.sentence, re.I)
+    at = re.search(rf"(?<![\w$-]){re.escape(name)}\s+(\S+)", statement)
+    if m is None or at is None or _DETERMINER_BEFORE.search(statement[: at.start()]):
+        return statement
+    if m.group(2) != at.group(1):  # "the break command may ..." -> "break may ...": the term was a modifier
+        return statement
+    article = m.group(1).lower()
+    if article != "the":
+        article = "an" if re.match(r"[aeiou]", name, re.I) else "a"
+    if at.start() == 0:
+        article = article.capitalize()
+    return f"{statement[: at.start()]}{article} {statement[at.start() :]}"
 
 
 class DistractorPicker:
@@ -254,9 +295,10 @@ class RuleGenerator:
 
     def claim(self, fact: Fact, name: str) -> str:
         """The fact's statement about ``name`` (the key, or a wrong term for a false statement)."""
-        if fact.claim:
-            return fact.claim.replace(SLOT, name)
-        return declarative(fact.stem, name, self.labels)
+        statement = (
+            fact.claim.replace(SLOT, name) if fact.claim else declarative(fact.stem, name, self.labels)
+        )
+        return without_opener(_with_sentence_article(fact, name, statement))
 
     def spelled(self, fact: Fact) -> str:
         return spelled(fact.term, fact.sentence, self.bank.naming)
@@ -294,7 +336,7 @@ class RuleGenerator:
         options = [name, *(t.name for t in wrong)]
         rng.shuffle(options)
         return QuizItem(
-            question=fact.stem,
+            question=without_opener(fact.stem),
             options=options,
             answer=name,
             explanation=f"{name}. The material says: “{fact.sentence}”",
@@ -344,7 +386,7 @@ class RuleGenerator:
         accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if self.bank.canonical(a)} - {name})
         # Without options to pick from, "Which of the following" reads oddly: ask for the term instead, or,
         # for a person the sentence is about, who ("Who led the project ...?", not "Which term led ...?").
-        question = fact.stem
+        question = without_opener(fact.stem)
         if fact.term.kind == PERSON:
             question = re.sub(r"^Which of the following (?=[a-z])", "Who ", question)
         question = re.sub(r"\b([Ww])hich of the following\b", r"\1hich term", question, count=1)
