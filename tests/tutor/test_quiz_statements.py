@@ -99,6 +99,21 @@ def test_true_false_keys_are_balanced_over_a_quiz(monkeypatch: pytest.MonkeyPatc
     assert 0.4 <= keys.count("True") / len(keys) <= 0.6, keys
 
 
+def test_a_topic_quiz_balances_its_keys_in_its_ranked_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Practice on a topic (the chat's "quiz me on X") keeps the passages' ranked order, and each fact is asked
+    for the key that is behind: "True" is no safe guess there either."""
+    bank = _bank()
+    rows = tuple(_rows({"packages.md": PACKAGES, "logs.md": LOGS}))
+    ctx = service.QuizContext("v", bank, rows, RuleGenerator(bank), CourseTopics(source="documents"))
+    monkeypatch.setattr(service, "quiz_context", lambda settings=None: ctx)
+    ranked = [(f, 1.0) for f in bank.facts]  # the topic's passages, as the search ranks them
+    monkeypatch.setattr(service, "_topic_facts", lambda ctx, facts, topic, doc, s: list(ranked))
+    items = list(service.iter_quiz(topic="commands", n=10, types=("true_false",), backend="extractive"))
+    keys = [i.answer for i in items]
+    assert len(items) >= 6
+    assert abs(keys.count("True") - keys.count("False")) <= 1, keys
+
+
 def test_stems_that_lean_on_unseen_text_are_no_questions() -> None:
     assert not good_stem("Which function does the corresponding operation for rows?")
     assert not good_stem("Which of the following requires such paths to match only directories?")

@@ -243,7 +243,9 @@ def iter_quiz(
         # The other key only while the keys are even, or when a whole round of documents made nothing and one
         # more of it keeps the keys within the band (at most 60% of one key, or one over half).
         either = keyed[True] == keyed[False] or (idle >= len(queues) and _within_band(keyed, not truth))
-        picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed, truth, either)
+        # A topic quiz asks each fact, in its ranked order, for the key that is behind, else the other.
+        lean = keyed[True] < keyed[False] if topic is not None else None
+        picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed, truth, either, lean)
         if picked is None:
             idle += 1
             if idle > 2 * len(queues):
@@ -273,6 +275,7 @@ def _take(
     failed: set[tuple[int, str]],
     truth: bool | None = True,
     either: bool = True,
+    lean: bool | None = None,
 ) -> tuple[Fact, QuizItem] | None:
     """The first fact in ``queue`` that makes a valid item, preferring the wanted type; it leaves the queue.
 
@@ -289,7 +292,7 @@ def _take(
             if per_subject[fact.term.key] >= MAX_PER_SUBJECT:
                 continue
             todo = [k for k in allowed if (id(fact), _variant(k, key)) not in failed]
-            item = _first_valid(ctx, fact, todo, rng, score, seen, key)
+            item = _first_valid(ctx, fact, todo, rng, score, seen, key, lean)
             failed.update((id(fact), _variant(k, key)) for k in todo)
             if item is not None:
                 del queue[i]
@@ -322,9 +325,17 @@ def _first_valid(
     score: float,
     seen: Sequence[Served],
     truth: bool | None = None,
+    lean: bool | None = None,
 ) -> QuizItem | None:
-    for kind in kinds:
-        item = ctx.generator.make(fact, kind, rng, score, truth)
+    """``lean``: with no ``truth`` asked, the true/false key that is behind. Wanting "False" from a fact that can
+    only make a true statement (one about the course's own subject), the other types come first."""
+    attempts: list[tuple[str, bool | None]] = [(k, truth) for k in kinds]
+    if truth is None and lean is not None and "true_false" in kinds:
+        attempts[list(kinds).index("true_false")] = ("true_false", lean)
+        if lean is False:
+            attempts.append(("true_false", True))
+    for kind, key in attempts:
+        item = ctx.generator.make(fact, kind, rng, score, key)
         if item is None:
             continue
         verdict = validate(item, ctx.bank, seen)
