@@ -28,7 +28,7 @@ from tutor.rag.generate import LLM_PASSAGES, build_messages, stream_text
 from tutor.rag.ground import SentenceGrounder
 from tutor.rag.grounding import SupportScorer
 from tutor.rag.retrieve import FusionParams, Retriever
-from tutor.rag.rewrite import keep_rewrite, rewrite
+from tutor.rag.rewrite import keep_rewrite, points_back, rewrite
 from tutor.rag.safety import validate_question
 from tutor.schema import Answer, Passage
 from tutor.store import get_embedder, get_store
@@ -165,7 +165,8 @@ class Tutor:
                 "The index is empty. Run `tutor ingest` (or add documents in the Library page) first."
             )
         result = self.retriever.search(query, k=k, doc_id=doc_id)
-        if query != question:  # taken for a follow-up: keep the rewrite only if it finds the question's words
+        # Taken for a follow-up only for its brevity or a "one": keep the rewrite only if it finds the question's words.
+        if query != question and not points_back(question):
             own = self.retriever.search(question, k=k, doc_id=doc_id)
             lexical = self.retriever.lexical()
             if not keep_rewrite(

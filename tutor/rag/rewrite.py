@@ -196,7 +196,7 @@ def is_follow_up(question: str) -> bool:
     return len(_content_phrase(question).split()) < 2
 
 
-def _points_back(question: str) -> bool:
+def points_back(question: str) -> bool:
     """A follow-up by its words, not only by its brevity or a "one": a connective, a reference to the previous
     action, or a pronoun/determiner whose noun the question does not hold."""
     if _CONNECTIVE.match(question) or _ACTION_REFERENCE.search(question):
@@ -274,7 +274,7 @@ def keep_rewrite(
     (two-dimensional arrays)?") is searched as the learner wrote it."""
     if rewritten_best is None or own_best is None:
         return rewritten_best is not None
-    if _points_back(question):  # a pronoun with nothing to stand for in the question: a follow-up for sure
+    if points_back(question):  # a pronoun with nothing to stand for in the question: a follow-up for sure
         return True
     return own_word_share(question, rewritten_best, doc_freq, n_chunks) >= (
         own_word_share(question, own_best, doc_freq, n_chunks) - KEEP_REWRITE_MARGIN
