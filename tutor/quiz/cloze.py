@@ -132,21 +132,7 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
         stem = _stem(bank, term, text, m)
         if stem is None or not good_stem(stem, bank.naming.generic):
             continue
-        claim = f"{text[: m.start()]}{SLOT}{text[m.end() :]}"
-        yield Fact(
-            term=term,
-            statement=text,
-            sentence=sentence,
-            stem=stem,
-            doc_id=passage.doc_id,
-            title=passage.title,
-            heading=passage.heading_at(passage.start + offset),
-            chunk_id=str(getattr(passage, "chunk_id", "") or getattr(passage, "id", "")),
-            passage=passage.text,
-            start=passage.start,
-            end=passage.end,
-            claim=claim,
-        )
+        yield _sentence_fact(term, stem, text, sentence, passage, offset, m)
 
 
 def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
@@ -461,22 +447,7 @@ def _blanks_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int, as
         term = (bank.lookup(m.group(0)) if _rank == 0 else None) or Term(
             name=m.group(0), key=key, kind="blank"
         )
-        out.append(
-            Fact(
-                term=term,
-                statement=text,
-                sentence=sentence,
-                stem=stem,
-                doc_id=passage.doc_id,
-                title=passage.title,
-                heading=passage.heading_at(passage.start + offset),
-                chunk_id=str(getattr(passage, "chunk_id", "") or getattr(passage, "id", "")),
-                passage=passage.text,
-                start=passage.start,
-                end=passage.end,
-                claim=f"{text[: m.start()]}{SLOT}{text[m.end() :]}",
-            )
-        )
+        out.append(_sentence_fact(term, stem, text, sentence, passage, offset, m))
     return out
 
 
@@ -486,3 +457,23 @@ def passage_blanks(bank: FactBank, passages: Sequence[ChunkRef], asked: str = ""
     for p in passages:
         out += blank_facts(bank, p, str(getattr(p, "support", "") or ""), asked)
     return out
+
+
+def _sentence_fact(
+    term: Term, stem: str, text: str, sentence: str, passage: ChunkRef, offset: int, m: re.Match[str]
+) -> Fact:
+    """A fact asked from one sentence of a cited passage, the term at ``m`` being what is asked."""
+    return Fact(
+        term=term,
+        statement=text,
+        sentence=sentence,
+        stem=stem,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        heading=passage.heading_at(passage.start + offset),
+        chunk_id=str(getattr(passage, "chunk_id", "") or getattr(passage, "id", "")),
+        passage=passage.text,
+        start=passage.start,
+        end=passage.end,
+        claim=f"{text[: m.start()]}{SLOT}{text[m.end() :]}",
+    )
