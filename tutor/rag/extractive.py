@@ -28,6 +28,8 @@ from tutor.schema import Citation, Passage, citation_from_passage
 
 # Weights picked on the eval set (docs/decisions/0004-extractive-sentence-choice.md).
 PASSAGE_BONUS = 0.1
+# A sentence that sends the reader elsewhere ("For more information, see ...") teaches nothing on its own.
+_POINTER = re.compile(r"^(?:for (?:more|further) (?:information|details)\b|(?:see|refer to)\s)", re.I)
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 # A list item that already names its subject ("Storage tier: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
@@ -79,7 +81,7 @@ def extractive_answer(
         p = passages[sent.passage_index]
         raw = _DOC_REFS.sub("", sent.text)
         text = " ".join(raw.lstrip("-*• ").split())
-        if is_instruction_like(text) or (is_heading(text, p) and not sent.list_items):
+        if is_instruction_like(text) or _POINTER.match(text) or (is_heading(text, p) and not sent.list_items):
             continue
         k = _line_before(j, scorer.sentences)
         previous = scorer.sentences[k].text if k is not None else None

@@ -82,3 +82,13 @@ def test_a_sentence_split_by_a_footnote_is_quoted_whole() -> None:
     text = _answer(page, "How are ordered and unordered factors printed differently?")
     assert "the only difference between ordered and unordered factors is that the former are printed" in text
     assert not text.startswith("and ")
+
+
+def test_a_sentence_sending_the_reader_elsewhere_is_not_part_of_the_answer() -> None:
+    page = (
+        "For more information on the new features introduced in this release, see the release notes of Tiller 10.\n"
+        "With this release Tiller for the first time enabled a mandatory access control framework by default."
+    )
+    text = _answer(page, "Which security feature did Tiller 10 enable by default for the first time?")
+    assert text.startswith("With this release Tiller for the first time enabled")
+    assert "For more information" not in text
