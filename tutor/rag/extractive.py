@@ -22,7 +22,7 @@ from tutor.rag.grounding import (
     relevance,
     starts_mid_sentence,
 )
-from tutor.rag.passages import is_heading, label
+from tutor.rag.passages import is_heading, subject
 from tutor.rag.safety import is_instruction_like
 from tutor.schema import Citation, Passage, citation_from_passage
 
@@ -104,7 +104,7 @@ def extractive_answer(
         elif text.endswith(":") or len(text.split()) < 3 or _fragment(raw, sent.is_list_item):
             continue
         if sent.is_list_item and p.heading and not _HAS_SUBJECT.match(text):
-            text = f"{label(p).rstrip(':')}: {text}"
+            text = f"{subject(p).rstrip(':')}: {text}"
         score = relevance(text, scorer.vectors[j], qvec, query, query_tokens) + PASSAGE_BONUS * (
             LLM_PASSAGES - sent.passage_index
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ingest.models import ChunkRef
 from tutor.schema import Passage
 
@@ -13,6 +15,18 @@ def label(p: ChunkRef, at: int | None = None) -> str:
     chunk. A Citation's own heading already is the one holding its support sentence."""
     heading = p.heading if at is None else p.heading_at(at)
     return heading.split(" > ")[-1].strip() if heading else p.title
+
+
+# "11.4. ", "Chapter 7. ", "Section 2 ": where a heading sits in the book, not what it is about.
+_SECTION_NUMBER = re.compile(
+    r"^(?:(?:chapter|section|part|appendix)\s+\w+\.?|\d+(?:\.\d+)*\.)\s+(?=\S)", re.I
+)
+
+
+def subject(p: ChunkRef, at: int | None = None) -> str:
+    """The passage's topic as the subject of a sentence ("Testing and Branching: ..."), without its number."""
+    name = label(p, at)
+    return _SECTION_NUMBER.sub("", name) or name
 
 
 def is_heading(text: str, p: Passage) -> bool:

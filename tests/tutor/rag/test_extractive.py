@@ -92,3 +92,25 @@ def test_a_sentence_sending_the_reader_elsewhere_is_not_part_of_the_answer() -> 
     text = _answer(page, "Which security feature did Tiller 10 enable by default for the first time?")
     assert text.startswith("With this release Tiller for the first time enabled")
     assert "For more information" not in text
+
+
+def test_a_list_item_is_introduced_by_its_section_name_without_the_section_number() -> None:
+    page = (
+        "### 11.4. Testing and Branching\n\n"
+        "- Each condition block ends with a double semicolon ;;.\n"
+        "- The entire case block ends with an esac (case spelled backwards).\n"
+    )
+    passage = Passage(
+        doc_id="testbranch.html",
+        title="Loops and Branches",
+        heading="Chapter 11. Loops and Branches > 11.4. Testing and Branching",
+        text=page,
+        start=0,
+        end=len(page),
+        rank=1,
+        score=1.0,
+    )
+    query = "How do I close the whole case block?"
+    text = extractive_answer(query, _embed([query])[0], [passage], SupportScorer([passage], _embed))[0]
+    assert "Testing and Branching: The entire case block ends with an esac" in text
+    assert "11.4" not in text
