@@ -173,6 +173,15 @@ PREVIOUS = "When I create a factor without specifying levels, what order do the 
         "How do I save a single object to disk and load it back later?",
         # an empty "it" points at nothing
         "Why is it a bad idea to code a category as 1, 2 and 3?",
+        # session 13: a noun phrase without an article, an idiom, a "one" set against the question's own noun,
+        # "instead" set against an earlier clause, a setup sentence typed in lowercase
+        "Does grep only read named files, or can it read from a pipe?",
+        "Where should I keep software I build from source so it does not clash with packaged files?",
+        "Do uploaded packages move into the testing branch on their own?",
+        "What priority does an installed version get versus one that is not installed?",
+        "How do I stop both nested loops, not just the inner one?",
+        "When should I use single brackets for tests, and when double brackets instead?",
+        "my backup script fails every night with no message. how do I make it log the error?",
     ],
 )
 def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str) -> None:
@@ -190,6 +199,10 @@ def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str)
         "Is there a variant that lets me indent the body with tabs and still have it work?",
         "Is it possible to run it on a larger data set?",
         "Which function generalizes its idea to more than two groups?",  # the asked-for function owns nothing
+        "Should I use a data frame instead?",
+        "Is the older one any faster?",
+        "How do I compare the new vectors with it?",
+        "ok thanks. can it also sort them?",
     ],
 )
 def test_pointing_back_still_brings_the_earlier_question_along(question: str) -> None:

@@ -104,7 +104,11 @@ _AFTER_PREPOSITION = re.compile(r"\b(with|to|from|than|like|versus|vs\.?|against
 # A sentence this long before the one that asks sets the scene the pointer refers to ("I deleted the package
 # binary. How do I get it back?").
 _SETUP_WORDS = 3
-_SENTENCE_END = re.compile(r"[.!?:]\s+(?=[A-Z\"'(])")
+# Learners type the next sentence in lowercase too ("... last night. how can I see who did it?"); an
+# abbreviation's full stop ("e.g. the", "vs. the") ends nothing.
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?:[.!?:]\s+(?=[A-Z\"'(])|[.!?]\s+(?=[a-z]))"
+)
 
 
 def _has_setup(question: str, before: int) -> bool:
@@ -122,7 +126,16 @@ _EXPLETIVE = re.compile(
 )
 # A noun phrase the question opens itself ("the systemd journal", "a log file", "my function", "some settings").
 _OWN_NOUN_PHRASE = re.compile(
-    r"\b(?:the|a|an|my|our|your|some|each|every|any)((?:\s+[\w()\[\].-]+){1,3})", re.I
+    r"\b(?:the|a|an|my|our|your|some|each|every|any|both|two|three|four|several)((?:\s+[\w()\[\].-]+){1,3})",
+    re.I,
+)
+# "on its own", "by themselves": an idiom, not a pointer at anything.
+_IDIOM_BEFORE = re.compile(r"\b(?:on|of)\s+$", re.I)
+_IDIOM_AFTER = re.compile(r"\s+own\b", re.I)
+# "... an installed version versus one that isn't", "..., not just the inner one": a "one" set against a noun
+# phrase the question has just named.
+_CONTRAST_BEFORE = re.compile(
+    r"(?:,\s*|\s)(?:versus|vs\.?|than|not(?:\s+just|\s+only)?|or|and|but)\s+(?:\w+\s+){0,2}$", re.I
 )
 # A later clause ("..., and who hosted it?", "... and load it back", "... before I start cleaning it") may refer
 # to a noun phrase of an earlier one.
@@ -135,6 +148,9 @@ _CLAUSE_BREAK = re.compile(
 _EXISTENTIAL = re.compile(r"^\s*(?:is|are)\s+there\b", re.I)
 # "its first three elements of a vector": the owner named right after the possessed noun.
 _OWNER_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){1,4}?of\s+(?:the|a|an|my|our|your|some)\s+\w", re.I)
+
+# Content words an earlier clause needs to hold the noun phrase a later clause's pronoun stands for.
+_CLAUSE_WORDS = 3
 
 _BARE_PLURAL = re.compile(r"\b[a-z]{3,}(?<!ss)(?<!us)(?<!is)s\b")
 
@@ -154,28 +170,50 @@ def _antecedent_inside(question: str, pointer: re.Match[str]) -> bool:
     before, after = question[: pointer.start()], question[pointer.end() :]
     if word in ("its", "their"):
         return (
-            _opens_noun_phrase(before) or bool(named_subject(before)) or _OWNER_AFTER.match(after) is not None
+            (_IDIOM_BEFORE.search(before) is not None and _IDIOM_AFTER.match(after) is not None)
+            or _opens_noun_phrase(before)
+            or bool(named_subject(before))
+            or _OWNER_AFTER.match(after) is not None
         )
+    if _ONE_ALONE.fullmatch(pointer.group(0)):
+        contrast = _CONTRAST_BEFORE.search(before)
+        return contrast is not None and _opens_noun_phrase(before[: contrast.start()])
     if word not in ("it", "they", "them") or _EXISTENTIAL.match(question):
         return False
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if not breaks:
         return False
     earlier = before[: breaks[-1].start()]
-    # "they"/"them" may also stand for a bare plural ("Can I remove objects without typing them all?").
-    return _opens_noun_phrase(earlier) or (word != "it" and _BARE_PLURAL.search(earlier) is not None)
+    # A noun phrase needs no article ("Does if only work with test brackets, or can it ...", "Where do I put
+    # software I build by hand so it ..."); "they"/"them" may stand for a bare plural ("objects ... them all").
+    return (
+        _opens_noun_phrase(earlier)
+        or len(_content_phrase(earlier).split()) >= _CLAUSE_WORDS
+        or (word != "it" and _BARE_PLURAL.search(earlier) is not None)
+    )
+
+
+def _alternative_inside(question: str, action: re.Match[str]) -> bool:
+    """ "Where should I use -a and -o, and where && and || instead?": the question names what "instead" is set
+    against in an earlier clause."""
+    if not action.group(0).lower().startswith("instead"):
+        return False
+    breaks = list(_CLAUSE_BREAK.finditer(question, 0, action.start()))
+    return bool(breaks) and len(_content_phrase(question[: breaks[-1].start()]).split()) >= _CLAUSE_WORDS
 
 
 def _resolved_inside(question: str, pointer: re.Match[str]) -> bool:
+    # A pronoun after a sentence of its own refers to it; "that"/"this" point back at the conversation even
+    # then ("My data is skewed. Is there a variant for that?"). So does one in a later clause, even after a
+    # preposition ("..., and how does checkpointing work with it?").
+    own = bool(pointer.group(1)) or _ONE_ALONE.fullmatch(pointer.group(0)) is not None
+    if own and (_has_setup(question, pointer.start()) or _antecedent_inside(question, pointer)):
+        return True
     # "compare with it" points back; "from its cameras" is a possessive, the preposition governs its noun.
     if pointer.group(0).lower() not in ("its", "their") and _AFTER_PREPOSITION.search(
         question[: pointer.start()]
     ):
         return False
-    # A pronoun after a sentence of its own refers to it; "that"/"this" point back at the conversation even
-    # then ("My data is skewed. Is there a variant for that?").
-    if pointer.group(1) and (_has_setup(question, pointer.start()) or _antecedent_inside(question, pointer)):
-        return True
     return (
         bool(named_subject(question[: pointer.start()]))
         and len(_content_phrase(question).split()) >= _SELF_CONTAINED_WORDS
@@ -186,8 +224,8 @@ def is_follow_up(question: str) -> bool:
     if _CONNECTIVE.match(question):
         return True
     action = _ACTION_REFERENCE.search(question)
-    if action:  # "... instead?" after a sentence of its own contrasts with that sentence
-        return not _has_setup(question, action.start())
+    if action:  # "... instead?" after a sentence or a clause of its own contrasts with it
+        return not (_has_setup(question, action.start()) or _alternative_inside(question, action))
     pointer = next(
         (m for m in _POINTER.finditer(question) if not _EXPLETIVE.match(question, m.start())), None
     )
