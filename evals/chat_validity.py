@@ -19,7 +19,7 @@ from evals.quiz_validity import summarise
 from tutor.config import Settings, get_settings
 from tutor.errors import TutorError
 from tutor.quiz.models import ITEM_TYPES, QuizItem, Served
-from tutor.quiz.service import iter_quiz, quiz_context
+from tutor.quiz.service import iter_quiz, quiz_context, served_as
 from tutor.rag.pipeline import Tutor
 from tutor.store import get_store
 from tutor.study.practice import passage_items
@@ -43,7 +43,7 @@ def chat_items(settings: Settings, dataset: Path) -> tuple[list[QuizItem], list[
         except TutorError:
             continue
         practice += got
-        served += [Served(i.fact_key, i.subject, i.question) for i in got]
+        served += [served_as(i) for i in got]
     return practice, check_items(settings, dataset, served)
 
 
@@ -59,7 +59,7 @@ def check_items(settings: Settings, dataset: Path, served: list[Served]) -> list
         got = passage_items(ctx, answer.citations, 1, ITEM_TYPES, served, case.question)
         COVERAGE["cited" if got else "none"] += 1
         items += got
-        served += [Served(i.fact_key, i.subject, i.question) for i in got]
+        served += [served_as(i) for i in got]
     return items
 
 

@@ -128,6 +128,7 @@ def test_no_blank_for_an_everyday_word_a_fragment_or_a_sentence_leaning_on_conte
         "Of empty arrays and empty elements",  # a heading
         "This is why the enclosing environment keeps the superassignment operator.",  # leans on the sentence before
         "It reaches the enclosing environment of the superassignment operator.",  # who "it" is came before
+        "As already mentioned, the enclosing environment keeps the superassignment operator.",  # said before
     ):
         keys = {f.term.name.lower() for f in blank_facts(bank, _passage(text))}
         assert not keys or text.startswith("The first"), (text, keys)

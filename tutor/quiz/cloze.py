@@ -275,7 +275,7 @@ _PRONOUN_OPENER = re.compile(r"^(?:It|They|This|These|That|Those|He|She|Its|Thei
 # Context words a blank stem cannot lean on ("such as" introduces examples, it does not point back).
 _CONTEXT = re.compile(
     r"\b(?:following|above|below|previous|previously|this|these|former|latter|later|earlier)\b|\bsuch\b(?! as)"
-    r"|\bthe (?:two|three|both)\b",
+    r"|\bthe (?:two|three|both)\b|\bas (?:\w+ )?(?:mentioned|noted|explained|described|seen)\b",
     re.IGNORECASE,
 )
 

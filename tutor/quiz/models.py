@@ -104,3 +104,4 @@ class Served:
     fact_key: str
     subject: str
     question: str
+    answer: str = ""  # a true/false item's key ("True"/"False"), so later quizzes keep the keys balanced

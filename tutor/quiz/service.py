@@ -14,16 +14,18 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ingest.models import StoredChunk
 from tutor.config import Settings, get_settings
 from tutor.course import get_profile
 from tutor.errors import TutorError
+from tutor.quiz.cloze import blank_facts, item_types, sentence_facts
 from tutor.quiz.facts import FactBank, build_fact_bank
 from tutor.quiz.gate import validate
 from tutor.quiz.generate_llm import Rephraser
 from tutor.quiz.generate_rules import RuleGenerator
-from tutor.quiz.models import ITEM_TYPES, Fact, QuizItem, Served
+from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, Fact, QuizItem, Served
 from tutor.quiz.naming import Naming
 from tutor.quiz.topics import CourseTopics, TopicClassifier, course_topics, parse_topic
 from tutor.rag.retrieve import LexicalIndex, Retriever
@@ -53,6 +55,13 @@ class QuizContext:
     @property
     def doc_ids(self) -> list[str]:
         return sorted({r.doc_id for r in self.rows})
+
+    @cached_property
+    def _by_id(self) -> dict[str, StoredChunk]:
+        return {r.id: r for r in self.rows}
+
+    def chunk(self, chunk_id: str) -> StoredChunk | None:
+        return self._by_id.get(chunk_id)
 
 
 _CONTEXTS: dict[str, QuizContext] = {}
@@ -223,7 +232,9 @@ def iter_quiz(
     per_subject: dict[str, int] = defaultdict(int)
     failed: set[tuple[int, str]] = set()
     made_by_type: dict[str, int] = defaultdict(int)
-    keyed: dict[bool, int] = {True: 0, False: 0}  # true/false items made, by key
+    # True/false items made, by key. A topic quiz is a few items (the chat's "quiz me on X"): its keys are
+    # balanced together with the learner's earlier true/false items, so a run of short quizzes is too.
+    keyed = key_counts(served) if topic is not None else {True: 0, False: 0}
     idle = 0  # turns in a row that made no item
     made = 0
     turn = 0
@@ -237,15 +248,8 @@ def iter_quiz(
         # The type made least so far (rotation order breaks ties): a fact that could not make an mcq of one
         # kind of option (it made a true/false instead) leaves the next slot wanting the mcq.
         want = min(kinds, key=lambda k: (made_by_type[k], kinds.index(k)))
-        # True/false keys alternate so "True" is no safe guess: the next one is whichever key is behind.
-        # A topic quiz keeps its ranked order (on-topic passages first) over the balance of keys.
-        truth = keyed[True] < keyed[False] if topic is None else None
-        # The other key only while the keys are even, or when a whole round of documents made nothing and one
-        # more of it keeps the keys within the band (at most 60% of one key, or one over half).
-        either = keyed[True] == keyed[False] or (idle >= len(queues) and _within_band(keyed, not truth))
-        # A topic quiz asks each fact, in its ranked order, for the key that is behind, else the other.
-        lean = keyed[True] < keyed[False] if topic is not None else None
-        picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed, truth, either, lean)
+        keys = NextKey.after(keyed, idle >= len(queues), in_rank_order=topic is not None)
+        picked = _take(ctx, queue, want, kinds, rng, seen, per_subject, failed, keys)
         if picked is None:
             idle += 1
             if idle > 2 * len(queues):
@@ -255,13 +259,60 @@ def iter_quiz(
         fact, item = picked
         if rephrase is not None:
             item = rephrase(item, seen) or item
-        seen.append(Served(item.fact_key, item.subject, item.question))
+        seen.append(served_as(item))
         per_subject[fact.term.key] += 1
         made_by_type[item.type] += 1
         if item.type == "true_false":
             keyed[item.answer == "True"] += 1
         made += 1
         yield item
+
+
+def key_counts(served: Sequence[Served]) -> dict[bool, int]:
+    """The true/false items among ``served``, by key (True: keyed "True")."""
+    keys = [x.answer == "True" for x in served if x.answer in TF_OPTIONS]
+    return {True: sum(keys), False: len(keys) - sum(keys)}
+
+
+def served_as(item: QuizItem) -> Served:
+    """What later items are checked against (and, for a true/false item, its key for the balance of keys)."""
+    return Served(
+        item.fact_key, item.subject, item.question, item.answer if item.type == "true_false" else ""
+    )
+
+
+@dataclass(frozen=True)
+class NextKey:
+    """Which true/false key the next item may have, so that answering "True" every time is no safe guess."""
+
+    wanted: bool  # the key that is behind ("False" while the keys are even)
+    other_ok: bool  # the other key keeps the keys balanced too
+    # A topic quiz asks each fact, in its ranked order (on-topic passages first), for every key it may have
+    # before the next fact; a spread quiz asks every fact for the wanted key before any for the other.
+    in_rank_order: bool
+
+    @classmethod
+    def after(cls, keyed: dict[bool, int], idle_round: bool, in_rank_order: bool = False) -> NextKey:
+        """The key behind; the other only while the keys are even, or when a whole round made nothing and one
+        more of it keeps the keys within the band (at most 60% of one key, or one over half)."""
+        wanted = keyed[True] < keyed[False]
+        even = keyed[True] == keyed[False]
+        return cls(wanted, even or (idle_round and _within_band(keyed, not wanted)), in_rank_order)
+
+    def keys(self) -> tuple[bool, ...]:
+        return (self.wanted, not self.wanted) if self.other_ok else (self.wanted,)
+
+    def passes(self, want: str, kinds: Sequence[str]) -> list[list[tuple[str, bool]]]:
+        """The (type, key) variants each pass over the queue tries, in order (the key matters for true/false only)."""
+        other = [("true_false", not self.wanted)] if self.other_ok and "true_false" in kinds else []
+        if self.in_rank_order:
+            return [
+                [(want, self.wanted), *(other if want == "true_false" else [])],
+                [*((k, self.wanted) for k in kinds), *other],
+            ]
+        # The other key only when no fact of the queue makes anything else: a document whose one fact makes
+        # only a true statement still gets its turn.
+        return [[(want, self.wanted)], [(k, self.wanted) for k in kinds], *([other] if other else [])]
 
 
 def _take(
@@ -273,36 +324,34 @@ def _take(
     seen: Sequence[Served],
     per_subject: dict[str, int],
     failed: set[tuple[int, str]],
-    truth: bool | None = True,
-    either: bool = True,
-    lean: bool | None = None,
+    keys: NextKey,
 ) -> tuple[Fact, QuizItem] | None:
     """The first fact in ``queue`` that makes a valid item, preferring the wanted type; it leaves the queue.
 
     Facts that can make no type at all, or whose subject has had its share, are dropped from the queue so
     later slots do not retry them; ``failed`` remembers (fact, variant) pairs already rejected, a variant
-    being the type, with the key for a true/false item ("true_false:False").
+    being the type, with the key for a true/false item ("true_false:False"). In rank order, a fact that makes
+    nothing the keys allow (a statement about the course's own subject can only be true, and the quiz is at
+    its share of "True") is asked from its sentence instead: another term it names, or a blank to fill in.
     """
-    # The other true/false key (when ``either``) only if no fact of the queue makes anything else: a
-    # document whose one fact makes only a true statement still gets its turn.
-    other = [(kinds, not truth)] if either and truth is not None else []
-    passes: list[tuple[Sequence[str], bool | None]] = [((want,), truth), (kinds, truth), *other]
-    for allowed, key in passes:
+    passes = keys.passes(want, kinds)
+    for p, variants in enumerate(passes):
         for i, (fact, score) in enumerate(queue):
             if per_subject[fact.term.key] >= MAX_PER_SUBJECT:
                 continue
-            todo = [k for k in allowed if (id(fact), _variant(k, key)) not in failed]
-            item = _first_valid(ctx, fact, todo, rng, score, seen, key, lean)
-            failed.update((id(fact), _variant(k, key)) for k in todo)
-            if item is not None:
+            todo = [(k, t) for k, t in variants if (id(fact), _variant(k, t)) not in failed]
+            picked = _first_valid(ctx, fact, todo, rng, score, seen)
+            failed.update((id(fact), _variant(k, t)) for k, t in todo)
+            if picked is None and keys.in_rank_order and p == len(passes) - 1:
+                picked = _from_sentence(ctx, fact, kinds, rng, score, seen, per_subject, failed)
+            if picked is not None:
                 del queue[i]
-                return fact, item
-    keys: tuple[bool | None, ...] = (True, False) if truth is not None else (None,)
-    variants = [_variant(k, t) for k in kinds for t in (keys if k == "true_false" else (True,))]
+                return picked
+    every = [_variant(k, t) for k in kinds for t in ((True, False) if k == "true_false" else (True,))]
     queue[:] = [
         (f, sc)
         for f, sc in queue
-        if per_subject[f.term.key] < MAX_PER_SUBJECT and any((id(f), v) not in failed for v in variants)
+        if per_subject[f.term.key] < MAX_PER_SUBJECT and any((id(f), v) not in failed for v in every)
     ]
     return None
 
@@ -313,33 +362,52 @@ def _within_band(keyed: dict[bool, int], key: bool) -> bool:
     return keyed[key] + 1 <= max(-(-total // 2), int(TRUE_SHARE_MAX * total + 1e-9))
 
 
-def _variant(kind: str, truth: bool | None) -> str:
+def _variant(kind: str, truth: bool) -> str:
     return f"{kind}:{truth}" if kind == "true_false" else kind
 
 
 def _first_valid(
     ctx: QuizContext,
     fact: Fact,
-    kinds: Sequence[str],
+    variants: Sequence[tuple[str, bool]],
     rng: random.Random,
     score: float,
     seen: Sequence[Served],
-    truth: bool | None = None,
-    lean: bool | None = None,
-) -> QuizItem | None:
-    """``lean``: with no ``truth`` asked, the true/false key that is behind. Wanting "False" from a fact that can
-    only make a true statement (one about the course's own subject), the other types come first."""
-    attempts: list[tuple[str, bool | None]] = [(k, truth) for k in kinds]
-    if truth is None and lean is not None and "true_false" in kinds:
-        attempts[list(kinds).index("true_false")] = ("true_false", lean)
-        if lean is False:
-            attempts.append(("true_false", True))
-    for kind, key in attempts:
+) -> tuple[Fact, QuizItem] | None:
+    for kind, key in variants:
         item = ctx.generator.make(fact, kind, rng, score, key)
         if item is None:
             continue
         verdict = validate(item, ctx.bank, seen)
         if verdict.ok:
-            return item
+            return fact, item
         log.debug("rejected %s item on %s: %s", kind, fact.term.name, "; ".join(verdict.reasons))
+    return None
+
+
+def _from_sentence(
+    ctx: QuizContext,
+    fact: Fact,
+    kinds: Sequence[str],
+    rng: random.Random,
+    score: float,
+    seen: Sequence[Served],
+    per_subject: dict[str, int],
+    failed: set[tuple[int, str]],
+) -> tuple[Fact, QuizItem] | None:
+    """An item from the fact's own sentence (its evidence), else from another sentence of its passage (on the
+    topic too): a "which" question about another term the sentence names, else a phrase to fill in
+    (``tutor.quiz.cloze``)."""
+    if (id(fact), "sentence") in failed or (row := ctx.chunk(fact.chunk_id)) is None:
+        return None
+    failed.add((id(fact), "sentence"))
+    found = [*sentence_facts(ctx.bank, row, fact.sentence), *blank_facts(ctx.bank, row, fact.sentence)]
+    found.sort(key=lambda f: f.sentence != fact.sentence)  # stable: each kind in its own order
+    for other in found:
+        if per_subject[other.term.key] >= MAX_PER_SUBJECT:
+            continue
+        variants = [(k, True) for k in item_types(ctx.bank, other, kinds)]
+        picked = _first_valid(ctx, other, variants, rng, score, seen)
+        if picked is not None:
+            return picked
     return None

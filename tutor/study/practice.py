@@ -14,7 +14,15 @@ from tutor.quiz.cloze import item_types, passage_blanks, passage_facts
 from tutor.quiz.gate import validate
 from tutor.quiz.grade import grade
 from tutor.quiz.models import ITEM_TYPES, Fact, GradeResult, QuizItem, Served
-from tutor.quiz.service import QuizContext, check_args, iter_quiz, quiz_context
+from tutor.quiz.service import (
+    NextKey,
+    QuizContext,
+    check_args,
+    iter_quiz,
+    key_counts,
+    quiz_context,
+    served_as,
+)
 from tutor.store import get_embedder
 from tutor.study.progress import Attempt, Progress
 from tutor.study.route import Route, route
@@ -208,12 +216,20 @@ def _gated(
         if not types:
             continue
         start = 0 if cloze else (len(seen) + len(items)) % len(types)
-        for kind in (*types[start:], *types[:start]):
-            item = ctx.generator.make(fact, kind, rng)
+        # A true/false item has the key the learner's true/false items are short of (the other only while even):
+        # a fact that can only be stated true gives way to its other types, or to the next fact.
+        keys = NextKey.after(key_counts(seen), idle_round=False).keys()
+        variants = [
+            (k, t)
+            for k in (*types[start:], *types[:start])
+            for t in (keys if k == "true_false" else keys[:1])
+        ]
+        for kind, key in variants:
+            item = ctx.generator.make(fact, kind, rng, truth=key)
             if item is not None and validate(item, ctx.bank, seen).ok:
                 items.append(item)
                 subjects.add(fact.term.key)
-                seen.append(Served(item.fact_key, item.subject, item.question))
+                seen.append(served_as(item))
                 break
     return items
 

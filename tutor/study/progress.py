@@ -192,7 +192,13 @@ class Progress:
     def served(self, learner: str) -> list[Served]:
         rows = (
             self._conn()
-            .execute("SELECT fact_key, subject, question FROM served WHERE learner = ?", (learner,))
+            .execute(
+                # A true/false item's key, so a new quiz keeps the learner's true/false keys balanced.
+                "SELECT s.fact_key, s.subject, s.question, "
+                "CASE WHEN json_extract(i.json, '$.type') = 'true_false' THEN json_extract(i.json, '$.answer') "
+                "ELSE '' END FROM served s LEFT JOIN items i ON i.id = s.item_id WHERE s.learner = ?",
+                (learner,),
+            )
             .fetchall()
         )
         return [Served(*r) for r in rows]
