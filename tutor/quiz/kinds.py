@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from ingest.text import content_tokens
-from ingest.words import STOPWORDS, wordset
+from ingest.words import QUALIFIERS, STOPWORDS, wordset
 
 PERSON = "person"
 RELEASE = "release"
@@ -30,7 +30,7 @@ RELEASE = "release"
 REFINABLE = frozenset(("concept", "name", "acronym"))
 
 _NUMBER = re.compile(r"[\d\s.,:/%+-]+")
-_CODE = re.compile(r"[()\[\]{}$=_\\<>|`]|^[-./~]|[A-Za-z]\.[A-Za-z]")
+_CODE = re.compile(r"[()\[\]{}$=_\\<>|`]|^[-./~@%+*]|[A-Za-z]\.[A-Za-z]")
 _VERSION = re.compile(r"\d+(?:\.\d+)*[a-z]?\d*")
 # A version number with a dot ("3.9", "2.4.23"), or any number followed by a code name ("8 Falcon"); not a
 # plain "Level 0" or "Figure 3".
@@ -97,6 +97,8 @@ def junk(name: str) -> bool:
         return True
     if len(words) >= 2 and words[-1] in _GLUE:
         return True  # a scrap of a sentence cut at a grammar word ("Need to"), not a name
+    if len(words) >= 2 and name[:1].islower() and words[0] in QUALIFIERS:
+        return True  # "new bug", "specific version number": one instance described, not a term
     # "case-in-point": lower-case words hyphenated around a grammar word.
     parts = name.strip().split("-")
     return (
