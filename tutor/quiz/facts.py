@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
 from ingest.words import wordset
-from tutor.quiz.kinds import PERSON, REFINABLE, KindEvidence, garbled, junk, same_look, trivial
+from tutor.quiz.kinds import PERSON, REFINABLE, KindEvidence, garbled, junk, passing, same_look, trivial
 from tutor.quiz.mining import (
     ADVERB,
     WHICH,
@@ -139,6 +139,9 @@ class FactBank:
         # Keys of terms most passages of the course name (its own subject): the obvious guess, so never an
         # option or the key to pick or type; a true/false statement about one is still a fair question.
         self.common: frozenset[str] = frozenset()
+        # Keys of phrases that describe one instance ("a new bug"): true statements may be about one, but no
+        # item asks to name or pick one, and none is a wrong option or a swapped-in name.
+        self.phrases = frozenset(k for k, t in terms.items() if passing(t.name))
         self.terms = terms
         self.facts = facts
         self.sentences = sentences
@@ -224,6 +227,7 @@ class FactBank:
                 t.key not in seen
                 and t.kind == term.kind
                 and t.key not in self.common
+                and t.key not in self.phrases
                 and same_look(t.name, term.name, term.kind)
             ):
                 seen.add(t.key)

@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from ingest.text import content_tokens
 from ingest.words import DETERMINERS, GRAMMAR_OPENERS
 from tutor.quiz.facts import FactBank
+from tutor.quiz.kinds import same_look
 from tutor.quiz.mining import CONNECTORS, SLOT, points_elsewhere, without_references
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
@@ -56,6 +57,10 @@ def spelled(term: Term, sentence: str, naming: Naming = PLAIN) -> str:
     for name in (term.name, bare, *sorted(term.aliases, key=len, reverse=True)):
         if name and re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", sentence):
             return term.name if name == bare else name
+    # A function the prose names as a thing, without its parentheses ("A factor is ..." for factor()).
+    plain = term.name.removesuffix("()")
+    if plain != term.name and re.search(r"\b(?:[Aa]n?|[Tt]he) " + re.escape(plain) + r"(?![\w(-])", sentence):
+        return plain
     return term.name
 
 
@@ -379,12 +384,14 @@ class RuleGenerator:
         }
 
     def mcq(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
-        if fact.term.key in self.bank.common:
-            return None  # the course's own subject is the obvious guess among any options
+        if fact.term.key in self.bank.common or fact.term.key in self.bank.phrases:
+            return None  # the course's own subject is the obvious guess; "new bug" is no term to pick
         wrong = self.picker.pick(fact, fact.stem, 3, rng)
         if len(wrong) < 3:
             return None
         name = self.spelled(fact)
+        if any(not same_look(t.name, name, fact.term.kind) for t in wrong):
+            return None  # the key as the sentence spells it ("factor") among code ("seq()"): it stands out
         options = [name, *(t.name for t in wrong)]
         rng.shuffle(options)
         return QuizItem(
@@ -408,7 +415,9 @@ class RuleGenerator:
         # The course's own subject is one of a kind: any term swapped in for it makes an odd claim
         # ("<some feature> has had several leaders since 1993").
         can_be_false = fact.term.key not in self.bank.common
-        wrong = self.swaps.pick(fact, rng)[:1] if want_false and can_be_false else []
+        # The swapped-in name looks like the one it replaces: no "tapply()" where the sentence said "A factor".
+        swaps = [t for t in self.swaps.pick(fact, rng) if same_look(t.name, name, fact.term.kind)]
+        wrong = swaps[:1] if want_false and can_be_false else []
         if wrong:
             statement = self.claim(fact, wrong[0].name)
             return QuizItem(
@@ -432,8 +441,8 @@ class RuleGenerator:
         )
 
     def short(self, fact: Fact, score: float = 1.0) -> QuizItem | None:
-        if fact.term.key in self.bank.common:
-            return None  # "Which term ...? <the course's subject>" asks nothing
+        if fact.term.key in self.bank.common or fact.term.key in self.bank.phrases:
+            return None  # "Which term ...? <the course's subject>" asks nothing, nor "... <new bug>"
         name = self.spelled(fact)
         accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if self.bank.canonical(a)} - {name})
         # Without options to pick from, "Which of the following" reads oddly: ask for the term instead (a person

@@ -97,8 +97,6 @@ def junk(name: str) -> bool:
         return True
     if len(words) >= 2 and words[-1] in _GLUE:
         return True  # a scrap of a sentence cut at a grammar word ("Need to"), not a name
-    if len(words) >= 2 and name[:1].islower() and words[0] in QUALIFIERS:
-        return True  # "new bug", "specific version number": one instance described, not a term
     # "case-in-point": lower-case words hyphenated around a grammar word.
     parts = name.strip().split("-")
     return (
@@ -107,6 +105,13 @@ def junk(name: str) -> bool:
         and all(p.isalpha() and p.islower() for p in parts)
         and any(p in _GLUE for p in parts[1:-1])
     )
+
+
+def passing(name: str) -> bool:
+    """A lower-case phrase opening with a qualifier ("new bug", "specific version number", "single file"): one
+    instance described in passing, fine as the subject of a true statement but no term to name or pick."""
+    words = name.strip().split()
+    return len(words) >= 2 and name[:1].islower() and words[0] in QUALIFIERS
 
 
 def garbled(text: str) -> bool:
