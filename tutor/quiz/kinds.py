@@ -64,10 +64,12 @@ _GLUE = wordset("in of the to a an on at for by and or as with per")
 
 
 def surface_form(name: str) -> str:
-    """How a name looks: "number", "code", "versioned", "capitalised" or "phrase"."""
+    """How a name looks: "number", "path", "code", "versioned", "capitalised" or "phrase"."""
     s = " ".join(re.sub(r"\s+\([^()]*\)", "", name).split())  # a spelled-out name's "(abbreviation)"
     if not s or _NUMBER.fullmatch(s):
         return "number"
+    if re.fullmatch(r"(?:~?/|\./)\S*|\S+/", s):
+        return "path"  # "/opt/", "/etc/crontab": a place in a file system, not a command or a keyword
     if _CODE.search(s):
         return "code"
     words = s.split()
