@@ -15,9 +15,11 @@ An item is valid when
   ("par()", "--force", "is.na"), all names with a version number ("Python 3.9"), or all words; a "Who"
   question's options all look like people's names (capitalised words, no digits);
 - it reads on its own: no stem or statement leans on text the learner does not see ("the corresponding
-  operation", "such paths", "should now look", "It requires ..."), and no key, subject or quoted description
-  is extraction debris (a name that ends with a grammar word, "Need to"; a description made of
-  letter scraps, "incomef act nsw nt qld");
+  operation", "such paths", "should now look", "It requires ...", "(as in Example 3-1)", "see Figure 2",
+  "In this example"), and no key, subject or quoted description is extraction debris (a name that ends with
+  a grammar word, "Need to"; a description made of letter scraps, "incomef act nsw nt qld"; a word with
+  broken casing, "cOMMUNITY"); a person (a given name and surname the support says person things of:
+  "founder", "died", "he") is asked "Who", not "Which term";
 and across the sample: no two items share a question or a (support sentence, key) pair, every indexed
 document is cited at least once, and the true/false keys are balanced: the share keyed True is within
 40-60% (or as close as whole items allow); the items beyond that are counted as failures, so always
@@ -56,6 +58,24 @@ _DANGLING = re.compile(
     r"(?:should|will|can|may|must|would|could) (?:now|then)|now (?:holds|contains|has|is|are|look))\b"
     r"|^(?:[^,]*, )?(?:It|They|This|These|Those|Such)\b",
 )
+# A numbered part of a document ("Example 3-1", "Figure 2", "Table 4"), a part pointed at ("this example",
+# "the table below"), or an aside that sends the reader elsewhere ("(see ...)", "(cf. ...)").
+_ELSEWHERE = re.compile(
+    r"\b(?:example|figure|fig\.|table|listing|section|chapter|appendix|exercise)s?\s+[A-Z]?[0-9][0-9.-]*"
+    r"|\b(?:this|that|these|those|the above|the following|the previous|the next) "
+    r"(?:example|figure|table|listing|section|chapter|exercise)s?\b"
+    r"|\b(?:example|figure|table|listing)s? (?:above|below)\b|\((?:see|cf\.?) ",
+    re.IGNORECASE,
+)
+# A lower-case letter glued to a run of capitals: a word whose casing was broken ("cOMMUNITY").
+_BROKEN_CASE = re.compile(r"(?<![A-Za-z])[a-z][A-Z]{3,}")
+_GIVEN_AND_SURNAME = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+# What a sentence says of a person only: a role after the name, a life event, a personal pronoun.
+_PERSON_CUE = re.compile(
+    r"^,? (?:the |a |an )?(?:co-?)?(?:founder|leader|creator|author|developer|maintainer)\b"
+    r"|^,? who\b|^ (?:was born|died|passed away)\b",
+)
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
 _GRAMMAR = frozenset(
     re.findall(
         r"\S+", "a an the of to in on at for by and or with as is are be not no nor so but from than that"
@@ -70,7 +90,7 @@ def _look(option: str) -> str:
         return "number"
     if (
         re.search(r"[(){}\[\]$=_\\<>|`]", text)
-        or text[:1] in "-./~"
+        or text[:1] in "-./~@"
         or re.search(r"[A-Za-z]\.[A-Za-z]", text)
     ):
         return "code"
@@ -128,17 +148,50 @@ def scraps(description: str) -> bool:
     return len(words) >= 4 and len(short) * 2 > len(words)
 
 
+def elsewhere(text: str) -> bool:
+    """Does the text point at an example, figure or table the learner does not see ("(as in Example 3-1)")?"""
+    return _ELSEWHERE.search(text) is not None
+
+
+def broken_case(name: str) -> bool:
+    """A word whose casing was broken on the way ("cOMMUNITY"), not a name's own ("iOS", "McKay")."""
+    return _BROKEN_CASE.search(name) is not None
+
+
+def person_asked_as_term(item: QuizItem) -> bool:
+    """Is the key a person (a given name and surname the support says person things of) asked "Which term/Which
+    of the following", rather than "Who"?"""
+    if item.type not in ("mcq", "short") or not re.search(
+        r"\bwhich (?:term|of the following)\b", item.question, re.IGNORECASE
+    ):
+        return False
+    name, support = item.answer.strip(), item.citation.support
+    if not _GIVEN_AND_SURNAME.fullmatch(name) or name not in support:
+        return False
+    after = support.split(name, 1)[1]
+    # A pronoun counts only soon after a name that opens the sentence (another name may own a later one).
+    soon = " ".join(after.split()[:12]) if support.lstrip().startswith(name) else ""
+    return _PERSON_CUE.search(after) is not None or _PRONOUN.search(soon) is not None
+
+
 def readable(item: QuizItem) -> list[str]:
     """Problems a learner would see in the wording alone, whatever the passage says."""
     problems: list[str] = []
     text = item.question.split(":", 1)[-1] if item.type == "true_false" else item.question
     if dangling(text):
         problems.append("the question points at context the learner does not see")
+    if elsewhere(text):
+        problems.append("the question points at an example, figure or table the learner does not see")
     names = [item.subject] if item.type == "true_false" else [item.answer]
     if any(debris(n) for n in names if n and _look(n) == "words"):
         problems.append("the key or subject is a scrap of a sentence, not a term")
-    if any(scraps(q) for q in re.findall(r"“([^”]+)”", item.question)):
+    quoted = re.findall(r"“([^”]+)”", item.question)
+    if any(scraps(q) for q in quoted):
         problems.append("the quoted description is extraction debris")
+    if any(broken_case(n) for n in [*names, *quoted] if n):
+        problems.append("a key, subject or description with broken casing")
+    if person_asked_as_term(item):
+        problems.append("a person asked as a term: the question should ask who")
     return problems
 
 

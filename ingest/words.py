@@ -217,3 +217,17 @@ EVERYDAY_WORDS = wordset(
     world year years people person help start end change changes back ordinary normal special specific answer
     answers question questions story difference differences"""
 )
+# Grammar words a sentence may open with (the quiz capitalises one after dropping "Moreover, ..."; a name such
+# as a command keeps its case).
+GRAMMAR_OPENERS = wordset(
+    """a an the this that these those which what who when where how it they there in on for if some many most each
+    every all no one"""
+)
+# Words before a noun that already make it a noun phrase: no article goes in front of a term after one.
+DETERMINERS = wordset("a an the this that these those each every any no its their his her our your my")
+# Words that qualify one instance rather than name a thing: a lower-case phrase opening with one ("a new bug",
+# "a specific version number", "a typical mirror") is a passing description, not a term of the course.
+QUALIFIERS = wordset(
+    """new old specific typical single particular certain given various several different same other usual simple
+    whole entire additional further"""
+)

@@ -112,3 +112,56 @@ def test_debris_for_a_key_or_a_description_is_flagged() -> None:
     q = "Which of the following use libraries or interface with legacy code?"
     options = ["Need to", "Loops", "Arrays", "Aliases"]
     assert any("scrap" in p for p in _problems(_mcq(q, options, "Need to", support)))
+
+
+def test_a_pointer_to_an_example_or_figure_is_flagged() -> None:
+    support = (
+        "A function is essentially a code block, which means its stdin can be redirected (as in Example 3-1)."
+    )
+    options = ["function", "shift", "test", "break"]
+    q = "Which of the following is essentially a code block, which means its stdin can be redirected (as in Example 3-1)?"
+    assert any("example, figure or table" in p for p in _problems(_mcq(q, options, "function", support)))
+    q = "Which of the following is essentially a code block, which means its stdin can be redirected?"
+    assert _problems(_mcq(q, options, "function", support)) == []
+    support = "In this example, the sort command orders the lines of the file by their second field."
+    q = "In this example, which of the following orders the lines of the file by their second field?"
+    assert any("example" in p for p in _problems(_mcq(q, ["sort", "uniq", "cut", "tr"], "sort", support)))
+
+
+def test_a_description_or_key_with_broken_casing_is_flagged() -> None:
+    support = "COMMUNITY Ian Murdock's journey"
+    q = "Which term describes “cOMMUNITY Ian Murdock's journey”?"
+    options = ["Multi-Platform Operating System", "Meritocracy", "Long Term Support", "Release Manager"]
+    assert any("casing" in p for p in _problems(_mcq(q, options, options[0], support)))
+    support = "McKay and the iOS team wrote the NumPy bindings for the library in one week."
+    q = "Which of the following wrote the NumPy bindings for the library in one week?"
+    assert not any(
+        "casing" in p for p in _problems(_mcq(q, ["McKay", "Ada", "Bob", "Carl"], "McKay", support))
+    )
+
+
+def test_a_person_asked_as_a_term_is_flagged_and_asked_who_passes() -> None:
+    support = "Ann Lovelace, founder of the project, was its first leader, from 1993 to 1996."
+    short = _mcq(
+        "Which term, founder of the project, was its first leader, from 1993 to 1996?",
+        [],
+        "Ann Lovelace",
+        support,
+    )
+    short = short.model_copy(update={"type": "short"})
+    assert any("who" in p for p in _problems(short))
+    asked = short.model_copy(
+        update={"question": "Who, founder of the project, was its first leader, from 1993 to 1996?"}
+    )
+    assert _problems(asked) == []
+    support = "Red Hat is a very popular, commercial distribution sold with support contracts."
+    q = "Which of the following is a very popular, commercial distribution sold with support contracts?"
+    options = ["Red Hat", "Slackware", "Gentoo", "Mandriva"]
+    assert not any("who" in p for p in _problems(_mcq(q, options, "Red Hat", support)))
+
+
+def test_a_symbol_led_keyword_among_names_is_mixed() -> None:
+    support = "Meritocracy is a form of government in which authority is exercised by those with the greatest merit."
+    q = "Which of the following is a form of government in which authority is exercised by those with the greatest merit?"
+    mixed = ["Meritocracy", "@yearly", "Release Manager", "Git"]
+    assert any("mixed looks" in p for p in _problems(_mcq(q, mixed, "Meritocracy", support)))

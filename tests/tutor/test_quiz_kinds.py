@@ -8,6 +8,7 @@ of a history book, so nothing depends on one real course.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from tutor.quiz.facts import FactBank, build_fact_bank
 from tutor.quiz.gate import validate
 from tutor.quiz.generate_rules import TF_PREFIX, RuleGenerator
 from tutor.quiz.kinds import junk, surface_form
-from tutor.quiz.models import Fact, QuizItem
+from tutor.quiz.models import Fact, QuizItem, Term
 from tutor.rag.retrieve import LexicalIndex
 
 PEOPLE = """# Chapter 4. Leaders
@@ -168,3 +169,41 @@ def test_without_three_wrong_options_of_the_same_kind_there_is_no_mcq() -> None:
     for fact in facts:
         assert GEN.mcq(fact, random.Random(1)) is None
         assert {i.type for i in _items(fact)} <= {"true_false", "short"}
+
+
+def _sentence_fact(name: str, sentence: str, stem: str) -> Fact:
+    """A fact as one made from a passage's sentence: its name is no mined term, only a "name"."""
+    base = next(f for f in BANK.facts if f.sentence in PEOPLE)
+    return replace(base, term=Term(name=name, key=name.lower(), kind="name"), sentence=sentence, stem=stem)
+
+
+def test_a_person_named_in_a_sentence_is_asked_who_or_whom_never_which_term() -> None:
+    fact = _sentence_fact(
+        "Ann Lovelace",
+        "Ann Lovelace founded Tiller in August 1993 and led it until March 1996.",
+        "Which of the following founded Tiller in August 1993 and led it until March 1996?",
+    )
+    item = GEN.short(fact)
+    assert (
+        item is not None and item.question == "Who founded Tiller in August 1993 and led it until March 1996?"
+    )
+    after = _sentence_fact(
+        "Ann Lovelace",
+        "Tiller was led by Ann Lovelace, then by Bob Turing, Carl Hopper, Dana Knuth and Eve Ritchie.",
+        "Tiller was led by which of the following, then by Bob Turing, Carl Hopper, Dana Knuth and Eve Ritchie?",
+    )
+    item = GEN.short(after)
+    assert item is not None and item.question.startswith("Tiller was led by whom, then by Bob Turing")
+    # A capitalised name the text says nothing personal about keeps "Which term".
+    thing = _sentence_fact(
+        "Tiller",
+        "Tiller was meant to be carefully and conscientiously put together by its small team of volunteers.",
+        "Which of the following was meant to be carefully and conscientiously put together by its small team?",
+    )
+    assert GEN.question(thing).startswith("Which of the following")
+
+
+def test_paths_and_symbol_led_keywords_do_not_look_like_names_or_each_other() -> None:
+    assert surface_form("/opt/") == "path" and surface_form("/etc/crontab") == "path"
+    assert surface_form("@yearly") == "code" and surface_form("key.asc") == "code"
+    assert surface_form("Release Manager") == "capitalised"

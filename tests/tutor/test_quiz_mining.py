@@ -182,3 +182,70 @@ def test_prefixed_names_come_from_the_profile_not_the_engine() -> None:
     assert studio is not None and "Studio" in studio.aliases
     # Typed without its prefix, a short answer still matches.
     assert named.canonical("acme store") == named.canonical("Store") == "store"
+
+
+HANDBOOK = """# Chapter 1. The Project
+
+## Multi-Platform Operating System
+
+COMMUNITY Ian Murdock's journey
+
+The project runs on many kinds of hardware and keeps one archive for all of them.
+
+## Bug reports
+
+A new bug is reported by sending an e-mail to the bug tracker in a specific format.
+A new bug is assigned a number by the bug tracker when it arrives.
+The bug tracker keeps every report, and a new bug is listed on the page of its package.
+
+## Limits
+
+Reasons not to use shell scripts:
+
+- Need native support for multi-dimensional arrays
+- Need to generate or manipulate graphics or GUIs
+- Proprietary, closed-source applications
+"""
+
+
+def test_labels_runs_on_and_passing_phrases_are_not_asked_as_terms() -> None:
+    bank = bank_for({"handbook.md": HANDBOOK})
+    gen = RuleGenerator(bank)
+    stems = [f.stem for f in bank.facts]
+    # A boxed aside's label under a heading is no description of the heading ("cOMMUNITY Ian Murdock's journey").
+    assert not any("ommunity" in s.lower() for s in stems), stems
+    # "Need native support ...": "support" is a noun here, so "Need native" is no term that "supports" anything.
+    assert "need native" not in bank.terms and not facts_about(bank, "Need native")
+    # "A new bug is reported ..." is a fair true statement, but "new bug" is no term to name or to pick.
+    (fact,) = facts_about(bank, "new bug")[:1]
+    item = gen.true_false(fact, random.Random(0), truth=True)
+    assert item is not None and item.question.endswith(
+        "A new bug is reported by sending an e-mail to the bug tracker in a specific format."
+    )
+    assert gen.short(fact) is None and gen.mcq(fact, random.Random(0)) is None
+
+
+SCRIPTING = """# Chapter 24. Functions
+
+A function is essentially a code block, which means its stdin can be redirected (as in Example 3-1).
+A function may be compacted into a single line.
+A here string can be considered as a stripped-down form of a here document.
+A here string may feed one line of text to a command.
+An alias may be used as shown in Example 25-2 to shorten a long command.
+An alias is a shorthand that the shell expands before running a command.
+"""
+
+
+def test_a_pointer_to_an_example_is_dropped_from_the_question_or_the_fact_is_not_asked() -> None:
+    bank = bank_for({"functions.md": SCRIPTING})
+    gen = RuleGenerator(bank)
+    fact = next(f for f in facts_about(bank, "function") if "code block" in f.sentence)
+    short = gen.short(fact)
+    assert short is not None
+    assert (
+        short.question == "Which term is essentially a code block, which means its stdin can be redirected?"
+    )
+    true = gen.true_false(fact, random.Random(0), truth=True)
+    assert true is not None and "Example" not in true.question
+    # "as shown in Example 25-2" is no aside to drop: that fact is not asked at all.
+    assert not any("Example" in f.stem for f in bank.facts)

@@ -8,6 +8,7 @@ the quiz must not make "True" the safe guess.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -16,7 +17,7 @@ from tutor.quiz import service
 from tutor.quiz.facts import FactBank, build_fact_bank, good_stem
 from tutor.quiz.generate_rules import RuleGenerator
 from tutor.quiz.kinds import garbled, junk
-from tutor.quiz.models import Fact
+from tutor.quiz.models import Fact, Term
 from tutor.quiz.topics import CourseTopics
 
 PACKAGES = """# Chapter 1. Package Tools
@@ -156,3 +157,39 @@ def test_a_statement_keeps_its_sentences_article_and_drops_its_link_to_the_sente
     )
     assert "True or false: A local variable has meaning only within its function block." in statements
     assert "True or false: An and list can also set variables to a default value." in statements
+
+
+SHELL = """# Chapter 3. Shell Features
+
+Command substitution permits setting a variable to the output of a loop.
+An operator is a symbol that stands for an operation on one or more values.
+An operator may be used inside double parentheses for arithmetic.
+I/O redirection may send the output of a command to a file.
+A here string can be considered as a stripped-down form of a here document.
+A here string may feed one line of text to a command.
+An R list is an object consisting of an ordered collection of objects known as its components.
+"""
+
+
+def _shell_fact(bank: FactBank, name: str, sentence: str) -> Fact:
+    """A fact about ``name`` made from ``sentence`` (as the miner makes one, with its "Which ...?" stem)."""
+    base = bank.facts[0]
+    term = Term(name=name, key=name.lower(), kind="concept")
+    stem = "Which of the following " + sentence.split(name, 1)[1].strip().rstrip(".") + "?"
+    return replace(base, term=term, sentence=sentence, stem=stem, statement=sentence, claim="")
+
+
+def test_a_swapped_in_name_takes_the_article_the_text_writes_it_with() -> None:
+    bank = build_fact_bank(_rows({"shell.md": SHELL}))
+    gen = RuleGenerator(bank)
+    # A mass noun's statement gets a countable noun's article, and a countable noun's loses it for a mass noun.
+    mass = _shell_fact(bank, "Command substitution", SHELL.split("\n")[2])
+    assert gen.claim(mass, "operator") == "An operator permits setting a variable to the output of a loop."
+    countable = _shell_fact(bank, "here string", SHELL.split("\n")[6])
+    assert (
+        gen.claim(countable, "I/O redirection")
+        == "I/O redirection can be considered as a stripped-down form of a here document."
+    )
+    # The fact's own term keeps the sentence's article, however the name is spelled ("An R list", not "A R list").
+    own = _shell_fact(bank, "R list", SHELL.split("\n")[8])
+    assert gen.claim(own, "R list").startswith("An R list is an object")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
 from ingest.words import wordset
-from tutor.quiz.kinds import PERSON, KindEvidence, garbled, junk, same_look, trivial
+from tutor.quiz.kinds import PERSON, REFINABLE, KindEvidence, garbled, junk, passing, same_look, trivial
 from tutor.quiz.mining import (
     ADVERB,
     WHICH,
@@ -40,8 +40,10 @@ from tutor.quiz.mining import (
     glossary_definition,
     heading_term,
     logical_lines,
+    points_elsewhere,
     sentence_definitions,
     term_line_definition,
+    without_references,
 )
 from tutor.quiz.models import Fact, Term
 from tutor.quiz.naming import HEAD_KINDS, PLAIN, Naming
@@ -124,12 +126,22 @@ class FactBank:
     """Terms, facts and sentences of the whole index; built once per index version (see service.py)."""
 
     def __init__(
-        self, terms: dict[str, Term], facts: list[Fact], sentences: list[Sentence], naming: Naming = PLAIN
+        self,
+        terms: dict[str, Term],
+        facts: list[Fact],
+        sentences: list[Sentence],
+        naming: Naming = PLAIN,
+        evidence: KindEvidence | None = None,
     ) -> None:
         self.naming = naming
+        # How the text uses capitalised names: who is a person, for names the miner found no kind for.
+        self.evidence = evidence
         # Keys of terms most passages of the course name (its own subject): the obvious guess, so never an
         # option or the key to pick or type; a true/false statement about one is still a fair question.
         self.common: frozenset[str] = frozenset()
+        # Keys of phrases that describe one instance ("a new bug"): true statements may be about one, but no
+        # item asks to name or pick one, and none is a wrong option or a swapped-in name.
+        self.phrases = frozenset(k for k, t in terms.items() if passing(t.name))
         self.terms = terms
         self.facts = facts
         self.sentences = sentences
@@ -146,6 +158,7 @@ class FactBank:
         self._patterns: dict[str, re.Pattern[str]] = {}
         self._sentences_about: dict[str, list[Sentence]] = {}
         self._alias_index: dict[str, str] = {}
+        self._articles: dict[str, frozenset[str]] = {}
         for t in terms.values():
             for a in (t.name, *t.aliases):
                 self._alias_index.setdefault(naming.canonical(a), t.key)
@@ -182,6 +195,24 @@ class FactBank:
             self._sentences_about[term.key] = [s for s in self.sentences if pat.search(s.text)]
         return self._sentences_about[term.key]
 
+    def is_person(self, term: Term) -> bool:
+        """Is the term a person: of that kind, or a name the text uses as a person's (a term made from a sentence)?"""
+        if term.kind == PERSON:
+            return True
+        if self.evidence is None or term.kind not in REFINABLE or not term.name[:1].isupper():
+            return False
+        return self.evidence.kind(term.name, "name") == PERSON
+
+    def articles(self, name: str) -> frozenset[str]:
+        """The articles the text writes right before ``name`` ("a", "an", "the"): "a data frame" makes it a
+        countable noun, a name the text never writes after "a" or "an" is a mass noun or a proper name."""
+        if name not in self._articles:
+            pat = re.compile(r"\b([Aa]n?|[Tt]he)\s+" + re.escape(name) + r"(?![\w-])")
+            self._articles[name] = frozenset(
+                m.group(1).lower() for s in self.sentences if name in s.text for m in pat.finditer(s.text)
+            )
+        return self._articles[name]
+
     def same_kind(self, term: Term) -> list[Term]:
         """Candidates for distractors: list siblings first, then every other term of the same kind that looks
         like it (no "par()" among "points" and "search", no "Falcon" among "Distro 8 Falcon")."""
@@ -196,6 +227,7 @@ class FactBank:
                 t.key not in seen
                 and t.kind == term.kind
                 and t.key not in self.common
+                and t.key not in self.phrases
                 and same_look(t.name, term.name, term.kind)
             ):
                 seen.add(t.key)
@@ -331,6 +363,8 @@ def _member_name(bullet: str, nm: Naming) -> str | None:
     for i, w in enumerate(words[:6]):
         if w.lower() in VERBS and i > 0:
             name = " ".join(words[:i])
+            if not _agrees(name, w):
+                return None  # "Need native support for ...": a noun, not the verb of a name
             return name if _termish(name, set(), nm) or (i <= 3 and name[:1].isupper()) else None
     if len(words) <= 6 and sent[:1].isupper() and not sent.endswith(":"):
         # "Cloud Store (as storage for a data lake)" names Cloud Store.
@@ -349,7 +383,7 @@ def _group_kind(intro: str, members: list[str]) -> str:
 
 def _trim_predicate(text: str, nm: Naming) -> str:
     """Cut a trailing clause about something else: ", and it will be covered ..." / "; ...", figure refs."""
-    text = re.sub(r"\s*\((?:Figure|Fig\.|e\.g\.)[^)]*\)?", "", text)
+    text = re.sub(r"\s*\((?:Figure|Fig\.|e\.g\.)[^)]*\)?", "", without_references(text))
     text = re.sub(
         r"\b(?:is|are) (?:another|an?(?: very)?(?: clear)?) example(?: of [^,]+)?, which ", "", text
     )
@@ -589,7 +623,7 @@ def build_fact_bank(
     dropped = {k for k, t in terms.items() if junk(t.name)}
     terms = {k: t for k, t in terms.items() if k not in dropped}
     facts = [f for f in facts if f.term.key not in dropped]
-    bank = FactBank(terms, facts, sentences, nm)
+    bank = FactBank(terms, facts, sentences, nm, evidence)
     bank.common = frozenset(k for k, t in terms.items() if trivial(t.name, common))
     return bank
 
@@ -642,8 +676,8 @@ def good_stem(stem: str, generic: frozenset[str] = PLAIN.generic) -> bool:
     n = len(_words(stem))
     if n < 5 or n > 45:
         return False
-    if re.search(r"\b(?:another|above|previously)\b", stem) or dangling(stem):
-        return False  # refers to context the learner does not see
+    if re.search(r"\b(?:another|above|previously)\b", stem) or dangling(stem) or points_elsewhere(stem):
+        return False  # refers to context the learner does not see ("In this example", "see Figure 2")
     if SIMILE.match(stem):
         return False  # "Which term is like a well-stocked kitchen?" names a picture, not what the term does
     if any(garbled(q) for q in re.findall(r"“([^”]+)”", stem)):
@@ -713,6 +747,8 @@ def _subject(s: str, known: set[str], nm: Naming) -> tuple[str, str] | None:
         if words[i][:1].isupper():
             continue  # "Long Term Support is ...": a capitalised word belongs to the name, it is no verb
         np_text = " ".join(words[:i]).rstrip(",")
+        if not _agrees(np_text.rsplit(", ", 1)[-1], words[i + 1] if w in ADVERBS else w):
+            return None  # a singular name before a plural verb form: the "verb" is a noun ("native support")
         pre = ""
         if ", " in np_text:
             # "Behind the scenes, the platform orchestrates ..." -> keep the opener, ask about the platform.
@@ -735,6 +771,16 @@ def _subject(s: str, known: set[str], nm: Naming) -> tuple[str, str] | None:
             return None
         return pre, term_text
     return None
+
+
+def _agrees(subject: str, verb: str) -> bool:
+    """Can ``verb`` be the verb of ``subject``? A plain form ("support", "are") needs a plural or compound one."""
+    v = verb.lower().strip(",")
+    if v.endswith("s") or v not in VERBS:
+        return True  # "provides", "is": any subject
+    words = subject.split()
+    last = words[-1] if words else ""
+    return " and " in subject or (last.endswith("s") and not last.endswith(("ss", "us", "is")))
 
 
 def _known_prefix(np_text: str, known: set[str], nm: Naming) -> str:

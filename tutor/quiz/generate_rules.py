@@ -13,26 +13,22 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from ingest.text import content_tokens
+from ingest.words import DETERMINERS, GRAMMAR_OPENERS
 from tutor.quiz.facts import FactBank
-from tutor.quiz.kinds import PERSON
-from tutor.quiz.mining import CONNECTORS, SLOT
+from tutor.quiz.kinds import same_look
+from tutor.quiz.mining import CONNECTORS, SLOT, points_elsewhere, without_references
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation
 
 TF_PREFIX = "True or false: "
 _OPENER = re.compile(
-    rf"(?:of course|in fact|however|indeed|thus|therefore|{'|'.join(sorted(CONNECTORS))}),\s+", re.I
-)
-_GRAMMAR_START = re.compile(
-    r"(?:a|an|the|this|that|these|those|which|what|who|when|where|how|it|they|there|in|on|for|if|some|many|most"
-    r"|each|every|all|no|one)\b",
+    rf"(?:of course|in fact|however|indeed|thus|therefore|on the other hand|{'|'.join(sorted(CONNECTORS))}),\s+",
     re.I,
 )
+_GRAMMAR_START = re.compile(rf"(?:{'|'.join(sorted(GRAMMAR_OPENERS))})\b", re.I)
 # A word before a term that already makes it a noun phrase: no article goes in front of it.
-_DETERMINER_BEFORE = re.compile(
-    r"\b(?:a|an|the|this|that|these|those|each|every|any|no|its|their|his|her|our|your|my)\s*$", re.I
-)
+_DETERMINER_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(DETERMINERS))})\s*$", re.I)
 # A wrong option is rejected when some corpus sentence about it covers this share of the question's words.
 ALSO_TRUE_COVERAGE = 0.6
 # A false statement differs from the material by a swapped-in name of at most this many new words.
@@ -61,6 +57,10 @@ def spelled(term: Term, sentence: str, naming: Naming = PLAIN) -> str:
     for name in (term.name, bare, *sorted(term.aliases, key=len, reverse=True)):
         if name and re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", sentence):
             return term.name if name == bare else name
+    # A function the prose names as a thing, without its parentheses ("A factor is ..." for factor()).
+    plain = term.name.removesuffix("()")
+    if plain != term.name and re.search(r"\b(?:[Aa]n?|[Tt]he) " + re.escape(plain) + r"(?![\w(-])", sentence):
+        return plain
     return term.name
 
 
@@ -133,22 +133,28 @@ def without_opener(text: str) -> str:
     return rest[:1].upper() + rest[1:] if _GRAMMAR_START.match(rest) else rest
 
 
-def _with_sentence_article(fact: Fact, name: str, statement: str) -> str:
-    """The article the sentence puts before the term ("An uninitialized variable has ...", "an and list can"),
-    which a statement made from the term alone drops ("uninitialized variable has ..."); a/an agrees with
-    ``name`` (a swapped-in term for a false statement)."""
-    m = re.search(rf"\b(a|an|the)\s+{re.escape(fact.term.name)}\s+(\S+)", fact.sentence, re.I)
-    at = re.search(rf"(?<![\w$-]){re.escape(name)}\s+(\S+)", statement)
-    if m is None or at is None or _DETERMINER_BEFORE.search(statement[: at.start()]):
-        return statement
-    if m.group(2) != at.group(1):  # "the break command may ..." -> "break may ...": the term was a modifier
-        return statement
-    article = m.group(1).lower()
-    if article != "the":
-        article = "an" if re.match(r"[aeiou]", name, re.I) else "a"
-    if at.start() == 0:
-        article = article.capitalize()
-    return f"{statement[: at.start()]}{article} {statement[at.start() :]}"
+def indefinite(name: str) -> str:
+    """ "a" or "an" by how the name is said: "an R list", "an SQL query", "a unit", "an operator"."""
+    first = name.split()[0] if name.split() else ""
+    if re.fullmatch(r"[A-Z][A-Z0-9]*", first):  # spelled letter by letter
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    if re.match(r"(?:uni|use|usu|eu|one\b)", first, re.I):
+        return "a"
+    return "an" if re.match(r"[aeiou]", first, re.I) else "a"
+
+
+def _article_before(sentence: str, term: str) -> tuple[str, str] | None:
+    """(article, word after the term) where the sentence writes the term as a noun phrase's head: "" when it
+    has no article ("Command substitution permits ..."); None when it is not there or another determiner is."""
+    for m in re.finditer(rf"(?<![\w$-]){re.escape(term)}\s+(\S+)", sentence):
+        before = sentence[: m.start()]
+        art = re.search(r"\b(a|an|the)\s+$", before, re.I)
+        if art:
+            return art.group(1).lower(), m.group(1)
+        if _DETERMINER_BEFORE.search(before) or re.search(r"[\w-]\s+$", before):
+            continue  # "its foo", "the break command": not the bare head of a noun phrase
+        return "", m.group(1)
+    return None
 
 
 class DistractorPicker:
@@ -172,10 +178,13 @@ class DistractorPicker:
 
     def pick(self, fact: Fact, question: str, n: int, rng: random.Random) -> list[Term]:
         answer = fact.term
+        person = self.bank.is_person(answer)
         candidates = [
             t
             for t in self.bank.same_kind(answer)
-            if not related(t, answer) and not could_be_true(self.bank, t, question, fact.sentence)
+            if not related(t, answer)
+            and self.bank.is_person(t) == person  # no person among releases or ideas, no idea among people
+            and not could_be_true(self.bank, t, question, fact.sentence)
         ]
         siblings = [t for t in candidates if answer.group and t.group == answer.group]
         others = [t for t in candidates if t not in siblings]
@@ -189,7 +198,7 @@ class DistractorPicker:
         top = defined[:6]
         rng.shuffle(top)
         order = [*siblings, *top, *defined[6:], *undefined]
-        if answer.kind == PERSON:
+        if person:
             # Full names with full names, given names with given names: "Ada" reads oddly among "Alan Turing"s.
             order.sort(key=lambda t: len(t.name.split()) != len(answer.name.split()))
         chosen: list[Term] = []
@@ -298,7 +307,38 @@ class RuleGenerator:
         statement = (
             fact.claim.replace(SLOT, name) if fact.claim else declarative(fact.stem, name, self.labels)
         )
-        return without_opener(_with_sentence_article(fact, name, statement))
+        return without_opener(self._with_article(fact, name, without_references(statement)))
+
+    def _with_article(self, fact: Fact, name: str, statement: str) -> str:
+        """The article a statement made from the name alone dropped ("uninitialized variable has ..."): the
+        sentence's own for its term ("An R list is ..."); for a swapped-in name, the article the text writes it
+        with ("A data frame is ..." for "Maximum likelihood is ...", none for "I/O redirection can ...")."""
+        at = re.search(rf"(?<![\w$-]){re.escape(name)}\s+(\S+)", statement)
+        own = _article_before(fact.sentence, self.spelled(fact)) or _article_before(
+            fact.sentence, fact.term.name
+        )
+        if at is None or own is None or _DETERMINER_BEFORE.search(statement[: at.start()]):
+            return statement
+        article, after = own
+        if after != at.group(1):  # "the break command may ..." -> "break may ...": the term was a modifier
+            return statement
+        if name != self.spelled(fact) and name != fact.term.name:
+            article = self._swapped_article(name, article)
+        if not article:
+            return statement
+        if at.start() == 0:
+            article = article.capitalize()
+        return f"{statement[: at.start()]}{article} {statement[at.start() :]}"
+
+    def _swapped_article(self, name: str, article: str) -> str:
+        """The article for a swapped-in name where the fact's term had ``article`` ("" for none)."""
+        said = self.bank.articles(name)
+        countable = bool(said & {"a", "an"}) and not plural(name)
+        if article == "the":
+            return "the" if "the" in said else ""
+        if article or (countable and name[:1].islower()):
+            return indefinite(name) if countable else ""
+        return ""
 
     def spelled(self, fact: Fact) -> str:
         return spelled(fact.term, fact.sentence, self.bank.naming)
@@ -308,12 +348,29 @@ class RuleGenerator:
     ) -> QuizItem | None:
         """``truth``: for a true/false item, the key wanted (None: half the facts, by their key, are false)."""
         if kind == "mcq":
-            return self.mcq(fact, rng, score)
-        if kind == "true_false":
-            return self.true_false(fact, rng, score, truth)
-        if kind == "short":
-            return self.short(fact, score)
-        raise ValueError(kind)
+            item = self.mcq(fact, rng, score)
+        elif kind == "true_false":
+            item = self.true_false(fact, rng, score, truth)
+        elif kind == "short":
+            item = self.short(fact, score)
+        else:
+            raise ValueError(kind)
+        # "... as shown in Figure 2": what the question leans on is not in front of the learner.
+        return None if item is None or points_elsewhere(item.question) else item
+
+    def question(self, fact: Fact) -> str:
+        """The fact's stem as the learner reads it: no link to the sentence before, no pointer to an example or
+        figure, and "Who" for a person ("Who, founder of the project, ...?", not "Which of the following, ...")."""
+        question = without_opener(without_references(fact.stem))
+        if self.bank.is_person(fact.term):
+            # "Who" opens the question; "whom" after a preposition ("built by whom"), "who" elsewhere.
+            question = re.sub(
+                r"(\b(?:by|after|before|to|with|for|from|of|than|about)\s+)?\b([Ww])hich (?:of the following|term)\b",
+                lambda m: "Who" if m.group(2) == "W" else f"{m.group(1)}whom" if m.group(1) else "who",
+                question,
+                count=1,
+            )
+        return question
 
     def _base(self, fact: Fact, kind: str, score: float) -> dict[str, object]:
         return {
@@ -327,16 +384,18 @@ class RuleGenerator:
         }
 
     def mcq(self, fact: Fact, rng: random.Random, score: float = 1.0) -> QuizItem | None:
-        if fact.term.key in self.bank.common:
-            return None  # the course's own subject is the obvious guess among any options
+        if fact.term.key in self.bank.common or fact.term.key in self.bank.phrases:
+            return None  # the course's own subject is the obvious guess; "new bug" is no term to pick
         wrong = self.picker.pick(fact, fact.stem, 3, rng)
         if len(wrong) < 3:
             return None
         name = self.spelled(fact)
+        if any(not same_look(t.name, name, fact.term.kind) for t in wrong):
+            return None  # the key as the sentence spells it ("factor") among code ("seq()"): it stands out
         options = [name, *(t.name for t in wrong)]
         rng.shuffle(options)
         return QuizItem(
-            question=without_opener(fact.stem),
+            question=self.question(fact),
             options=options,
             answer=name,
             explanation=f"{name}. The material says: “{fact.sentence}”",
@@ -356,7 +415,9 @@ class RuleGenerator:
         # The course's own subject is one of a kind: any term swapped in for it makes an odd claim
         # ("<some feature> has had several leaders since 1993").
         can_be_false = fact.term.key not in self.bank.common
-        wrong = self.swaps.pick(fact, rng)[:1] if want_false and can_be_false else []
+        # The swapped-in name looks like the one it replaces: no "tapply()" where the sentence said "A factor".
+        swaps = [t for t in self.swaps.pick(fact, rng) if same_look(t.name, name, fact.term.kind)]
+        wrong = swaps[:1] if want_false and can_be_false else []
         if wrong:
             statement = self.claim(fact, wrong[0].name)
             return QuizItem(
@@ -380,15 +441,13 @@ class RuleGenerator:
         )
 
     def short(self, fact: Fact, score: float = 1.0) -> QuizItem | None:
-        if fact.term.key in self.bank.common:
-            return None  # "Which term ...? <the course's subject>" asks nothing
+        if fact.term.key in self.bank.common or fact.term.key in self.bank.phrases:
+            return None  # "Which term ...? <the course's subject>" asks nothing, nor "... <new bug>"
         name = self.spelled(fact)
         accept = sorted({a for a in (fact.term.name, *fact.term.aliases) if self.bank.canonical(a)} - {name})
-        # Without options to pick from, "Which of the following" reads oddly: ask for the term instead, or,
-        # for a person the sentence is about, who ("Who led the project ...?", not "Which term led ...?").
-        question = without_opener(fact.stem)
-        if fact.term.kind == PERSON:
-            question = re.sub(r"^Which of the following (?=[a-z])", "Who ", question)
+        # Without options to pick from, "Which of the following" reads oddly: ask for the term instead (a person
+        # is asked "Who ...?" by ``question``).
+        question = self.question(fact)
         question = re.sub(r"\b([Ww])hich of the following\b", r"\1hich term", question, count=1)
         return QuizItem(
             question=question,

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from ingest.text import content_tokens
-from ingest.words import STOPWORDS, wordset
+from ingest.words import QUALIFIERS, STOPWORDS, wordset
 
 PERSON = "person"
 RELEASE = "release"
@@ -30,7 +30,7 @@ RELEASE = "release"
 REFINABLE = frozenset(("concept", "name", "acronym"))
 
 _NUMBER = re.compile(r"[\d\s.,:/%+-]+")
-_CODE = re.compile(r"[()\[\]{}$=_\\<>|`]|^[-./~]|[A-Za-z]\.[A-Za-z]")
+_CODE = re.compile(r"[()\[\]{}$=_\\<>|`]|^[-./~@%+*]|[A-Za-z]\.[A-Za-z]")
 _VERSION = re.compile(r"\d+(?:\.\d+)*[a-z]?\d*")
 # A version number with a dot ("3.9", "2.4.23"), or any number followed by a code name ("8 Falcon"); not a
 # plain "Level 0" or "Figure 3".
@@ -64,10 +64,12 @@ _GLUE = wordset("in of the to a an on at for by and or as with per")
 
 
 def surface_form(name: str) -> str:
-    """How a name looks: "number", "code", "versioned", "capitalised" or "phrase"."""
+    """How a name looks: "number", "path", "code", "versioned", "capitalised" or "phrase"."""
     s = " ".join(re.sub(r"\s+\([^()]*\)", "", name).split())  # a spelled-out name's "(abbreviation)"
     if not s or _NUMBER.fullmatch(s):
         return "number"
+    if re.fullmatch(r"(?:~?/|\./)\S*|\S+/", s):
+        return "path"  # "/opt/", "/etc/crontab": a place in a file system, not a command or a keyword
     if _CODE.search(s):
         return "code"
     words = s.split()
@@ -105,6 +107,13 @@ def junk(name: str) -> bool:
         and all(p.isalpha() and p.islower() for p in parts)
         and any(p in _GLUE for p in parts[1:-1])
     )
+
+
+def passing(name: str) -> bool:
+    """A lower-case phrase opening with a qualifier ("new bug", "specific version number", "single file"): one
+    instance described in passing, fine as the subject of a true statement but no term to name or pick."""
+    words = name.strip().split()
+    return len(words) >= 2 and name[:1].islower() and words[0] in QUALIFIERS
 
 
 def garbled(text: str) -> bool:

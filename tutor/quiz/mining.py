@@ -86,6 +86,7 @@ CONNECTORS = wordset(
 )
 # A sentence adverb ("Technically R is ...", "Usually the ..."), never the start of a name.
 ADVERB = re.compile(r"[A-Za-z]{2,}(?:ally|ously|ively|ently|antly)")
+_PREPOSITIONS = wordset("in by to from with at on for into within under")
 PARTICIPLES = wordset(
     "led ran built made written known given taken held kept found meant sent set put shown seen"
 )
@@ -467,7 +468,38 @@ def _is_verb(words: Sequence[str], i: int) -> bool:
     w = words[i]
     if not re.fullmatch(r"[a-z]{3,}s", w) or w.endswith(("ss", "us", "is", "ics")):
         return False
-    return i + 1 < len(words) and words[i + 1].lower().strip(",") not in NOT_AFTER_VERB
+    if i + 1 >= len(words) or words[i + 1].lower().strip(",") in NOT_AFTER_VERB:
+        return False
+    # "changes made in a subshell", "values returned by": a participle and its preposition follow a noun.
+    after = [x.lower().strip(",") for x in words[i + 1 : i + 3]]
+    participle = after[0] in PARTICIPLES or after[0].endswith("ed")
+    return not (participle and len(after) == 2 and after[1] in _PREPOSITIONS)
+
+
+# A part of the document the learner does not see: "Example 3-1", "Figure 2", "this example", "the table below".
+_PART = r"(?:examples?|figures?|fig\.|tables?|listings?|sections?|chapters?|appendix|appendices|exercises?)"
+REFERENCE = re.compile(
+    rf"\b{_PART}\s+(?:[A-Z]?\d[\w.-]*|[A-Z]\b)"
+    rf"|\b(?:this|that|these|those|the (?:above|following|previous|preceding|next|last)) {_PART}(?!\w)"
+    rf"|\b{_PART} (?:above|below)\b",
+    re.IGNORECASE,
+)
+# An aside that sends the reader elsewhere: "(see also Example 8-5)", "(as in Example 3-1)", "(cf. Table 2)".
+_POINTER_ASIDE = re.compile(r"^\s*(?:see|cf\.?|compare)\b", re.IGNORECASE)
+
+
+def without_references(text: str) -> str:
+    """The text without asides that point at an example, figure or table ("... redirected (as in Example 3-1)")."""
+    return re.sub(
+        r"\s*\(([^()]*)\)",
+        lambda m: "" if _POINTER_ASIDE.match(m.group(1)) or REFERENCE.search(m.group(1)) else m.group(0),
+        text,
+    )
+
+
+def points_elsewhere(text: str) -> bool:
+    """Does the text lean on a part of the document the learner does not see ("as shown in Figure 2")?"""
+    return REFERENCE.search(text) is not None
 
 
 def context_free(s: str) -> bool:
@@ -724,6 +756,10 @@ def described(term: str, line: str, kind: str, vocab: Vocabulary, heading: bool 
         return None
     if any(w.lower() in ("is", "are", "was", "were", "it", "this") for w in words[:3]):
         return None
+    if re.fullmatch(r"[A-Z]{2,}", words[0]):
+        return (
+            None  # "COMMUNITY Ian Murdock's journey": a boxed aside's label and title, not what the term is
+        )
     if any(
         w.lower() in FINITE or w in ACTION_VERBS or (i and _is_verb(words, i)) for i, w in enumerate(words)
     ):
@@ -738,7 +774,7 @@ def described(term: str, line: str, kind: str, vocab: Vocabulary, heading: bool 
     ):
         return None  # a sentence about the section, not a subtitle that names what the heading's term is
     body = _clean_rest(line).rstrip(" ;,:")
-    body = body[0].lower() + body[1:]
+    body = body[0].lower() + body[1:] if not body[1:2].isupper() else body
     return Definition(term, f"{term}: {line}", f"Which term describes “{body}”", kind)
 
 
