@@ -106,3 +106,15 @@ def test_a_question_about_examples_in_the_text_is_not_explain_again() -> None:
     message = "In the manifesto, what examples does the author give of free software that still succeeded commercially?"
     assert route(message, history).route == "question"
     assert route("Can you give me an example of that?", history).kind == "example"
+
+
+def test_a_tool_that_shows_the_learner_something_is_a_question() -> None:
+    """Found reading the app on an unseen handbook question: "show me" there is what a tool does, not a request
+    for an example; said to the tutor alone it still is one."""
+    history = ["What is the difference between the InRelease file and the Release file?"]
+    message = (
+        "Before a big upgrade, is there a tool that will show me the maintainers' warnings about changes?"
+    )
+    assert route(message, history).route == "question"
+    assert route("Can you show me?", history).kind == "example"
+    assert route("show me that in code", history).kind == "example"

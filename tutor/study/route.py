@@ -109,10 +109,12 @@ _SIMPLER = re.compile(
     re.I,
 )
 _EXAMPLE = re.compile(
-    r"\b(examples?|for instance|e\.g\.|show me|look like|in code|concrete|illustrat\w*|in practice|"
-    r"use case|case)\b",
+    r"\b(examples?|for instance|e\.g\.|look like|in code|concrete|illustrat\w*|in practice|use case|case)\b",
     re.I,
 )
+# "Show me." asks the tutor for an example only when it is all the message says: in "is there a tool that will
+# show me the warnings ...?" the tool shows.
+_SHOW_ME = re.compile(r"\b(show)\s+(me|us)\b", re.I)
 # "Give me an example", "can you show one": asked of the tutor; "what examples does the author give" is a question.
 _ASKED_OF_TUTOR = re.compile(
     r"^\W*(?:(?:and|ok(?:ay)?|so|now|please)\W+)*(give|show)\b|\b(give|show)\s+(me|us)\b"
@@ -251,6 +253,8 @@ def explain_kind(message: str) -> ExplainKind:
     # A long question whose "that" is a relative pronoun ("software that succeeded") names its own subject.
     pointed = _POINTER.search(text) and words <= 12
     if _EXAMPLE.search(text) and (pointed or words <= 6 or _ASKED_OF_TUTOR.search(text)):
+        return "example"
+    if _SHOW_ME.search(text) and (pointed or words <= 6):
         return "example"
     if _SIMPLER.search(text) and (words <= 14 or _POINTER.search(text)):
         return "simpler"
