@@ -8,7 +8,9 @@ name with a release number the material never writes ("Widget 12"), a part of a 
 frobctl journal") and a called function it only uses as an everyday word ("browser()");
 (2) the expected answer type: a question asking for a price, a saving, a score, a duration, a size, a count, a cause
 or code syntax needs passages that state one, one asking for a date or an author needs it in the sentences
-closest to the question, a port or a version needs it next to the thing it belongs to;
+closest to the question, a port or a version needs it next to the thing it belongs to, the one after a numbered name
+("after Maple", release 4) a later number of that series; the thing a "how do I ..." question acts on ("the random
+seed") must be in the passages unless the material names it often;
 (3) the similarity of the closest passage or sentence among the top passages.
 No word-coverage signal: learners ask in words the notes do not use (docs/decisions/0006-answerability-signals.md).
 """
@@ -333,6 +335,96 @@ def _version_missing(question: str, passages: list[Passage], lex: LexicalIndex) 
     return True
 
 
+# "How do I set the random seed?": the thing to act on, the head of the object of "how do I VERB the ...", must be in
+# the retrieved passages, or common enough in the material that retrieval found its section; a thing the material names
+# in at most RARE_SHARE of its passages (or never) and the passages lack is one it only names in passing (ADR 0006).
+RARE_SHARE = 0.05
+# Looked for in the five passages the learner is shown, not only the top 3: "save the workspace image" is answered at rank 5.
+OBJECT_PASSAGES = 5
+_OBJECT_END = (
+    r"so|that|to|for|of|in|on|with|from|into|when|if|and|or|before|after|at|by|without|which|but|back|up|out|off|down"
+    r"|away|again|together|there|here|later|now|instead|too"
+)
+_ACTED_ON = re.compile(
+    r"\b(?:how (?:do|can|should|would|could) (?:i|you|we)|how to|(?:a|any|the) way to) (?:\w+ly )?[a-z]+ "
+    r"(?:the|a|an|my|our|its|this|that|some)\s+((?:[\w-]+\s+){0,2}?[\w-]+?)(?=\s+(?:"
+    + _OBJECT_END
+    + r")\b|[?,.!]|$)",
+    re.I,
+)
+
+
+def _object_missing(question: str, passages: list[Passage], lex: LexicalIndex) -> str | None:
+    """The thing a "how do I ..." question acts on, when the passages never name it and the material only in
+    passing: "seed" in "how do I set the random seed", "pair" in "how do I generate the SSH key pair"."""
+    m = _ACTED_ON.search(question)
+    if not m:
+        return None
+    head = m.group(1).split()[-1]
+    # A compound is one thing: "read-only" is not explained by passages that say "read".
+    toks = content_tokens(head)[:1] if "-" in head else content_tokens(head)
+    rare = RARE_SHARE * len(lex.ids)
+    in_top = {t for p in passages for t in content_tokens(p.text)}
+    if toks and all(t not in in_top and lex.doc_freq.get(t, 0) <= rare for t in toks):
+        return head
+    return None
+
+
+# "Which release comes after Maple?": when the material numbers the name ("Release 4, called Maple", "4 — Maple"), the
+# one after it is stated only if the material writes a later number of the same series ("Release 5", "5 — Oak").
+_AFTER_NAME = re.compile(
+    r"\b(?:after|succeed(?:s|ed)?|successor (?:of|to)|follow(?:s|ed)?)\s+(?:the\s+)?([A-Z][\w+-]*)"
+    r"(?:\s+(\d{1,3}(?:\.\d+)*)\b)?"
+)
+# Or in words: a top passage saying "Maple was followed by Oak", or anywhere "the next release is codenamed Oak".
+_NEXT = re.compile(r"\b(?:next|successor|succeeded|followed by|replaced by|then came)\b", re.I)
+_MID_NAME = re.compile(r"(?<=[\w,;:] )([A-Z][a-z]{2,})\b")
+_NEXT_NAMED = re.compile(r"\bnext\b[^.!?]{0,80}?\b(?:(?:code)?named|called)\s+[\"“']?[A-Z][a-z]{2,}", re.I)
+_SERIES_NUMBER = r"(\d{1,3}(?:\.\d+)*)(?![\w.]*\d)"
+# Between a number and the name it numbers: a dash, a parenthesis, ", called" or a space, after an aside ("(not out yet)").
+_ASIDE = r"(?:\s*\([^()\d]{0,25}\))?"
+_NUMBERED_SEPARATOR = r"(?:\s*[—–-]\s*|\s*\(\s*|,? called\s+|\s+)"
+
+
+def _series_of(name: str, lex: LexicalIndex) -> list[tuple[str, float]]:
+    """Each place the material numbers the name: the word that names the series ("Release" in "Release 4, called
+    Maple"; "" in "4 — Maple") and the number."""
+    pattern = rf"(?:\b([A-Z][a-z]+)\s+)?(?<![\w.]){_SERIES_NUMBER}{_ASIDE}{_NUMBERED_SEPARATOR}(?i:{re.escape(name)})\b"
+    return [(m.group(1) or "", _as_number(m.group(2))) for m in re.finditer(pattern, lex.flat_text)]
+
+
+def _as_number(text: str) -> float:
+    major, _, minor = text.partition(".")
+    return int(major) + (float("0." + minor.replace(".", "")) if minor else 0.0)
+
+
+def _successor_missing(question: str, passages: list[Passage], lex: LexicalIndex) -> bool:
+    m = _AFTER_NAME.search(question)
+    if not m or m.group(1).lower() in _QUESTION_START:
+        return False
+    name = m.group(1)
+    # "after Widget 4": the question gives the series and the number.
+    series = [(name, _as_number(m.group(2)))] if m.group(2) else _series_of(name, lex)
+    if not series:
+        return False  # a name numbered nowhere ("who came after Ann Example"): nothing to check
+    for p in passages:
+        for start, end in split_sentences(p.text):
+            sentence = p.text[start:end]
+            if _NEXT.search(sentence) and any(n != name for n in _MID_NAME.findall(sentence)):
+                return False
+    if _NEXT_NAMED.search(lex.flat_text):
+        return False
+    # A later number of the same series: after the series word ("Release 5"), or, in a bare list, before a dash,
+    # a parenthesis or ", called" ("5 — Oak"); not any figure ("Section 13.3", "13 results").
+    for word, n in series:
+        prefix = rf"\b{re.escape(word)}\s+\(?" if word else r"(?<![\w.])"
+        after = "" if word else rf"{_ASIDE}(?:\s*[—–-]\s*|\s*\(\s*|,? called\s+)[A-Za-z]"
+        for later in re.finditer(prefix + _SERIES_NUMBER + after, lex.flat_text):
+            if n < _as_number(later.group(1)) < int(n) + 2:
+                return False
+    return True
+
+
 @dataclass(frozen=True)
 class Answerability:
     answerable: bool
@@ -507,6 +599,13 @@ def assess(
         return Answerability(False, "the material gives no port for it", (), similarity)
     if _version_missing(question, passages[:TOP_PASSAGES], lex):
         return Answerability(False, "the material gives no such version", (), similarity)
+    if _successor_missing(question, passages[:TOP_PASSAGES], lex):
+        return Answerability(False, "the material names nothing after it", (), similarity)
+    missing = _object_missing(question, passages[:OBJECT_PASSAGES], lex)
+    if missing:
+        if _is_known(missing, lex):
+            return Answerability(False, f"the material mentions '{missing}' only in passing", (), similarity)
+        return Answerability(False, f"the material never mentions '{missing}'", (missing,), similarity)
     for kind in _ANSWER_TYPES:
         if not kind.question.search(question):
             continue
