@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from evals.corpora import corpus_settings, load_corpora
+from evals.corpora import load_corpora, prepare
 from evals.harness import load_dataset
 from evals.quiz_validity import summarise
 from tutor.config import Settings, get_settings
@@ -69,7 +69,7 @@ def main(names: list[str]) -> int:
     for name, corpus in load_corpora().items():
         if names and name not in names:
             continue
-        settings = corpus_settings(corpus, base)
+        settings = prepare(corpus, base)  # a fresh machine's first run indexes the corpus (incremental after)
         COVERAGE.clear()
         practice, check = chat_items(settings, corpus.dataset("gate"))
         chunks = {(c.doc_id, c.start): c.text for c in get_store(settings).all_chunks()}
