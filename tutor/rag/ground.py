@@ -42,6 +42,12 @@ class Grounded:
     unsupported: list[str]
 
 
+# A question answered by yes or no opens with its verb ("Is ...", "Can I ...", "Does ...").
+_YES_NO = re.compile(
+    r"^\W*(?:is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|must|shall)\b", re.I
+)
+
+
 def _is_fragment(sentence: str) -> bool:
     """A bare list of names ("Glue and EMR") says nothing a learner can use."""
     return not any(w not in STOPWORDS for w in _LOWER_WORD.findall(sentence))
@@ -93,6 +99,7 @@ class SentenceGrounder:
         self.scorer = scorer
         self.embed = embed
         self.labels = {label(p) for p in passages[:LLM_PASSAGES]}
+        self.query = query
         self.query_tokens = set(content_tokens(query))
         self.topic_tokens = (self.query_tokens - scorer.common) or self.query_tokens
         self.limit = limit
@@ -124,6 +131,15 @@ class SentenceGrounder:
             or next_to(backing, self.backing, self.scorer.sentences)
         )
 
+    def _says_nothing_new(self, clean: str) -> bool:
+        """Every word is the question's or the answer's so far: "The winner is selected with a vote of general
+        resolution." after answering how a general resolution's winner is picked. A yes/no question's lead may
+        restate it ("Athena is serverless.")."""
+        if not self.kept_clean and _YES_NO.match(self.query):
+            return False
+        words = set(content_tokens(clean))
+        return bool(words) and words <= self.query_tokens.union(*(content_tokens(k) for k in self.kept_clean))
+
     def add(self, piece: str) -> str | None:
         if self.full:
             return None
@@ -139,6 +155,8 @@ class SentenceGrounder:
             lexical_recall(clean, earlier) >= NEAR_DUPLICATE or lexical_recall(earlier, clean) >= RESTATED
             for earlier in self.kept_clean
         ):
+            return None
+        if self._says_nothing_new(clean):
             return None
         self.seen.append(clean)
         vec = self.embed([clean])[0]
