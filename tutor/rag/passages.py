@@ -19,7 +19,8 @@ def label(p: ChunkRef, at: int | None = None) -> str:
 
 # "11.4. ", "Chapter 7. ", "Section 2 ": where a heading sits in the book, not what it is about.
 _SECTION_NUMBER = re.compile(
-    r"^(?:(?:chapter|section|part|appendix)\s+\w+\.?|\d+(?:\.\d+)*\.)\s+(?=\S)", re.I
+    r"^(?:(?:chapter|section|part|appendix)\s+(?:\d+|(?-i:[IVXLC]+|[A-Z]))\b\.?|\d+(?:\.\d+)*\.)\s+(?=\S)",
+    re.I,
 )
 
 
