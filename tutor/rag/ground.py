@@ -134,7 +134,7 @@ class SentenceGrounder:
     def _says_nothing_new(self, clean: str) -> bool:
         """Every word is the question's or the answer's so far: "The winner is selected with a vote of general
         resolution." after answering how a general resolution's winner is picked. A yes/no question's lead may
-        restate it ("Athena is serverless.")."""
+        restate it ("The tool runs without servers.")."""
         if not self.kept_clean and _YES_NO.match(self.query):
             return False
         words = set(content_tokens(clean))

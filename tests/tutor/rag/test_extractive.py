@@ -1,13 +1,10 @@
 """The extractive answer quotes whole sentences, never a piece the splitter cut out of a longer one."""
 
-import hashlib
+from answer_support import embed as _embed
+from answer_support import passage as _passage
 
-import numpy as np
-
-from ingest.text import content_tokens
 from tutor.rag.extractive import extractive_answer
 from tutor.rag.grounding import SupportScorer
-from tutor.schema import Passage
 
 # A PDF page: the sentence explaining the test output starts on the line after the output's last number.
 PAGE = (
@@ -20,27 +17,8 @@ PAGE = (
 )
 
 
-def _embed(texts: list[str]) -> np.ndarray:
-    """Bag of stemmed words hashed into 64 dimensions: similar wording, similar vector."""
-    out = np.zeros((len(texts), 64), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for tok in content_tokens(text):
-            out[i, int(hashlib.md5(tok.encode()).hexdigest(), 16) % 64] += 1.0
-        out[i] /= np.linalg.norm(out[i]) or 1.0
-    return out
-
-
 def test_a_sentence_starting_after_a_line_of_output_is_not_quoted() -> None:
-    passage = Passage(
-        doc_id="intro.pdf",
-        title="An Introduction",
-        heading="Tests",
-        text=PAGE,
-        start=0,
-        end=len(PAGE),
-        rank=1,
-        score=1.0,
-    )
+    passage = _passage(PAGE, "Tests")
     query = "How can I test whether the variances of two samples are equal?"
     scorer = SupportScorer([passage], _embed)
     text, citations = extractive_answer(query, _embed([query])[0], [passage], scorer)
@@ -50,16 +28,7 @@ def test_a_sentence_starting_after_a_line_of_output_is_not_quoted() -> None:
 
 
 def _answer(page: str, query: str) -> str:
-    passage = Passage(
-        doc_id="intro.pdf",
-        title="An Introduction",
-        heading="Vectors",
-        text=page,
-        start=0,
-        end=len(page),
-        rank=1,
-        score=1.0,
-    )
+    passage = _passage(page, "Vectors")
     return extractive_answer(query, _embed([query])[0], [passage], SupportScorer([passage], _embed))[0]
 
 
@@ -100,15 +69,11 @@ def test_a_list_item_is_introduced_by_its_section_name_without_the_section_numbe
         "- Each condition block ends with a double semicolon ;;.\n"
         "- The entire case block ends with an esac (case spelled backwards).\n"
     )
-    passage = Passage(
-        doc_id="testbranch.html",
-        title="Loops and Branches",
-        heading="Chapter 11. Loops and Branches > 11.4. Testing and Branching",
-        text=page,
-        start=0,
-        end=len(page),
-        rank=1,
-        score=1.0,
+    passage = _passage(
+        page,
+        "Chapter 11. Loops and Branches > 11.4. Testing and Branching",
+        "testbranch.html",
+        "Loops and Branches",
     )
     query = "How do I close the whole case block?"
     text = extractive_answer(query, _embed([query])[0], [passage], SupportScorer([passage], _embed))[0]

@@ -1,13 +1,10 @@
 """Model sentences are kept only when the notes back them and they tell the learner something new."""
 
-import hashlib
+from answer_support import embed as _embed
+from answer_support import passage as _passage
 
-import numpy as np
-
-from ingest.text import content_tokens
 from tutor.rag.ground import SentenceGrounder, ground
 from tutor.rag.grounding import SupportScorer
-from tutor.schema import Passage
 
 NOTES = (
     "The project's developers vote on a general resolution when a decision needs more than its leader. "
@@ -16,27 +13,8 @@ NOTES = (
 )
 
 
-def _embed(texts: list[str]) -> np.ndarray:
-    """Bag of stemmed words hashed into 64 dimensions: similar wording, similar vector."""
-    out = np.zeros((len(texts), 64), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for tok in content_tokens(text):
-            out[i, int(hashlib.md5(tok.encode()).hexdigest(), 16) % 64] += 1.0
-        out[i] /= np.linalg.norm(out[i]) or 1.0
-    return out
-
-
 def _grounded(query: str, raw: str) -> str:
-    passage = Passage(
-        doc_id="constitution.html",
-        title="The Project",
-        heading="Developers",
-        text=NOTES,
-        start=0,
-        end=len(NOTES),
-        rank=1,
-        score=1.0,
-    )
+    passage = _passage(NOTES, "Developers", "constitution.html", "The Project")
     scorer = SupportScorer([passage], _embed)
     return ground(raw, SentenceGrounder([passage], scorer, _embed, query=query, limit=3)).text
 
