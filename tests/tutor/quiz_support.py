@@ -116,3 +116,17 @@ def cited_item(
         subject=subject,
         fact_key=fact_key,
     )
+
+
+# Eight statements about four package tools: facts that a true/false swap can turn false.
+PACKAGES = """# Chapter 1. Package Tools
+
+The dpkg command installs a package file on the local system.
+The apt command installs a package and its dependencies from the configured archives.
+The aptitude command installs a package from an interactive list of the configured archives.
+The apt-cache command searches the package lists of the configured archives.
+The dpkg command keeps a log of every package file it installs.
+The apt command keeps the package lists of the configured archives up to date.
+The aptitude command keeps a record of packages installed automatically.
+The apt-cache command shows the dependencies of a package from the package lists.
+"""

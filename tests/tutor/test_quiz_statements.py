@@ -11,6 +11,7 @@ import random
 from dataclasses import replace
 
 import pytest
+from quiz_support import PACKAGES
 
 from ingest.models import StoredChunk
 from tutor.quiz import service
@@ -19,18 +20,6 @@ from tutor.quiz.generate_rules import RuleGenerator
 from tutor.quiz.kinds import garbled, junk
 from tutor.quiz.models import Fact, Term
 from tutor.quiz.topics import CourseTopics
-
-PACKAGES = """# Chapter 1. Package Tools
-
-The dpkg command installs a package file on the local system.
-The apt command installs a package and its dependencies from the configured archives.
-The aptitude command installs a package from an interactive list of the configured archives.
-The apt-cache command searches the package lists of the configured archives.
-The dpkg command keeps a log of every package file it installs.
-The apt command keeps the package lists of the configured archives up to date.
-The aptitude command keeps a record of packages installed automatically.
-The apt-cache command shows the dependencies of a package from the package lists.
-"""
 
 LOGS = """# Chapter 2. System Logs
 

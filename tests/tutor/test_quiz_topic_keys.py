@@ -11,6 +11,7 @@ import random
 from pathlib import Path
 
 import pytest
+from quiz_support import PACKAGES
 
 from evals.quiz_validity import check_item, unbalanced
 from ingest.models import StoredChunk
@@ -38,18 +39,6 @@ Acme is a project that holds its yearly conference in a different city since 200
 APPENDIX = "# Appendix\n\n" + "\n".join(
     f"Filler sentence number {i} says nothing in particular." for i in range(120)
 )
-
-PACKAGES = """# Chapter 1. Package Tools
-
-The dpkg command installs a package file on the local system.
-The apt command installs a package and its dependencies from the configured archives.
-The aptitude command installs a package from an interactive list of the configured archives.
-The apt-cache command searches the package lists of the configured archives.
-The dpkg command keeps a log of every package file it installs.
-The apt command keeps the package lists of the configured archives up to date.
-The aptitude command keeps a record of packages installed automatically.
-The apt-cache command shows the dependencies of a package from the package lists.
-"""
 
 
 def _rows(docs: dict[str, str]) -> tuple[StoredChunk, ...]:
