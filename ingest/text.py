@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ingest.words import STOPWORDS
+from ingest.words import CONNECTORS, GRAMMAR_OPENERS, STOPWORDS
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_/.][a-z0-9]+)*")
 # The one sentence splitter (ingest cuts chunks with it, retrieval and answer checks cut sentences with it).
@@ -74,3 +74,25 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# A sentence's link to the one before: a connective and its comma ("Of course, ...", "In this case, ..."), or a
+# conjunction that needs none ("Otherwise the archive ...", "So if you ...", "But you might ...").
+_OPENER = re.compile(
+    r"(?:(?:of course|in fact|however|indeed|thus|therefore|hence|again|on the other hand|in addition|as a result|"
+    rf"for this reason|in (?:this|that|either|any) case|{'|'.join(sorted(CONNECTORS))}),\s+"
+    r"|(?:otherwise|so|but|and|or|then)\s+(?=\w))",
+    re.I,
+)
+_GRAMMAR_START = re.compile(rf"(?:{'|'.join(sorted(GRAMMAR_OPENERS | STOPWORDS))})\b", re.I)
+
+
+def without_opener(text: str) -> str:
+    """The sentence without its link to the one before, which a learner reading it on its own (an answer's
+    first sentence, a quiz question) takes as pointing at text they cannot see."""
+    m = _OPENER.match(text)
+    rest = text[m.end() :] if m else ""
+    if len(rest.split()) < 3:  # "And so on."
+        return text
+    # Only a grammar word is capitalised: a command or code name ("cd", "ls") keeps its case.
+    return rest[:1].upper() + rest[1:] if _GRAMMAR_START.match(rest) else rest

@@ -217,6 +217,12 @@ EVERYDAY_WORDS = wordset(
     world year years people person help start end change changes back ordinary normal special specific answer
     answers question questions story difference differences"""
 )
+# Words that link a sentence to the one before ("Similarly, ...", "Otherwise the ..."): a sentence read on its
+# own (an answer's first sentence, a quiz stem) drops them.
+CONNECTORS = wordset(
+    """alternatively additionally also otherwise instead similarly finally then likewise moreover furthermore
+    meanwhile nevertheless nonetheless besides consequently accordingly"""
+)
 # Grammar words a sentence may open with (the quiz capitalises one after dropping "Moreover, ..."; a name such
 # as a command keeps its case).
 GRAMMAR_OPENERS = wordset(

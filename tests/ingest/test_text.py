@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.chunk import chunk_document
 from ingest.models import Document
-from ingest.text import split_sentences
+from ingest.text import split_sentences, without_opener
 
 
 def _sentences(text: str) -> list[str]:
@@ -52,3 +52,18 @@ def test_chunks_end_where_the_splitter_ends_sentences() -> None:
     assert len(chunks) > 3
     for chunk in chunks[:-1]:
         assert chunk.text.rstrip().endswith("follows from it."), chunk.text[-60:]
+
+
+def test_a_sentence_read_on_its_own_loses_its_link_to_the_one_before() -> None:
+    assert without_opener("Similarly, to count the elements of an array, use ${#a[@]}.") == (
+        "To count the elements of an array, use ${#a[@]}."
+    )
+    assert without_opener("Otherwise the snapshot archive can help.") == "The snapshot archive can help."
+    assert (
+        without_opener("So if you need the old value, save it first.")
+        == "If you need the old value, save it first."
+    )
+    # A command name keeps its case; a conjunction that ends the sentence stays.
+    assert without_opener("Then, dpkg unpacks the archive.") == "dpkg unpacks the archive."
+    assert without_opener("And so on.") == "And so on."
+    assert without_opener("Sorting is stable.") == "Sorting is stable."

@@ -12,21 +12,16 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from ingest.text import content_tokens
-from ingest.words import DETERMINERS, GRAMMAR_OPENERS
+from ingest.text import content_tokens, without_opener
+from ingest.words import DETERMINERS
 from tutor.quiz.facts import FactBank
 from tutor.quiz.kinds import same_look
-from tutor.quiz.mining import CONNECTORS, SLOT, points_elsewhere, without_references
+from tutor.quiz.mining import SLOT, points_elsewhere, without_references
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation
 
 TF_PREFIX = "True or false: "
-_OPENER = re.compile(
-    rf"(?:of course|in fact|however|indeed|thus|therefore|on the other hand|{'|'.join(sorted(CONNECTORS))}),\s+",
-    re.I,
-)
-_GRAMMAR_START = re.compile(rf"(?:{'|'.join(sorted(GRAMMAR_OPENERS))})\b", re.I)
 # A word before a term that already makes it a noun phrase: no article goes in front of it.
 _DETERMINER_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(DETERMINERS))})\s*$", re.I)
 # A wrong option is rejected when some corpus sentence about it covers this share of the question's words.
@@ -120,17 +115,6 @@ def why_wrong(bank: FactBank, wrong: Term, answer: Term) -> str:
         f = facts[0]
         return f"The material describes {wrong.name} differently: “{f.sentence}” ({f.title})."
     return f"The material says this about {answer.name}, not {wrong.name}."
-
-
-def without_opener(text: str) -> str:
-    """A question or statement without the sentence's link to the one before ("Of course, ...", "Moreover,
-    ..."), which a learner reads as pointing at text they cannot see."""
-    m = _OPENER.match(text)
-    if m is None or not text[m.end() :]:
-        return text
-    rest = text[m.end() :]
-    # Only a grammar word is capitalised: a command or code name ("cd", "ls") keeps its case.
-    return rest[:1].upper() + rest[1:] if _GRAMMAR_START.match(rest) else rest
 
 
 def indefinite(name: str) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.models import StoredChunk
-from ingest.words import wordset
+from ingest.words import CONNECTORS, wordset
 from tutor.quiz.naming import Naming
 
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -80,10 +80,6 @@ NOT_AFTER_VERB = wordset(
     that whose and or of in on to for from with by at as"""
 )
 # Sentence openers that make a line's "definition" depend on what came before.
-CONNECTORS = wordset(
-    """alternatively additionally also otherwise instead similarly finally then likewise moreover furthermore
-    meanwhile nevertheless nonetheless besides consequently accordingly"""
-)
 # A sentence adverb ("Technically R is ...", "Usually the ..."), never the start of a name.
 ADVERB = re.compile(r"[A-Za-z]{2,}(?:ally|ously|ively|ently|antly)")
 _PREPOSITIONS = wordset("in by to from with at on for into within under")

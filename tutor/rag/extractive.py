@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from ingest.text import content_tokens, split_sentences
+from ingest.text import content_tokens, split_sentences, without_opener
 from tutor.rag.generate import LLM_PASSAGES
 from tutor.rag.grounding import (
     NEAR_DUPLICATE,
@@ -30,6 +30,11 @@ from tutor.schema import Citation, Passage, citation_from_passage
 PASSAGE_BONUS = 0.1
 # A sentence that sends the reader elsewhere ("For more information, see ...") teaches nothing on its own.
 _POINTER = re.compile(r"^(?:for (?:more|further) (?:information|details)\b|(?:see|refer to)\s)", re.I)
+# A pronoun subject leans on the sentence before ("It is automatically performed ..."); "It is possible to ..."
+# does not.
+_PRONOUN_SUBJECT = re.compile(
+    r"^(?:They|He|She|This|These|Those|It (?!(?:\w+ ){0,5}(?:to|that|whether|how|if)\b))\b"
+)
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 # A list item that already names its subject ("Storage tier: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
@@ -134,8 +139,16 @@ def extractive_answer(
         p = passages[0]
         s, e = split_sentences(p.text)[0]
         return f"{p.text[s:e]} [{p.rank}]", [citation_from_passage(p, p.rank, p.text[s:e])]
-    # The answer first, then its support in reading order.
-    ordered = [picked[0], *sorted(picked[1:])]
+    # The answer first, then its support in reading order. A lead whose pronoun stands for the sentence before
+    # it comes after that sentence when that one is picked too.
+    lead = picked[0]
+    while _PRONOUN_SUBJECT.match(lead[1]) and (k := _line_before(lead[0], scorer.sentences)) is not None:
+        before = next((p for p in picked if p[0] == k), None)
+        if before is None:
+            break
+        lead = before
+    lead = (lead[0], without_opener(lead[1]))
+    ordered = [lead, *sorted(p for p in picked if p[0] != lead[0])]
     parts: list[str] = []
     supports: dict[int, str] = {}
     for j, text in ordered:

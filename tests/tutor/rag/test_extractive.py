@@ -79,3 +79,22 @@ def test_a_list_item_is_introduced_by_its_section_name_without_the_section_numbe
     text = extractive_answer(query, _embed([query])[0], [passage], SupportScorer([passage], _embed))[0]
     assert "Testing and Branching: The entire case block ends with an esac" in text
     assert "11.4" not in text
+
+
+def test_the_first_sentence_drops_its_link_to_a_sentence_the_learner_has_not_read() -> None:
+    page = (
+        "Installing an older build is possible when the mirror still holds it.\n"
+        "Otherwise the archive of old builds can come to the rescue for any version ever published."
+    )
+    text = _answer(page, "Which archive comes to the rescue for any version ever published?")
+    assert text.startswith("The archive of old builds can come to the rescue")
+
+
+def test_a_first_sentence_saying_it_comes_after_the_sentence_that_names_it() -> None:
+    page = (
+        "Any function named .Start() in the profile file has a special status.\n"
+        "It is run automatically at the beginning of a session and may be used to initialize the environment."
+    )
+    text = _answer(page, "Which function runs automatically at the beginning of a session?")
+    assert text.startswith("Any function named .Start()")
+    assert "It is run automatically" in text
