@@ -35,6 +35,8 @@ _POINTER = re.compile(r"^(?:for (?:more|further) (?:information|details)\b|(?:se
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:They|He|She|This|These|Those|It (?!(?:\w+ ){0,5}(?:to|that|whether|how|if)\b))\b"
 )
+# An aside that only sends the reader elsewhere ("(see sidebar TOOLS ...)", "(see Example 4-1, above)").
+_POINTER_ASIDE = re.compile(r"\s*\((?:see|cf\.|refer to)\s[^()]*\)", re.I)
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 # A list item that already names its subject ("Storage tier: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")
@@ -113,7 +115,8 @@ def extractive_answer(
         score = relevance(text, scorer.vectors[j], qvec, query, query_tokens) + PASSAGE_BONUS * (
             LLM_PASSAGES - sent.passage_index
         )
-        candidates.append((score, j, text, covers))
+        # Scored with its aside (which often names the topic again), shown without it.
+        candidates.append((score, j, _POINTER_ASIDE.sub("", text), covers))
     candidates.sort(key=lambda c: -c[0])
     picked: list[tuple[int, str]] = []
     covered: set[int] = set()

@@ -98,3 +98,9 @@ def test_a_first_sentence_saying_it_comes_after_the_sentence_that_names_it() -> 
     text = _answer(page, "Which function runs automatically at the beginning of a session?")
     assert text.startswith("Any function named .Start()")
     assert "It is run automatically" in text
+
+
+def test_an_aside_that_only_sends_the_reader_elsewhere_is_left_out() -> None:
+    page = "The snapshot archive keeps every version ever published (see sidebar GOING FURTHER Old versions)."
+    text = _answer(page, "Where are old versions of a package kept?")
+    assert text.startswith("The snapshot archive keeps every version ever published. [1]")
