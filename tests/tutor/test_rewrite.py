@@ -182,6 +182,8 @@ PREVIOUS = "When I create a factor without specifying levels, what order do the 
         "How do I stop both nested loops, not just the inner one?",
         "When should I use single brackets for tests, and when double brackets instead?",
         "my backup script fails every night with no message. how do I make it log the error?",
+        # session 14 (seen in the app): an existential question's "them" stands for what it names
+        "Is there a shortcut to select every other column of my table without typing them all?",
     ],
 )
 def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str) -> None:
@@ -203,6 +205,7 @@ def test_a_question_that_says_what_it_is_about_is_not_a_follow_up(question: str)
         "Is the older one any faster?",
         "How do I compare the new vectors with it?",
         "ok thanks. can it also sort them?",
+        "Is there a way to sort them?",
     ],
 )
 def test_pointing_back_still_brings_the_earlier_question_along(question: str) -> None:

@@ -178,7 +178,9 @@ def _antecedent_inside(question: str, pointer: re.Match[str]) -> bool:
     if _ONE_ALONE.fullmatch(pointer.group(0)):
         contrast = _CONTRAST_BEFORE.search(before)
         return contrast is not None and _opens_noun_phrase(before[: contrast.start()])
-    if word not in ("it", "they", "them") or _EXISTENTIAL.match(question):
+    # An existential question's "it" keeps pointing at the conversation's topic; its "them" can stand for what
+    # it names ("Is there a shortcut for every other column without typing them all?").
+    if word not in ("it", "they", "them") or (word == "it" and _EXISTENTIAL.match(question)):
         return False
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if not breaks:
