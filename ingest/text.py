@@ -11,9 +11,10 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[-_/.][a-z0-9]+)*")
 # The one sentence splitter (ingest cuts chunks with it, retrieval and answer checks cut sentences with it).
 # A sentence ends at . ! ? or … (closing quotes/brackets kept) before a capital, digit or opening quote,
 # unless the full stop closes an abbreviation or an initial. A line break ends one unless it is a soft wrap
-# (PDF and hard-wrapped text): a single break between a lowercase word or comma and a lowercase word.
+# (PDF and hard-wrapped text): a single break between a lowercase word or comma and a lowercase word, or an
+# aside ("unpack both\n(see functions untar and unzip)").
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_LINE_END = re.compile(r"\n{2,}|(?<![a-z,])\n+|\n(?![a-z])")
+_LINE_END = re.compile(r"\n{2,}|(?<![a-z,])\n+|\n(?![a-z]|\([a-z])")
 _ABBREVIATION = re.compile(
     r"(\b(e\.g|i\.e|etc|vs|Fig|Figs|No|Inc|Ltd|Dr|Mr|Mrs|Ms|St|approx|cf|al)\.|\b[A-Z]\.)$"
 )

@@ -67,3 +67,12 @@ def test_a_sentence_read_on_its_own_loses_its_link_to_the_one_before() -> None:
     assert without_opener("Then, dpkg unpacks the archive.") == "dpkg unpacks the archive."
     assert without_opener("And so on.") == "And so on."
     assert without_opener("Sorting is stable.") == "Sorting is stable."
+
+
+def test_an_aside_wrapped_onto_the_next_line_of_a_page_stays_in_its_sentence() -> None:
+    text = "R can list and unpack both\n(see functions untar and unzip) and create both.\n> x <- c(1)\n(y)"
+    assert _sentences(text) == [
+        "R can list and unpack both\n(see functions untar and unzip) and create both.",
+        "> x <- c(1)",
+        "(y)",
+    ]

@@ -35,8 +35,13 @@ _POINTER = re.compile(r"^(?:for (?:more|further) (?:information|details)\b|(?:se
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:They|He|She|This|These|Those|It (?!(?:\w+ ){0,5}(?:to|that|whether|how|if)\b))\b"
 )
-# An aside that only sends the reader elsewhere ("(see sidebar TOOLS ...)", "(see Example 4-1, above)").
-_POINTER_ASIDE = re.compile(r"\s*\((?:see|cf\.|refer to)\s[^()]*\)", re.I)
+# An aside that only sends the reader to another part of the text ("(see sidebar TOOLS ...)", "(see Example 4-1,
+# above)"); "(see functions untar and unzip)" names the answer and stays.
+_POINTER_ASIDE = re.compile(
+    r"\s*\((?:see|cf\.|refer to)\s+(?:also\s+)?(?:the\s+)?(?:sidebar|section|chapter|example|figure|table|appendix|"
+    r"page|exercise|footnote|note|above|below)s?\b[^()]*\)",
+    re.I,
+)
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 # A list item that already names its subject ("Storage tier: ...") needs no heading in front.
 _HAS_SUBJECT = re.compile(r"^[^:.]{2,60}:\s")

@@ -104,3 +104,9 @@ def test_an_aside_that_only_sends_the_reader_elsewhere_is_left_out() -> None:
     page = "The snapshot archive keeps every version ever published (see sidebar GOING FURTHER Old versions)."
     text = _answer(page, "Where are old versions of a package kept?")
     assert text.startswith("The snapshot archive keeps every version ever published. [1]")
+
+
+def test_an_aside_naming_the_answer_is_kept() -> None:
+    page = "R can list and unpack both archive formats (see functions untar and unzip) and create both."
+    text = _answer(page, "Can R unpack archives by itself?")
+    assert "(see functions untar and unzip)" in text
