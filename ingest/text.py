@@ -47,11 +47,34 @@ def content_tokens(text: str) -> list[str]:
     return stems
 
 
+# A full line of prose that stops mid-phrase ("... and other\nOSes may be ...", "... many R\nusers assume ...") is
+# a wrapped page line, not a heading, list or code line ending there.
+WRAPPED_LINE_CHARS = 60
+_CODE_LIKE = re.compile(r"[=<>{};|$/\\`@]|^\s*[-*•>#]|\s{3,}")
+
+
+def _wrapped(text: str, end: int, nxt: int) -> bool:
+    """The single line break at ``end`` only wraps a sentence: the line before is a full line ending in a word
+    or comma, the line after goes on with a word, and neither looks like code or a list item."""
+    if text[end:nxt].count("\n") != 1 or end == 0 or not (text[end - 1].isalnum() or text[end - 1] == ","):
+        return False
+    before = text[text.rfind("\n", 0, end) + 1 : end]
+    stop = text.find("\n", nxt)
+    after = text[nxt : stop if stop >= 0 else len(text)]
+    return (
+        len(before) >= WRAPPED_LINE_CHARS
+        and after[:1].isalpha()
+        and not _CODE_LIKE.search(before)
+        and not _CODE_LIKE.search(after)
+    )
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of sentences/lines in ``text``, trimmed of surrounding whitespace."""
     cuts: list[tuple[int, int]] = []  # (end of one sentence, start of the next)
     for m in _LINE_END.finditer(text):
-        cuts.append((m.start(), m.end()))
+        if not _wrapped(text, m.start(), m.end()):
+            cuts.append((m.start(), m.end()))
     for m in _SENTENCE_END.finditer(text):
         if not _ABBREVIATION.search(text[max(0, m.start() - 8) : m.start() + 1]):
             cuts.append((m.start() + len(m.group(0).rstrip()), m.end()))

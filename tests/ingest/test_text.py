@@ -76,3 +76,22 @@ def test_an_aside_wrapped_onto_the_next_line_of_a_page_stays_in_its_sentence() -
         "> x <- c(1)",
         "(y)",
     ]
+
+
+def test_a_full_page_line_that_stops_mid_phrase_wraps_onto_a_capitalised_word() -> None:
+    text = (
+        "There are POSIX standards for how systems interpret filepaths and many R\n"
+        "users assume POSIX compliance, but Windows does not claim to be compliant and other\n"
+        "OSes may be less than completely compliant.\n"
+        "14.3 Files and directories\n"
+        "Mar 03 10:00:01 host systemd[1]: service exited, code=exited, status=255/n/a\n"
+        "Mar 03 10:00:02 host systemd[1]: Failed."
+    )
+    assert _sentences(text) == [
+        "There are POSIX standards for how systems interpret filepaths and many R\n"
+        "users assume POSIX compliance, but Windows does not claim to be compliant and other\n"
+        "OSes may be less than completely compliant.",
+        "14.3 Files and directories",
+        "Mar 03 10:00:01 host systemd[1]: service exited, code=exited, status=255/n/a",
+        "Mar 03 10:00:02 host systemd[1]: Failed.",
+    ]
