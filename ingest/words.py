@@ -223,6 +223,9 @@ GRAMMAR_OPENERS = wordset(
     """a an the this that these those which what who when where how it they there in on for if some many most each
     every all no one"""
 )
+# Adverbs that lean on something said before ("... is considered obsolete already", "X can also ..."): a quiz
+# stem or statement drops them (the claim stays true) and they never make a stem specific.
+CONTEXT_ADVERBS = wordset("also already still too either instead")
 # Words before a noun that already make it a noun phrase: no article goes in front of a term after one.
 DETERMINERS = wordset("a an the this that these those each every any no its their his her our your my")
 # Words that qualify one instance rather than name a thing: a lower-case phrase opening with one ("a new bug",

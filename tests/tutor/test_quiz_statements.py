@@ -113,6 +113,17 @@ def test_stems_that_lean_on_unseen_text_are_no_questions() -> None:
     assert good_stem("Which service supports image formats such as PNG and JPEG files?")
 
 
+def test_stems_too_vague_to_pick_their_key_are_no_questions() -> None:
+    # An adverb that points back ("already", "instead") is not what makes a question specific.
+    assert not good_stem("Which of the following is considered obsolete already?")
+    assert not good_stem("Which of the following should you use instead?")
+    # The course's own subject names no one key: "must not be specific to <it>" asks nothing.
+    vague = "Which term must not be specific to Zorblax releases?"
+    assert not good_stem(vague, subject=frozenset({"zorblax", "releas"}))
+    assert good_stem(vague)
+    assert good_stem("Which of the following can also set variables to a default value?")
+
+
 def test_extraction_debris_is_no_term() -> None:
     assert garbled("incomef act nsw nt qld sa tas vic wa")
     assert not garbled("mount points for removable devices (CD-ROM, USB keys and so on)")
@@ -145,7 +156,7 @@ def test_a_statement_keeps_its_sentences_article_and_drops_its_link_to_the_sente
         in statements
     )
     assert "True or false: A local variable has meaning only within its function block." in statements
-    assert "True or false: An and list can also set variables to a default value." in statements
+    assert "True or false: An and list can set variables to a default value." in statements
 
 
 SHELL = """# Chapter 3. Shell Features

@@ -26,10 +26,11 @@ from dataclasses import dataclass, replace
 
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
-from ingest.words import wordset
+from ingest.words import CONTEXT_ADVERBS, wordset
 from tutor.quiz.kinds import PERSON, REFINABLE, KindEvidence, garbled, junk, passing, same_look, trivial
 from tutor.quiz.mining import (
     ADVERB,
+    FINITE,
     WHICH,
     WHICH_MID,
     Definition,
@@ -39,10 +40,12 @@ from tutor.quiz.mining import (
     described,
     glossary_definition,
     heading_term,
+    leans_on_context,
     logical_lines,
     points_elsewhere,
     sentence_definitions,
     term_line_definition,
+    without_leaning,
     without_references,
 )
 from tutor.quiz.models import Fact, Term
@@ -85,6 +88,9 @@ def dangling(text: str) -> bool:
     return _DANGLING.search(text) is not None
 
 
+# Words that do not tell one key from another: auxiliaries and modals ("must not be ...") and adverbs leaning
+# on the text before. A stem needs topical words besides these.
+UNSPECIFIC = frozenset(content_tokens(" ".join((*FINITE, *CONTEXT_ADVERBS))))
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
 _GLOSS_LINE = re.compile(r"^[^:]{1,60}:\s+\S")
@@ -142,6 +148,9 @@ class FactBank:
         # Keys of phrases that describe one instance ("a new bug"): true statements may be about one, but no
         # item asks to name or pick one, and none is a wrong option or a swapped-in name.
         self.phrases = frozenset(k for k, t in terms.items() if passing(t.name))
+        # Stems of the words most passages of the course contain ("debian" in a book about it): they name its
+        # subject, not any one term, so they make no question specific.
+        self.subject_words: frozenset[str] = frozenset()
         self.terms = terms
         self.facts = facts
         self.sentences = sentences
@@ -480,9 +489,10 @@ def build_fact_bank(
     chunk_domain: Callable[[StoredChunk], str] | None = None,
     naming: Naming = PLAIN,
     common: frozenset[str] = frozenset(),
+    subject: frozenset[str] = frozenset(),
 ) -> FactBank:
     """``common``: stems in a large share of the course's chunks (its own subject); no term made only of them
-    is an answer key or an option."""
+    is an answer key or an option. ``subject``: stems in most chunks, which make no question specific."""
     nm = naming
     canonical = nm.canonical
     texts = reconstruct(rows)
@@ -591,7 +601,7 @@ def build_fact_bank(
                 if which == "Who" and stem.startswith("Which term describes"):
                     continue  # a person is no term; nothing in a glossary line says who it is
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
-                if not good_stem(stem, nm.generic):
+                if not good_stem(stem, nm.generic, subject):
                     continue
                 dedupe = (term.key, " ".join(content_tokens(stem)))
                 if dedupe in seen:
@@ -625,6 +635,7 @@ def build_fact_bank(
     facts = [f for f in facts if f.term.key not in dropped]
     bank = FactBank(terms, facts, sentences, nm, evidence)
     bank.common = frozenset(k for k, t in terms.items() if trivial(t.name, common))
+    bank.subject_words = subject
     return bank
 
 
@@ -671,8 +682,14 @@ def _chunk_for(chunks: list[StoredChunk], start: int, end: int) -> StoredChunk |
     return best
 
 
-def good_stem(stem: str, generic: frozenset[str] = PLAIN.generic) -> bool:
-    """A question a learner can answer without context: long enough, with at least three topical words."""
+def good_stem(
+    stem: str, generic: frozenset[str] = PLAIN.generic, subject: frozenset[str] = frozenset()
+) -> bool:
+    """A question a learner can answer without context: long enough, with at least three topical words, two of
+    them besides ``subject`` (the words of the course's own subject, which every question is "about")."""
+    if leans_on_context(stem):
+        return False  # "Use X instead": instead of what the sentence before said
+    stem = without_leaning(stem)  # what the learner reads (``RuleGenerator`` drops them too)
     n = len(_words(stem))
     if n < 5 or n > 45:
         return False
@@ -682,8 +699,10 @@ def good_stem(stem: str, generic: frozenset[str] = PLAIN.generic) -> bool:
         return False  # "Which term is like a well-stocked kitchen?" names a picture, not what the term does
     if any(garbled(q) for q in re.findall(r"“([^”]+)”", stem)):
         return False  # a quoted "description" that is a table row's scraps
-    informative = [t for t in content_tokens(stem) if t not in generic]
-    return len(informative) >= 3
+    # "Which of the following is considered obsolete (already)?", "Which term must not be specific to <the
+    # course's subject>?": too little to tell the key from the options without the sentence around it.
+    informative = {t for t in content_tokens(stem) if t not in generic and t not in UNSPECIFIC}
+    return len(informative) >= 3 and len(informative - subject) >= 2
 
 
 def _definitions(

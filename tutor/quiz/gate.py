@@ -133,7 +133,7 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
             return [f"key '{item.answer}' is named in most passages of the course (the obvious guess)"]
         if reworded and not _keeps_kind(item.question, item.subject, bank):
             return ["reworded question no longer asks for the kind of thing the key is"]
-        if reworded and not good_stem(item.question, bank.naming.generic):
+        if reworded and not good_stem(item.question, bank.naming.generic, bank.subject_words):
             return ["reworded question is too short or vague to answer"]
         # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
         if not _literally(item.answer, sup, bank.naming):

@@ -16,7 +16,7 @@ from ingest.text import content_tokens
 from ingest.words import DETERMINERS, GRAMMAR_OPENERS
 from tutor.quiz.facts import FactBank
 from tutor.quiz.kinds import same_look
-from tutor.quiz.mining import CONNECTORS, SLOT, points_elsewhere, without_references
+from tutor.quiz.mining import CONNECTORS, SLOT, points_elsewhere, without_leaning, without_references
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation
@@ -307,7 +307,7 @@ class RuleGenerator:
         statement = (
             fact.claim.replace(SLOT, name) if fact.claim else declarative(fact.stem, name, self.labels)
         )
-        return without_opener(self._with_article(fact, name, without_references(statement)))
+        return without_opener(self._with_article(fact, name, without_leaning(without_references(statement))))
 
     def _with_article(self, fact: Fact, name: str, statement: str) -> str:
         """The article a statement made from the name alone dropped ("uninitialized variable has ..."): the
@@ -359,9 +359,9 @@ class RuleGenerator:
         return None if item is None or points_elsewhere(item.question) else item
 
     def question(self, fact: Fact) -> str:
-        """The fact's stem as the learner reads it: no link to the sentence before, no pointer to an example or
-        figure, and "Who" for a person ("Who, founder of the project, ...?", not "Which of the following, ...")."""
-        question = without_opener(without_references(fact.stem))
+        """The fact's stem as the learner reads it: no link to the sentence before ("Moreover", "also"), no
+        pointer to an example or figure, and "Who" for a person ("Who, founder of the project, ...?", not "Which of the following, ...")."""
+        question = without_opener(without_leaning(without_references(fact.stem)))
         if self.bank.is_person(fact.term):
             # "Who" opens the question; "whom" after a preposition ("built by whom"), "who" elsewhere.
             question = re.sub(

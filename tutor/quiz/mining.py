@@ -497,6 +497,31 @@ def without_references(text: str) -> str:
     )
 
 
+# Where a context adverb can go without changing the claim: "also", "already" inside a clause, "still" after an
+# auxiliary ("is still used"; "stands still" is no adverb of time), "too",
+# "either" and "as well" closing one ("... obsolete already?" -> "... obsolete?"); "either ... or" and "not only
+# ... but also" stay.
+_LEANING = re.compile(
+    r"(?<=\w)(?<!\bbut) (?:also|already)\b(?=[ ,.?!;:])|,? (?:too|either|as well)(?=[.?!,;:)]|$)"
+)
+_STILL = re.compile(
+    r"\b(is|are|was|were|be|can|could|will|would|may|might|must|does|do|did|has|have|had) still\b(?= )"
+)
+# "Use X instead": without what it is instead of, the claim itself needs the text before it.
+_INSTEAD = re.compile(r"\binstead\b(?! of\b)", re.IGNORECASE)
+
+
+def without_leaning(text: str) -> str:
+    """The text without adverbs that point back at something said before ("X can also ...", "... obsolete
+    already"), which a learner reads as leaning on text they cannot see; the claim stays true without them."""
+    return _STILL.sub(r"\1", _LEANING.sub("", text))
+
+
+def leans_on_context(text: str) -> bool:
+    """Does the claim need the text before it even without its context adverbs ("Use X instead.")?"""
+    return _INSTEAD.search(text) is not None
+
+
 def points_elsewhere(text: str) -> bool:
     """Does the text lean on a part of the document the learner does not see ("as shown in Figure 2")?"""
     return REFERENCE.search(text) is not None

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 50
 # Below this many chunks every word is in a "large share" of them: no term counts as the course's subject.
 MIN_CHUNKS_FOR_COMMON = 10
+# Words in more than this share of the chunks name the course's own subject: a stem needs other topical words.
+SUBJECT_SHARE = 0.4
 # The most of one true/false key a quiz holds, so neither "True" nor "False" is a safe guess.
 TRUE_SHARE_MAX = 0.6
 MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (the course's main tool) does not fill it
@@ -84,13 +86,13 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
             classifier = TopicClassifier(topics, get_embedder().embed)
             assigned = dict(zip((r.id for r in rows), classifier.assign(rows, matrix), strict=True))
             # A share of the chunks says what the course is about only when there are enough chunks.
-            common = (
-                LexicalIndex(rows, matrix).common_words()
-                if len(rows) >= MIN_CHUNKS_FOR_COMMON
-                else frozenset()
-            )
+            lexical = LexicalIndex(rows, matrix) if len(rows) >= MIN_CHUNKS_FOR_COMMON else None
             bank = build_fact_bank(
-                rows, chunk_domain=lambda r: assigned.get(r.id, ""), naming=naming, common=common
+                rows,
+                chunk_domain=lambda r: assigned.get(r.id, ""),
+                naming=naming,
+                common=lexical.common_words() if lexical else frozenset(),
+                subject=lexical.common_words(SUBJECT_SHARE) if lexical else frozenset(),
             )
             ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank), topics)
             _CONTEXTS.clear()
