@@ -19,15 +19,14 @@ Checks, each with a reason a developer can read in the logs:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-
-import numpy as np
+from collections.abc import Iterable
 
 from ingest.text import content_tokens, normalise
 from tutor.quiz.facts import FactBank, good_stem
 from tutor.quiz.generate_rules import (
     MAX_SWAPPED_WORDS,
     TF_PREFIX,
+    Embed,
     could_be_true,
     declarative,
     near_duplicate,
@@ -37,7 +36,6 @@ from tutor.quiz.kinds import PERSON, same_look, surface_form
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Served, Term, Verdict
 from tutor.quiz.naming import PLAIN, Naming
 
-Embed = Callable[[list[str]], np.ndarray]
 COVERAGE = 0.8  # share of the question's content words the support sentence must contain
 REWORDED_COVERAGE = 0.5  # ... when the question was reworded, together with:
 REWORDED_SIMILARITY = 0.7  # cosine between "key + question" and the support sentence
