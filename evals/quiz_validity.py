@@ -71,10 +71,10 @@ _ELSEWHERE = re.compile(
     re.IGNORECASE,
 )
 # An adverb that points back at something said before the sentence ("X can also ...", "... obsolete already",
-# "Use X instead"); "either ... or", "too many", "instead of", "as well as", "but also" say nothing about it.
+# "Use X instead", an opening "First," of a procedure); "either ... or", "too many", "instead of", "as well as", "but also" say nothing about it.
 _LEANING = re.compile(
     r"(?<!\bbut )\b(?:also|already)\b|\b(?:is|are|was|were|be|can|could|will|would|may|might|must|does|do|did|has|have|"
-    r"had) still\b|\b(?:too|either|as well)(?=\s*[.?!,;:)]|\s*$)|\binstead\b(?! of\b)",
+    r"had) still\b|^\s*(?:first|next|then|finally|second|afterwards),|\b(?:too|either|as well)(?=\s*[.?!,;:)]|\s*$)|\binstead\b(?! of\b)",
     re.IGNORECASE,
 )
 # Words that tell no key from another in a question: auxiliaries, modals, negation.

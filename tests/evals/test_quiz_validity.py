@@ -183,3 +183,19 @@ def test_either_or_and_standing_still_do_not_lean_on_earlier_text() -> None:
     q = "Which release is named for the bird that stands still, either in water or on land, in the marsh?"
     releases = ["Tiller 8 Heron", "Tiller 7.0 Falcon", "Tiller 9 Osprey", "Tiller 1.2 Plover"]
     assert _problems(_mcq(q, releases, "Tiller 8 Heron", support)) == []
+
+
+def test_a_statement_opening_a_step_of_a_procedure_is_flagged() -> None:
+    support = "First, you need to change the sources file to tell the tool where to get its packages."
+    item = _mcq(
+        "Which file do you need to change to tell the tool where to get its packages?", [], "x", support
+    )
+    statement = item.model_copy(
+        update={
+            "type": "true_false",
+            "question": f"True or false: {support}",
+            "answer": "True",
+            "options": ["True", "False"],
+        }
+    )
+    assert any("leans on something said before" in p for p in _problems(statement))

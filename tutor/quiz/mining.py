@@ -79,10 +79,11 @@ NOT_AFTER_VERB = wordset(
     """are were have had can could will would shall should must may might do did does is was be been who which
     that whose and or of in on to for from with by at as"""
 )
-# Sentence openers that make a line's "definition" depend on what came before.
+# Sentence openers that make a line's "definition" depend on what came before ("First, ..." a step of a
+# procedure the learner does not see).
 CONNECTORS = wordset(
     """alternatively additionally also otherwise instead similarly finally then likewise moreover furthermore
-    meanwhile nevertheless nonetheless besides consequently accordingly"""
+    meanwhile nevertheless nonetheless besides consequently accordingly first next second afterwards"""
 )
 # A sentence adverb ("Technically R is ...", "Usually the ..."), never the start of a name.
 ADVERB = re.compile(r"[A-Za-z]{2,}(?:ally|ously|ively|ently|antly)")
