@@ -193,3 +193,47 @@ def test_a_swapped_in_name_takes_the_article_the_text_writes_it_with() -> None:
     # The fact's own term keeps the sentence's article, however the name is spelled ("An R list", not "A R list").
     own = _shell_fact(bank, "R list", SHELL.split("\n")[8])
     assert gen.claim(own, "R list").startswith("An R list is an object")
+
+
+LOG_TOOLS = """# Chapter 1. Logs
+
+The rsyslogd command collects messages from services and writes them to log files.
+The logrotate command compresses old log files and removes the oldest log files.
+The rsyslogd command sends selected messages to a remote log server.
+The logrotate command renames log files on a schedule set in its configuration.
+"""
+
+
+def _one_tool(name: str, chapter: int) -> str:
+    """A chapter about one command only: nothing of its kind to swap in, so it makes true statements only."""
+    return f"""# Chapter {chapter}. The {name} tool
+
+The {name} command publishes a new stable release every two years.
+The {name} command keeps every package of the project in a public archive.
+The {name} command signs the release files with the project key.
+The {name} command uploads the release notes to the project website.
+The {name} command checks the archive for packages without a maintainer.
+"""
+
+
+def test_a_document_that_only_makes_true_statements_still_gets_an_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three chapters can only be asked as "True"; the key balance says no to the third at its turn, and the
+    quiz must not end before it comes round again: a five-item quiz covers all four chapters."""
+    docs = {
+        "logs.md": LOG_TOOLS,
+        "tiller.md": _one_tool("tillerctl", 2),
+        "grove.md": _one_tool("grovectl", 3),
+        "plumb.md": _one_tool("plumbctl", 4),
+    }
+    bank = build_fact_bank(_rows(docs))
+    ctx = service.QuizContext(
+        "v", bank, tuple(_rows(docs)), RuleGenerator(bank), CourseTopics(source="documents")
+    )
+    monkeypatch.setattr(service, "quiz_context", lambda settings=None: ctx)
+    for seed in range(6):
+        items = list(service.iter_quiz(n=5, types=("true_false",), backend="extractive", seed=seed))
+        assert {i.citation.doc_id for i in items} == set(docs), [i.question for i in items]
+        keys = [i.answer for i in items]
+        assert keys.count("True") <= 3, keys
