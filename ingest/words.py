@@ -221,7 +221,7 @@ EVERYDAY_WORDS = wordset(
 # as a command keeps its case).
 GRAMMAR_OPENERS = wordset(
     """a an the this that these those which what who when where how it they there in on for if some many most each
-    every all no one"""
+    every all no one you we"""
 )
 # Adverbs that lean on something said before ("... is considered obsolete already", "X can also ..."): a quiz
 # stem or statement drops them (the claim stays true) and they never make a stem specific.
