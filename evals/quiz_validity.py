@@ -22,7 +22,8 @@ An item is valid when
   "founder", "died", "he") is asked "Who", not "Which term"; no stem or statement leans on what was said
   before it ("also", "already", a closing "too", "instead" without "of"); an mcq or short question names at
   least 3 topical words (not scaffolding, auxiliaries or modals, nor words in most of the course's passages),
-  or it cannot tell its key from others ("Which term must not be specific to <the course's subject>?");
+  or it cannot tell its key from others ("Which term must not be specific to <the course's subject>?"); an
+  opening 'In the section “<title>”, ' counts as evidence when the cited heading holds the title;
 and across the sample: no two items share a question or a (support sentence, key) pair, every indexed
 document is cited at least once, and the true/false keys are balanced: the share keyed True is within
 40-60% (or as close as whole items allow); the items beyond that are counted as failures, so always
@@ -86,6 +87,7 @@ _FILLER = frozenset(
     )
 )
 MIN_TOPICAL_WORDS = 3
+_IN_SECTION = re.compile(r"In the section “([^”]+)”, ")
 # A word in more than this share of the course's passages is its subject ("debian"): it names no one key.
 SUBJECT_SHARE = 0.5
 # A lower-case letter glued to a run of capitals: a word whose casing was broken ("cOMMUNITY").
@@ -243,6 +245,13 @@ def readable(item: QuizItem, subject: frozenset[str] = frozenset()) -> list[str]
     return problems
 
 
+def in_cited_section(text: str, heading: str) -> str:
+    """The text without an opening 'In the section “<title>”, ' whose title is in the cited heading: the section
+    is shown, so only the rest must be what the support sentence says."""
+    m = _IN_SECTION.match(text.strip())
+    return text.strip()[m.end() :] if m and m.group(1) in heading else text
+
+
 def check_item(item: QuizItem, chunk_text: str | None, subject: frozenset[str] = frozenset()) -> list[str]:
     """Reasons the item fails the independent check (empty when it passes)."""
     c = item.citation
@@ -269,11 +278,11 @@ def check_item(item: QuizItem, chunk_text: str | None, subject: frozenset[str] =
     if item.type in ("mcq", "short"):
         if not _names_in(item.answer, c.support):
             problems.append("key not in the support sentence")
-        question = re.sub(r"\b[Ww]hich\b", " ", item.question)
+        question = re.sub(r"\b[Ww]hich\b", " ", in_cited_section(item.question, c.heading))
         if _covered(question, c.support) < QUESTION_COVERAGE:
             problems.append("support does not cover the question")
     elif item.type == "true_false":
-        statement = item.question.split(":", 1)[-1]
+        statement = in_cited_section(item.question.split(":", 1)[-1], c.heading)
         if item.answer == "True":
             if _covered(statement, c.support) < STATEMENT_COVERAGE:
                 problems.append("support does not cover the true statement")

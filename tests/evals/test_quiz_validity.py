@@ -199,3 +199,18 @@ def test_a_statement_opening_a_step_of_a_procedure_is_flagged() -> None:
         }
     )
     assert any("leans on something said before" in p for p in _problems(statement))
+
+
+def test_a_question_placed_in_its_cited_section_is_covered_by_the_sentence() -> None:
+    support = "License must not contaminate other software."
+    q = "In the section “The Free Software Guidelines”, which of the following must not contaminate other software?"
+    options = ["License", "Patent", "Trademark", "Copyright"]
+    item = _mcq(q, options, "License", support)
+    cited = item.model_copy(
+        update={
+            "citation": item.citation.model_copy(update={"heading": "1.2.2. The Free Software Guidelines"})
+        }
+    )
+    assert _problems(cited) == []
+    # A section the citation does not name is words the sentence does not say.
+    assert "support does not cover the question" in _problems(item)

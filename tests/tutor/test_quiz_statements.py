@@ -18,6 +18,7 @@ from tutor.quiz import service
 from tutor.quiz.facts import FactBank, build_fact_bank, good_stem
 from tutor.quiz.generate_rules import RuleGenerator
 from tutor.quiz.kinds import garbled, junk
+from tutor.quiz.mining import in_section, without_section
 from tutor.quiz.models import Fact, Term
 from tutor.quiz.topics import CourseTopics
 
@@ -122,6 +123,24 @@ def test_stems_too_vague_to_pick_their_key_are_no_questions() -> None:
     assert not good_stem(vague, subject=frozenset({"zorblax", "releas"}))
     assert good_stem(vague)
     assert good_stem("Which of the following can also set variables to a default value?")
+
+
+def test_a_predicate_that_needs_its_topic_is_asked_in_its_section() -> None:
+    stem = "Which of the following must not contaminate other software?"
+    assert not good_stem(stem)  # which software, in which sense? The sentence's section says.
+    heading = "1.2. The Foundation Documents > 1.2.2. The Free Software Guidelines"
+    placed = in_section(stem, heading)
+    assert (
+        placed
+        == "In the section “The Free Software Guidelines”, which of the following must not contaminate other software?"
+    )
+    assert good_stem(placed)
+    # The gate reads the rest against the support sentence, the title against the cited heading.
+    assert without_section(placed, heading) == stem
+    assert without_section(placed, "2. Another Section") == placed
+    # A section called "Notes" names no topic; a stem with its own opening keeps it.
+    assert in_section(stem, "Chapter 3 > Notes") is None
+    assert in_section("In a script, which of the following have limited use?", heading) is None
 
 
 def test_extraction_debris_is_no_term() -> None:

@@ -40,9 +40,11 @@ from tutor.quiz.mining import (
     described,
     glossary_definition,
     heading_term,
+    in_section,
     leans_on_context,
     logical_lines,
     points_elsewhere,
+    section_title,
     sentence_definitions,
     term_line_definition,
     without_leaning,
@@ -601,13 +603,23 @@ def build_fact_bank(
                 if which == "Who" and stem.startswith("Which term describes"):
                     continue  # a person is no term; nothing in a glossary line says who it is
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
-                if not good_stem(stem, nm.generic, subject):
-                    continue
-                dedupe = (term.key, " ".join(content_tokens(stem)))
-                if dedupe in seen:
-                    continue
                 chunk = _chunk_for(chunks, u.start, u.end)
                 if chunk is None:
+                    continue
+                if not good_stem(stem, nm.generic, subject):
+                    # A predicate that says something but needs its topic ("... must not contaminate other
+                    # software?"): the section it comes from names the topic.
+                    heading = chunk.heading_at(u.start)
+                    placed = in_section(stem, heading)
+                    if placed is None or len(topical(stem, nm.generic)) < 2:
+                        continue
+                    if set(content_tokens(term.name)) & set(content_tokens(section_title(heading))):
+                        continue  # the title would name the key ("In the section “Logical vectors”, ...")
+                    if not good_stem(placed, nm.generic, subject):
+                        continue
+                    stem = placed
+                dedupe = (term.key, " ".join(content_tokens(stem)))
+                if dedupe in seen:
                     continue
                 seen.add(dedupe)
                 facts.append(
@@ -701,8 +713,13 @@ def good_stem(
         return False  # a quoted "description" that is a table row's scraps
     # "Which of the following is considered obsolete (already)?", "Which term must not be specific to <the
     # course's subject>?": too little to tell the key from the options without the sentence around it.
-    informative = {t for t in content_tokens(stem) if t not in generic and t not in UNSPECIFIC}
+    informative = topical(stem, generic)
     return len(informative) >= 3 and len(informative - subject) >= 2
+
+
+def topical(stem: str, generic: frozenset[str] = PLAIN.generic) -> set[str]:
+    """The stem's words that can tell one key from another: not generic, auxiliary, modal or leaning."""
+    return {t for t in content_tokens(stem) if t not in generic and t not in UNSPECIFIC}
 
 
 def _definitions(

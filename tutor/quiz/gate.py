@@ -33,6 +33,7 @@ from tutor.quiz.generate_rules import (
     related,
 )
 from tutor.quiz.kinds import PERSON, same_look, surface_form
+from tutor.quiz.mining import without_section
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Served, Term, Verdict
 from tutor.quiz.naming import PLAIN, Naming
 
@@ -125,6 +126,8 @@ def _support(item: QuizItem) -> list[str]:
 def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     sup = item.citation.support
     reworded = item.source == "llm"
+    # 'In the section “<the cited section>”, ...': the rest is what the support sentence must say.
+    question = without_section(item.question.removeprefix(TF_PREFIX), item.citation.heading)
     if item.type in ("mcq", "short"):
         term = bank.lookup(item.answer)
         if term is not None and term.key in bank.common:
@@ -136,11 +139,11 @@ def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
         # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
         if not _literally(item.answer, sup, bank.naming):
             return [f"support does not name the key '{item.answer}'"]
-        claim = declarative(item.question, item.answer, bank.naming.labels())
+        claim = declarative(question, item.answer, bank.naming.labels())
         if not _entailed(claim, sup, reworded, embed, bank):
             return ["support does not entail the question"]
         return []
-    statement = item.question.removeprefix(TF_PREFIX)
+    statement = question
     subject = item.subject
     if not subject or not _literally(subject, sup, bank.naming):
         return ["support does not name the statement's subject"]

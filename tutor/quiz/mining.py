@@ -518,6 +518,43 @@ def without_leaning(text: str) -> str:
     return _STILL.sub(r"\1", _LEANING.sub("", text))
 
 
+# A question placed in the section it comes from: 'In the section “<title>”, which ...?'.
+_IN_SECTION = re.compile(r"^In the section “(?P<title>[^”]+)”, (?P<rest>.+)$")
+MAX_TITLE_WORDS = 8
+
+
+def section_title(heading: str) -> str:
+    """The title of the deepest section in a heading path, without its number ("1.2.2. The X" -> "The X")."""
+    last = heading.split(" > ")[-1] if heading else ""
+    return HEADING_NUMBER.sub("", last).strip()
+
+
+def in_section(stem: str, heading: str) -> str | None:
+    """The stem placed in its section, for a predicate that needs its topic ("Which of the following must not
+    contaminate other software?"); None when the stem already opens with its own context or has no title."""
+    title = section_title(heading)
+    if (
+        not title
+        or len(title.split()) > MAX_TITLE_WORDS
+        or "”" in title
+        or not re.match(r"(?:Which|Who)\b", stem)
+    ):
+        return None
+    if all(w.lower() in NOT_TERM for w in title.split()) or stem.startswith("Which term describes"):
+        return None  # "Notes" names no topic; a description this short is a fragment ("or sample variance")
+    return f"In the section “{title}”, {stem[0].lower()}{stem[1:]}"
+
+
+def without_section(text: str, heading: str) -> str:
+    """The question or statement without its opening 'In the section “<title>”, ' when that title is the cited
+    section's (what the learner reads the rest against is the support sentence)."""
+    m = _IN_SECTION.match(text)
+    if m is None or m.group("title") != section_title(heading):
+        return text
+    rest = m.group("rest")
+    return rest[:1].upper() + rest[1:]
+
+
 def leans_on_context(text: str) -> bool:
     """Does the claim need the text before it even without its context adverbs ("Use X instead.")?"""
     return _INSTEAD.search(text) is not None
