@@ -19,7 +19,11 @@ An item is valid when
   "In this example"), and no key, subject or quoted description is extraction debris (a name that ends with
   a grammar word, "Need to"; a description made of letter scraps, "incomef act nsw nt qld"; a word with
   broken casing, "cOMMUNITY"); a person (a given name and surname the support says person things of:
-  "founder", "died", "he") is asked "Who", not "Which term";
+  "founder", "died", "he") is asked "Who", not "Which term"; no stem or statement leans on what was said
+  before it ("also", "already", a closing "too", "instead" without "of"); an mcq or short question names at
+  least 3 topical words (not scaffolding, auxiliaries or modals, nor words in most of the course's passages),
+  or it cannot tell its key from others ("Which term must not be specific to <the course's subject>?"); an
+  opening 'In the section “<title>”, ' counts as evidence when the cited heading holds the title;
 and across the sample: no two items share a question or a (support sentence, key) pair, every indexed
 document is cited at least once, and the true/false keys are balanced: the share keyed True is within
 40-60% (or as close as whole items allow); the items beyond that are counted as failures, so always
@@ -67,6 +71,25 @@ _ELSEWHERE = re.compile(
     r"|\b(?:example|figure|table|listing)s? (?:above|below)\b|\((?:see|cf\.?) ",
     re.IGNORECASE,
 )
+# An adverb that points back at something said before the sentence ("X can also ...", "... obsolete already",
+# "Use X instead", an opening "First," of a procedure); "either ... or", "too many", "instead of", "as well as", "but also" say nothing about it.
+_LEANING = re.compile(
+    r"(?<!\bbut )\b(?:also|already)\b|\b(?:is|are|was|were|be|can|could|will|would|may|might|must|does|do|did|has|have|"
+    r"had) still\b|^\s*(?:first|next|then|finally|second|afterwards),|\b(?:too|either|as well)(?=\s*[.?!,;:)]|\s*$)|\binstead\b(?! of\b)",
+    re.IGNORECASE,
+)
+# Words that tell no key from another in a question: auxiliaries, modals, negation.
+_FILLER = frozenset(
+    re.findall(
+        r"\S+",
+        "is are was were be been being has have had do does did must may might shall should will would could not "
+        "no also already still too either instead",
+    )
+)
+MIN_TOPICAL_WORDS = 3
+_IN_SECTION = re.compile(r"In the section “([^”]+)”, ")
+# A word in more than this share of the course's passages is its subject ("debian"): it names no one key.
+SUBJECT_SHARE = 0.5
 # A lower-case letter glued to a run of capitals: a word whose casing was broken ("cOMMUNITY").
 _BROKEN_CASE = re.compile(r"(?<![A-Za-z])[a-z][A-Z]{3,}")
 _GIVEN_AND_SURNAME = re.compile(r"[A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?")
@@ -174,12 +197,39 @@ def person_asked_as_term(item: QuizItem) -> bool:
     return _PERSON_CUE.search(after) is not None or _PRONOUN.search(soon) is not None
 
 
-def readable(item: QuizItem) -> list[str]:
+def leaning(text: str) -> bool:
+    """Does the text lean on what was said before it ("also", "already", "instead", a closing "too")?"""
+    return _LEANING.search(text) is not None
+
+
+def topical_words(question: str) -> set[str]:
+    """The question's words that could tell its key from the options: not scaffolding, auxiliaries or modals."""
+    return {w for w in _words(question) if w not in _FILLER}
+
+
+def subject_words(chunks: dict[tuple[str, int], str]) -> frozenset[str]:
+    """Words in more than ``SUBJECT_SHARE`` of the passages: what the whole course is about."""
+    counts: dict[str, int] = {}
+    for text in chunks.values():
+        for w in _words(text):
+            counts[w] = counts.get(w, 0) + 1
+    limit = SUBJECT_SHARE * len(chunks)
+    return frozenset(w for w, n in counts.items() if n > limit) if len(chunks) >= 10 else frozenset()
+
+
+def readable(item: QuizItem, subject: frozenset[str] = frozenset()) -> list[str]:
     """Problems a learner would see in the wording alone, whatever the passage says."""
     problems: list[str] = []
     text = item.question.split(":", 1)[-1] if item.type == "true_false" else item.question
     if dangling(text):
         problems.append("the question points at context the learner does not see")
+    if leaning(text):
+        problems.append("the question leans on something said before it (also, already, instead ...)")
+    topical = topical_words(text)
+    if item.type in ("mcq", "short") and (
+        len(topical) < MIN_TOPICAL_WORDS or len(topical - subject) < MIN_TOPICAL_WORDS - 1
+    ):
+        problems.append("the question names too little to tell its key from others")
     if elsewhere(text):
         problems.append("the question points at an example, figure or table the learner does not see")
     names = [item.subject] if item.type == "true_false" else [item.answer]
@@ -195,7 +245,14 @@ def readable(item: QuizItem) -> list[str]:
     return problems
 
 
-def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
+def in_cited_section(text: str, heading: str) -> str:
+    """The text without an opening 'In the section “<title>”, ' whose title is in the cited heading: the section
+    is shown, so only the rest must be what the support sentence says."""
+    m = _IN_SECTION.match(text.strip())
+    return text.strip()[m.end() :] if m and m.group(1) in heading else text
+
+
+def check_item(item: QuizItem, chunk_text: str | None, subject: frozenset[str] = frozenset()) -> list[str]:
     """Reasons the item fails the independent check (empty when it passes)."""
     c = item.citation
     problems: list[str] = []
@@ -221,11 +278,11 @@ def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
     if item.type in ("mcq", "short"):
         if not _names_in(item.answer, c.support):
             problems.append("key not in the support sentence")
-        question = re.sub(r"\b[Ww]hich\b", " ", item.question)
+        question = re.sub(r"\b[Ww]hich\b", " ", in_cited_section(item.question, c.heading))
         if _covered(question, c.support) < QUESTION_COVERAGE:
             problems.append("support does not cover the question")
     elif item.type == "true_false":
-        statement = item.question.split(":", 1)[-1]
+        statement = in_cited_section(item.question.split(":", 1)[-1], c.heading)
         if item.answer == "True":
             if _covered(statement, c.support) < STATEMENT_COVERAGE:
                 problems.append("support does not cover the true statement")
@@ -245,7 +302,7 @@ def check_item(item: QuizItem, chunk_text: str | None) -> list[str]:
                     problems.append("false statement is not the supported one with its subject swapped")
         else:
             problems.append("true/false key is neither True nor False")
-    return problems + readable(item)
+    return problems + readable(item, subject)
 
 
 def unbalanced(items: list[QuizItem]) -> set[int]:
@@ -309,8 +366,9 @@ def summarise(
     duplicates = 0
     valid_seconds: list[float] = []
     over = unbalanced(items)
+    subject = subject_words(chunks)
     for k, (item, secs) in enumerate(zip(items, seconds or [0.0] * len(items), strict=False)):
-        problems = check_item(item, chunks.get((item.citation.doc_id, item.citation.start)))
+        problems = check_item(item, chunks.get((item.citation.doc_id, item.citation.start)), subject)
         if k in over:
             problems.append("true/false keys unbalanced: beyond 60% of one key")
         q = " ".join(item.question.lower().split())

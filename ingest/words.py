@@ -217,18 +217,22 @@ EVERYDAY_WORDS = wordset(
     world year years people person help start end change changes back ordinary normal special specific answer
     answers question questions story difference differences"""
 )
-# Words that link a sentence to the one before ("Similarly, ...", "Otherwise the ..."): a sentence read on its
-# own (an answer's first sentence, a quiz stem) drops them.
+# Words that link a sentence to the one before ("Similarly, ...", "Otherwise the ...", "First, ..." a step of a
+# procedure the learner does not see): a sentence read on its own (an answer's first sentence, a quiz stem) drops
+# them, and a line opening with one does not define a term.
 CONNECTORS = wordset(
     """alternatively additionally also otherwise instead similarly finally then likewise moreover furthermore
-    meanwhile nevertheless nonetheless besides consequently accordingly"""
+    meanwhile nevertheless nonetheless besides consequently accordingly first next second afterwards"""
 )
 # Grammar words a sentence may open with (the quiz capitalises one after dropping "Moreover, ..."; a name such
 # as a command keeps its case).
 GRAMMAR_OPENERS = wordset(
     """a an the this that these those which what who when where how it they there in on for if some many most each
-    every all no one"""
+    every all no one you we"""
 )
+# Adverbs that lean on something said before ("... is considered obsolete already", "X can also ..."): a quiz
+# stem or statement drops them (the claim stays true) and they never make a stem specific.
+CONTEXT_ADVERBS = wordset("also already still too either instead")
 # Words before a noun that already make it a noun phrase: no article goes in front of a term after one.
 DETERMINERS = wordset("a an the this that these those each every any no its their his her our your my")
 # Words that qualify one instance rather than name a thing: a lower-case phrase opening with one ("a new bug",

@@ -165,3 +165,52 @@ def test_a_symbol_led_keyword_among_names_is_mixed() -> None:
     q = "Which of the following is a form of government in which authority is exercised by those with the greatest merit?"
     mixed = ["Meritocracy", "@yearly", "Release Manager", "Git"]
     assert any("mixed looks" in p for p in _problems(_mcq(q, mixed, "Meritocracy", support)))
+
+
+def test_a_question_leaning_on_earlier_text_is_flagged() -> None:
+    support = "With older releases, you had to run the add command on key.asc, which is considered obsolete already."
+    options = ["key.asc", "@weekly", "@monthly", "@hourly"]
+    item = _mcq("Which of the following is considered obsolete already?", options, "key.asc", support)
+    problems = _problems(item)
+    assert any("leans on something said before" in p for p in problems)
+    assert any("names too little" in p for p in problems)
+
+
+def test_either_or_and_standing_still_do_not_lean_on_earlier_text() -> None:
+    support = (
+        "Tiller 8 Heron: named for the bird that stands still, either in water or on land, in the marsh."
+    )
+    q = "Which release is named for the bird that stands still, either in water or on land, in the marsh?"
+    releases = ["Tiller 8 Heron", "Tiller 7.0 Falcon", "Tiller 9 Osprey", "Tiller 1.2 Plover"]
+    assert _problems(_mcq(q, releases, "Tiller 8 Heron", support)) == []
+
+
+def test_a_statement_opening_a_step_of_a_procedure_is_flagged() -> None:
+    support = "First, you need to change the sources file to tell the tool where to get its packages."
+    item = _mcq(
+        "Which file do you need to change to tell the tool where to get its packages?", [], "x", support
+    )
+    statement = item.model_copy(
+        update={
+            "type": "true_false",
+            "question": f"True or false: {support}",
+            "answer": "True",
+            "options": ["True", "False"],
+        }
+    )
+    assert any("leans on something said before" in p for p in _problems(statement))
+
+
+def test_a_question_placed_in_its_cited_section_is_covered_by_the_sentence() -> None:
+    support = "License must not contaminate other software."
+    q = "In the section “The Free Software Guidelines”, which of the following must not contaminate other software?"
+    options = ["License", "Patent", "Trademark", "Copyright"]
+    item = _mcq(q, options, "License", support)
+    cited = item.model_copy(
+        update={
+            "citation": item.citation.model_copy(update={"heading": "1.2.2. The Free Software Guidelines"})
+        }
+    )
+    assert _problems(cited) == []
+    # A section the citation does not name is words the sentence does not say.
+    assert "support does not cover the question" in _problems(item)

@@ -13,9 +13,9 @@ from dataclasses import replace
 import numpy as np
 
 from ingest.models import StoredChunk
-from tutor.quiz.facts import FactBank, build_fact_bank
+from tutor.quiz.facts import FactBank, Sentence, build_fact_bank
 from tutor.quiz.gate import validate
-from tutor.quiz.generate_rules import TF_PREFIX, RuleGenerator
+from tutor.quiz.generate_rules import TF_PREFIX, DistractorPicker, RuleGenerator
 from tutor.quiz.kinds import junk, surface_form
 from tutor.quiz.models import Fact, QuizItem, Term
 from tutor.rag.retrieve import LexicalIndex
@@ -207,3 +207,44 @@ def test_paths_and_symbol_led_keywords_do_not_look_like_names_or_each_other() ->
     assert surface_form("/opt/") == "path" and surface_form("/etc/crontab") == "path"
     assert surface_form("@yearly") == "code" and surface_form("key.asc") == "code"
     assert surface_form("Release Manager") == "capitalised"
+
+
+# One pool of "concepts" as a miner finds it: four ideas of a language, and a role and a product the text
+# also capitalises. A learner sees "Tiller Warden" among "Iteration" and "Quoting" as the odd one out.
+IDEAS = ("Recursion", "Iteration", "Quoting", "Escaping")
+OTHERS = ("Tiller Warden", "Acme Hat", "Long Term Care")
+
+
+def _toy_embed(texts: list[str]) -> np.ndarray:
+    """Ideas point one way, the other names another (a stand-in for MiniLM on these names)."""
+    return np.array([[1.0, 0.1 * len(t) % 1] if t in IDEAS else [0.1, 1.0] for t in texts], dtype=np.float32)
+
+
+def _concept_bank() -> tuple[FactBank, Fact]:
+    names = (*IDEAS, *OTHERS)
+    terms = {n.lower(): Term(name=n, key=n.lower(), kind="concept") for n in names}
+    sentences = [
+        Sentence("c.md", f"{n} is named in the course.", frozenset({"name", "cours"})) for n in names
+    ]
+    sentence = "Recursion is a form of self-reference that a function makes to itself."
+    fact = Fact(
+        term=terms["recursion"],
+        statement=sentence,
+        sentence=sentence,
+        stem="Which of the following is a form of self-reference that a function makes to itself?",
+        doc_id="c.md",
+        title="C",
+        heading="",
+        chunk_id="c1",
+        passage=sentence,
+        start=0,
+        end=len(sentence),
+    )
+    return FactBank(terms, [fact], sentences), fact
+
+
+def test_wrong_options_are_the_names_most_like_the_key() -> None:
+    bank, fact = _concept_bank()
+    for seed in range(5):
+        wrong = DistractorPicker(bank, _toy_embed).pick(fact, fact.stem, 3, random.Random(seed))
+        assert {t.name for t in wrong} == set(IDEAS) - {"Recursion"}

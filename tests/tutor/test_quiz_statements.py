@@ -18,6 +18,7 @@ from tutor.quiz import service
 from tutor.quiz.facts import FactBank, build_fact_bank, good_stem
 from tutor.quiz.generate_rules import RuleGenerator
 from tutor.quiz.kinds import garbled, junk
+from tutor.quiz.mining import in_section, without_section
 from tutor.quiz.models import Fact, Term
 from tutor.quiz.topics import CourseTopics
 
@@ -113,6 +114,35 @@ def test_stems_that_lean_on_unseen_text_are_no_questions() -> None:
     assert good_stem("Which service supports image formats such as PNG and JPEG files?")
 
 
+def test_stems_too_vague_to_pick_their_key_are_no_questions() -> None:
+    # An adverb that points back ("already", "instead") is not what makes a question specific.
+    assert not good_stem("Which of the following is considered obsolete already?")
+    assert not good_stem("Which of the following should you use instead?")
+    # The course's own subject names no one key: "must not be specific to <it>" asks nothing.
+    vague = "Which term must not be specific to Zorblax releases?"
+    assert not good_stem(vague, subject=frozenset({"zorblax", "releas"}))
+    assert good_stem(vague)
+    assert good_stem("Which of the following can also set variables to a default value?")
+
+
+def test_a_predicate_that_needs_its_topic_is_asked_in_its_section() -> None:
+    stem = "Which of the following must not contaminate other software?"
+    assert not good_stem(stem)  # which software, in which sense? The sentence's section says.
+    heading = "1.2. The Foundation Documents > 1.2.2. The Free Software Guidelines"
+    placed = in_section(stem, heading)
+    assert (
+        placed
+        == "In the section “The Free Software Guidelines”, which of the following must not contaminate other software?"
+    )
+    assert good_stem(placed)
+    # The gate reads the rest against the support sentence, the title against the cited heading.
+    assert without_section(placed, heading) == stem
+    assert without_section(placed, "2. Another Section") == placed
+    # A section called "Notes" names no topic; a stem with its own opening keeps it.
+    assert in_section(stem, "Chapter 3 > Notes") is None
+    assert in_section("In a script, which of the following have limited use?", heading) is None
+
+
 def test_extraction_debris_is_no_term() -> None:
     assert garbled("incomef act nsw nt qld sa tas vic wa")
     assert not garbled("mount points for removable devices (CD-ROM, USB keys and so on)")
@@ -145,7 +175,7 @@ def test_a_statement_keeps_its_sentences_article_and_drops_its_link_to_the_sente
         in statements
     )
     assert "True or false: A local variable has meaning only within its function block." in statements
-    assert "True or false: An and list can also set variables to a default value." in statements
+    assert "True or false: An and list can set variables to a default value." in statements
 
 
 SHELL = """# Chapter 3. Shell Features
@@ -182,3 +212,47 @@ def test_a_swapped_in_name_takes_the_article_the_text_writes_it_with() -> None:
     # The fact's own term keeps the sentence's article, however the name is spelled ("An R list", not "A R list").
     own = _shell_fact(bank, "R list", SHELL.split("\n")[8])
     assert gen.claim(own, "R list").startswith("An R list is an object")
+
+
+LOG_TOOLS = """# Chapter 1. Logs
+
+The rsyslogd command collects messages from services and writes them to log files.
+The logrotate command compresses old log files and removes the oldest log files.
+The rsyslogd command sends selected messages to a remote log server.
+The logrotate command renames log files on a schedule set in its configuration.
+"""
+
+
+def _one_tool(name: str, chapter: int) -> str:
+    """A chapter about one command only: nothing of its kind to swap in, so it makes true statements only."""
+    return f"""# Chapter {chapter}. The {name} tool
+
+The {name} command publishes a new stable release every two years.
+The {name} command keeps every package of the project in a public archive.
+The {name} command signs the release files with the project key.
+The {name} command uploads the release notes to the project website.
+The {name} command checks the archive for packages without a maintainer.
+"""
+
+
+def test_a_document_that_only_makes_true_statements_still_gets_an_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three chapters can only be asked as "True"; the key balance says no to the third at its turn, and the
+    quiz must not end before it comes round again: a five-item quiz covers all four chapters."""
+    docs = {
+        "logs.md": LOG_TOOLS,
+        "tiller.md": _one_tool("tillerctl", 2),
+        "grove.md": _one_tool("grovectl", 3),
+        "plumb.md": _one_tool("plumbctl", 4),
+    }
+    bank = build_fact_bank(_rows(docs))
+    ctx = service.QuizContext(
+        "v", bank, tuple(_rows(docs)), RuleGenerator(bank), CourseTopics(source="documents")
+    )
+    monkeypatch.setattr(service, "quiz_context", lambda settings=None: ctx)
+    for seed in range(6):
+        items = list(service.iter_quiz(n=5, types=("true_false",), backend="extractive", seed=seed))
+        assert {i.citation.doc_id for i in items} == set(docs), [i.question for i in items]
+        keys = [i.answer for i in items]
+        assert keys.count("True") <= 3, keys

@@ -130,7 +130,7 @@ def _facts_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int) -> 
         if re.fullmatch(r"[a-z]+", m.group(0)) and not _marked(text[: m.start()], text[m.end() :]):
             continue  # a plain word ("local", "case") may be meant as the word, not as the course's term
         stem = _stem(bank, term, text, m)
-        if stem is None or not good_stem(stem, bank.naming.generic):
+        if stem is None or not good_stem(stem, bank.naming.generic, bank.subject_words):
             continue
         yield _sentence_fact(term, stem, text, sentence, passage, offset, m)
 
@@ -441,7 +441,7 @@ def _blanks_of(bank: FactBank, passage: ChunkRef, sentence: str, offset: int, as
     out: list[Fact] = []
     for _rank, m, key in _blank_keys(bank, text, bank.informative(asked))[:3]:
         stem = f"{text[: m.start()]}{BLANK}{text[m.end() :]}"
-        if not good_stem(stem, bank.naming.generic):
+        if not good_stem(stem, bank.naming.generic, bank.subject_words):
             continue
         # Only a name asked for as a name gets options of its kind; a word or figure is typed.
         term = (bank.lookup(m.group(0)) if _rank == 0 else None) or Term(

@@ -26,10 +26,11 @@ from dataclasses import dataclass, replace
 
 from ingest.models import StoredChunk
 from ingest.text import content_tokens, split_sentences
-from ingest.words import wordset
+from ingest.words import CONTEXT_ADVERBS, wordset
 from tutor.quiz.kinds import PERSON, REFINABLE, KindEvidence, garbled, junk, passing, same_look, trivial
 from tutor.quiz.mining import (
     ADVERB,
+    FINITE,
     WHICH,
     WHICH_MID,
     Definition,
@@ -39,10 +40,14 @@ from tutor.quiz.mining import (
     described,
     glossary_definition,
     heading_term,
+    in_section,
+    leans_on_context,
     logical_lines,
     points_elsewhere,
+    section_title,
     sentence_definitions,
     term_line_definition,
+    without_leaning,
     without_references,
 )
 from tutor.quiz.models import Fact, Term
@@ -85,6 +90,9 @@ def dangling(text: str) -> bool:
     return _DANGLING.search(text) is not None
 
 
+# Words that do not tell one key from another: auxiliaries and modals ("must not be ...") and adverbs leaning
+# on the text before. A stem needs topical words besides these.
+UNSPECIFIC = frozenset(content_tokens(" ".join((*FINITE, *CONTEXT_ADVERBS))))
 _BULLET = re.compile(r"^(\s*(?:[-•*]|\d+[.)])\s+)")
 _COLON = re.compile(r"^([^:]{2,60}?):\s+(\S.*)$")
 _GLOSS_LINE = re.compile(r"^[^:]{1,60}:\s+\S")
@@ -142,6 +150,9 @@ class FactBank:
         # Keys of phrases that describe one instance ("a new bug"): true statements may be about one, but no
         # item asks to name or pick one, and none is a wrong option or a swapped-in name.
         self.phrases = frozenset(k for k, t in terms.items() if passing(t.name))
+        # Stems of the words most passages of the course contain ("debian" in a book about it): they name its
+        # subject, not any one term, so they make no question specific.
+        self.subject_words: frozenset[str] = frozenset()
         self.terms = terms
         self.facts = facts
         self.sentences = sentences
@@ -480,9 +491,10 @@ def build_fact_bank(
     chunk_domain: Callable[[StoredChunk], str] | None = None,
     naming: Naming = PLAIN,
     common: frozenset[str] = frozenset(),
+    subject: frozenset[str] = frozenset(),
 ) -> FactBank:
     """``common``: stems in a large share of the course's chunks (its own subject); no term made only of them
-    is an answer key or an option."""
+    is an answer key or an option. ``subject``: stems in most chunks, which make no question specific."""
     nm = naming
     canonical = nm.canonical
     texts = reconstruct(rows)
@@ -591,13 +603,23 @@ def build_fact_bank(
                 if which == "Who" and stem.startswith("Which term describes"):
                     continue  # a person is no term; nothing in a glossary line says who it is
                 stem = stem.replace(WHICH, which).replace(WHICH_MID, "w" + which[1:])
-                if not good_stem(stem, nm.generic):
-                    continue
-                dedupe = (term.key, " ".join(content_tokens(stem)))
-                if dedupe in seen:
-                    continue
                 chunk = _chunk_for(chunks, u.start, u.end)
                 if chunk is None:
+                    continue
+                if not good_stem(stem, nm.generic, subject):
+                    # A predicate that says something but needs its topic ("... must not contaminate other
+                    # software?"): the section it comes from names the topic.
+                    heading = chunk.heading_at(u.start)
+                    placed = in_section(stem, heading)
+                    if placed is None or len(topical(stem, nm.generic)) < 2:
+                        continue
+                    if set(content_tokens(term.name)) & set(content_tokens(section_title(heading))):
+                        continue  # the title would name the key ("In the section “Logical vectors”, ...")
+                    if not good_stem(placed, nm.generic, subject):
+                        continue
+                    stem = placed
+                dedupe = (term.key, " ".join(content_tokens(stem)))
+                if dedupe in seen:
                     continue
                 seen.add(dedupe)
                 facts.append(
@@ -625,6 +647,7 @@ def build_fact_bank(
     facts = [f for f in facts if f.term.key not in dropped]
     bank = FactBank(terms, facts, sentences, nm, evidence)
     bank.common = frozenset(k for k, t in terms.items() if trivial(t.name, common))
+    bank.subject_words = subject
     return bank
 
 
@@ -671,8 +694,14 @@ def _chunk_for(chunks: list[StoredChunk], start: int, end: int) -> StoredChunk |
     return best
 
 
-def good_stem(stem: str, generic: frozenset[str] = PLAIN.generic) -> bool:
-    """A question a learner can answer without context: long enough, with at least three topical words."""
+def good_stem(
+    stem: str, generic: frozenset[str] = PLAIN.generic, subject: frozenset[str] = frozenset()
+) -> bool:
+    """A question a learner can answer without context: long enough, with at least three topical words, two of
+    them besides ``subject`` (the words of the course's own subject, which every question is "about")."""
+    if leans_on_context(stem):
+        return False  # "Use X instead": instead of what the sentence before said
+    stem = without_leaning(stem)  # what the learner reads (``RuleGenerator`` drops them too)
     n = len(_words(stem))
     if n < 5 or n > 45:
         return False
@@ -682,8 +711,15 @@ def good_stem(stem: str, generic: frozenset[str] = PLAIN.generic) -> bool:
         return False  # "Which term is like a well-stocked kitchen?" names a picture, not what the term does
     if any(garbled(q) for q in re.findall(r"“([^”]+)”", stem)):
         return False  # a quoted "description" that is a table row's scraps
-    informative = [t for t in content_tokens(stem) if t not in generic]
-    return len(informative) >= 3
+    # "Which of the following is considered obsolete (already)?", "Which term must not be specific to <the
+    # course's subject>?": too little to tell the key from the options without the sentence around it.
+    informative = topical(stem, generic)
+    return len(informative) >= 3 and len(informative - subject) >= 2
+
+
+def topical(stem: str, generic: frozenset[str] = PLAIN.generic) -> set[str]:
+    """The stem's words that can tell one key from another: not generic, auxiliary, modal or leaning."""
+    return {t for t in content_tokens(stem) if t not in generic and t not in UNSPECIFIC}
 
 
 def _definitions(

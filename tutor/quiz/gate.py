@@ -19,25 +19,24 @@ Checks, each with a reason a developer can read in the logs:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-
-import numpy as np
+from collections.abc import Iterable
 
 from ingest.text import content_tokens, normalise
 from tutor.quiz.facts import FactBank, good_stem
 from tutor.quiz.generate_rules import (
     MAX_SWAPPED_WORDS,
     TF_PREFIX,
+    Embed,
     could_be_true,
     declarative,
     near_duplicate,
     related,
 )
 from tutor.quiz.kinds import PERSON, same_look, surface_form
+from tutor.quiz.mining import without_section
 from tutor.quiz.models import ITEM_TYPES, TF_OPTIONS, QuizItem, Served, Term, Verdict
 from tutor.quiz.naming import PLAIN, Naming
 
-Embed = Callable[[list[str]], np.ndarray]
 COVERAGE = 0.8  # share of the question's content words the support sentence must contain
 REWORDED_COVERAGE = 0.5  # ... when the question was reworded, together with:
 REWORDED_SIMILARITY = 0.7  # cosine between "key + question" and the support sentence
@@ -127,22 +126,24 @@ def _support(item: QuizItem) -> list[str]:
 def _key(item: QuizItem, bank: FactBank, embed: Embed | None) -> list[str]:
     sup = item.citation.support
     reworded = item.source == "llm"
+    # 'In the section “<the cited section>”, ...': the rest is what the support sentence must say.
+    question = without_section(item.question.removeprefix(TF_PREFIX), item.citation.heading)
     if item.type in ("mcq", "short"):
         term = bank.lookup(item.answer)
         if term is not None and term.key in bank.common:
             return [f"key '{item.answer}' is named in most passages of the course (the obvious guess)"]
         if reworded and not _keeps_kind(item.question, item.subject, bank):
             return ["reworded question no longer asks for the kind of thing the key is"]
-        if reworded and not good_stem(item.question, bank.naming.generic):
+        if reworded and not good_stem(item.question, bank.naming.generic, bank.subject_words):
             return ["reworded question is too short or vague to answer"]
         # The key as written (or without its vendor prefix) must be in the sentence, not just an alias of it.
         if not _literally(item.answer, sup, bank.naming):
             return [f"support does not name the key '{item.answer}'"]
-        claim = declarative(item.question, item.answer, bank.naming.labels())
+        claim = declarative(question, item.answer, bank.naming.labels())
         if not _entailed(claim, sup, reworded, embed, bank):
             return ["support does not entail the question"]
         return []
-    statement = item.question.removeprefix(TF_PREFIX)
+    statement = question
     subject = item.subject
     if not subject or not _literally(subject, sup, bank.naming):
         return ["support does not name the statement's subject"]

@@ -21,8 +21,8 @@ from tutor.config import Settings
 from tutor.errors import TutorError
 from tutor.llm.backends import LlamaCppChat, backend_errors, complete_json, get_chat_model
 from tutor.quiz.facts import FactBank
-from tutor.quiz.gate import Embed, validate
-from tutor.quiz.generate_rules import TF_PREFIX
+from tutor.quiz.gate import validate
+from tutor.quiz.generate_rules import TF_PREFIX, Embed
 from tutor.quiz.models import QuizItem, Served
 
 log = logging.getLogger(__name__)

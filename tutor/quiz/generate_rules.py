@@ -9,18 +9,21 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
+
+import numpy as np
 
 from ingest.text import content_tokens, without_opener
 from ingest.words import DETERMINERS
 from tutor.quiz.facts import FactBank
 from tutor.quiz.kinds import same_look
-from tutor.quiz.mining import SLOT, points_elsewhere, without_references
+from tutor.quiz.mining import SLOT, points_elsewhere, without_leaning, without_references
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation
 
+Embed = Callable[[list[str]], np.ndarray]
 TF_PREFIX = "True or false: "
 # A word before a term that already makes it a noun phrase: no article goes in front of it.
 _DETERMINER_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(DETERMINERS))})\s*$", re.I)
@@ -141,16 +144,65 @@ def _article_before(sentence: str, term: str) -> tuple[str, str] | None:
     return None
 
 
-class DistractorPicker:
-    """Same-kind wrong options: list siblings first, then the defined terms of that kind closest to the question.
+# Per word the question shares with a candidate's definitions, the candidate's name may be this much less
+# like the key's (cosine) and still rank as high: plausibility for the question counts, but less than kind.
+OVERLAP_WEIGHT = 0.03
+# A candidate the course defines (it has facts) can say why it is wrong: it ranks as if this much closer.
+DEFINED_BONUS = 0.05
+# Candidates this close (cosine) are equally good: a random share of it orders them, for variety.
+VARIETY = 0.05
 
-    Closeness is word overlap between the question and the term's own definitions: cheap, deterministic,
-    and it prefers plausible options (another ingestion service for an ingestion question).
+
+class DistractorPicker:
+    """Same-kind wrong options: list siblings first, then the terms of that kind most like the key.
+
+    A miner's kind ("concept") still holds a role, a product and an idea side by side; with an embedder, the
+    others are ranked by how like the key's name their names are (MiniLM cosine: "Recursion" is nearer
+    "Iteration" than "Windows"), then by word overlap between the question and their own definitions (another
+    ingestion service for an ingestion question). Without one, only the overlap, with defined terms first.
     """
 
-    def __init__(self, bank: FactBank) -> None:
+    def __init__(self, bank: FactBank, embed: Embed | None = None) -> None:
         self.bank = bank
+        self.embed = embed
         self._words: dict[str, set[str]] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _name_vectors(self, terms: Sequence[Term]) -> dict[str, np.ndarray]:
+        """Unit vectors of the terms' names, embedded once per bank in one batch for those not seen yet."""
+        assert self.embed is not None
+        todo = [t for t in terms if t.key not in self._vectors]
+        if todo:
+            vectors = np.asarray(self.embed([t.name for t in todo]), dtype=np.float32)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            for t, v in zip(todo, vectors / np.maximum(norms, 1e-9), strict=True):
+                self._vectors[t.key] = v
+        return self._vectors
+
+    def similarity(self, a: Term, b: Term) -> float:
+        """Cosine of the two names' embeddings (0 without an embedder)."""
+        if self.embed is None:
+            return 0.0
+        vectors = self._name_vectors([a, b])
+        return float(vectors[a.key] @ vectors[b.key])
+
+    def _ranked(
+        self, answer: Term, others: list[Term], question_words: set[str], rng: random.Random
+    ) -> list[Term]:
+        """``others`` best first: like the key by name, sharing words with the question, defined; near-equals
+        in a random order, so the same distractors do not turn up in every item."""
+        if self.embed is not None:
+            self._name_vectors([answer, *others])
+
+        def score(t: Term) -> float:
+            overlap = len(self._definition_words(t) & question_words)
+            defined = t.key in self.bank.facts_by_term
+            if self.embed is None:
+                return overlap + (1000.0 if defined else 0.0)  # as before: defined terms first, by overlap
+            like = self.similarity(answer, t) + OVERLAP_WEIGHT * overlap
+            return like + (DEFINED_BONUS if defined else 0.0) + VARIETY * rng.random()
+
+        return sorted(others, key=score, reverse=True)
 
     def _definition_words(self, term: Term) -> set[str]:
         if term.key not in self._words:
@@ -175,13 +227,13 @@ class DistractorPicker:
         rng.shuffle(siblings)
         rng.shuffle(others)
         q = self.bank.informative(question) | self.bank.informative(fact.sentence)
-        defined = [t for t in others if t.key in self.bank.facts_by_term]
-        undefined = [t for t in others if t.key not in self.bank.facts_by_term]
-        defined.sort(key=lambda t: -len(self._definition_words(t) & q))
-        # Shuffle the closest few so the same distractors do not turn up in every item.
-        top = defined[:6]
-        rng.shuffle(top)
-        order = [*siblings, *top, *defined[6:], *undefined]
+        ranked = self._ranked(answer, others, q, rng)
+        if self.embed is None:
+            # Shuffle the closest few so the same distractors do not turn up in every item.
+            top = ranked[:6]
+            rng.shuffle(top)
+            ranked = [*top, *ranked[6:]]
+        order = [*siblings, *ranked]
         if person:
             # Full names with full names, given names with given names: "Ada" reads oddly among "Alan Turing"s.
             order.sort(key=lambda t: len(t.name.split()) != len(answer.name.split()))
@@ -280,9 +332,10 @@ def declarative(stem: str, name: str, labels: Sequence[str] = ()) -> str:
 
 
 class RuleGenerator:
-    def __init__(self, bank: FactBank) -> None:
+    def __init__(self, bank: FactBank, embed: Embed | None = None) -> None:
+        """``embed``: ranks wrong options by how like the key's name theirs are (``DistractorPicker``)."""
         self.bank = bank
-        self.picker = DistractorPicker(bank)
+        self.picker = DistractorPicker(bank, embed)
         self.swaps = SwapPicker(bank)
         self.labels = bank.naming.labels()
 
@@ -291,7 +344,7 @@ class RuleGenerator:
         statement = (
             fact.claim.replace(SLOT, name) if fact.claim else declarative(fact.stem, name, self.labels)
         )
-        return without_opener(self._with_article(fact, name, without_references(statement)))
+        return without_opener(self._with_article(fact, name, without_leaning(without_references(statement))))
 
     def _with_article(self, fact: Fact, name: str, statement: str) -> str:
         """The article a statement made from the name alone dropped ("uninitialized variable has ..."): the
@@ -343,9 +396,9 @@ class RuleGenerator:
         return None if item is None or points_elsewhere(item.question) else item
 
     def question(self, fact: Fact) -> str:
-        """The fact's stem as the learner reads it: no link to the sentence before, no pointer to an example or
-        figure, and "Who" for a person ("Who, founder of the project, ...?", not "Which of the following, ...")."""
-        question = without_opener(without_references(fact.stem))
+        """The fact's stem as the learner reads it: no link to the sentence before ("Moreover", "also"), no
+        pointer to an example or figure, and "Who" for a person ("Who, founder of the project, ...?", not "Which of the following, ...")."""
+        question = without_opener(without_leaning(without_references(fact.stem)))
         if self.bank.is_person(fact.term):
             # "Who" opens the question; "whom" after a preposition ("built by whom"), "who" elsewhere.
             question = re.sub(

@@ -79,7 +79,6 @@ NOT_AFTER_VERB = wordset(
     """are were have had can could will would shall should must may might do did does is was be been who which
     that whose and or of in on to for from with by at as"""
 )
-# Sentence openers that make a line's "definition" depend on what came before.
 # A sentence adverb ("Technically R is ...", "Usually the ..."), never the start of a name.
 ADVERB = re.compile(r"[A-Za-z]{2,}(?:ally|ously|ively|ently|antly)")
 _PREPOSITIONS = wordset("in by to from with at on for into within under")
@@ -491,6 +490,68 @@ def without_references(text: str) -> str:
         lambda m: "" if _POINTER_ASIDE.match(m.group(1)) or REFERENCE.search(m.group(1)) else m.group(0),
         text,
     )
+
+
+# Where a context adverb can go without changing the claim: "also", "already" inside a clause, "still" after an
+# auxiliary ("is still used"; "stands still" is no adverb of time), "too",
+# "either" and "as well" closing one ("... obsolete already?" -> "... obsolete?"); "either ... or" and "not only
+# ... but also" stay.
+_LEANING = re.compile(
+    r"(?<=\w)(?<!\bbut) (?:also|already)\b(?=[ ,.?!;:])|,? (?:too|either|as well)(?=[.?!,;:)]|$)"
+)
+_STILL = re.compile(
+    r"\b(is|are|was|were|be|can|could|will|would|may|might|must|does|do|did|has|have|had) still\b(?= )"
+)
+# "Use X instead": without what it is instead of, the claim itself needs the text before it.
+_INSTEAD = re.compile(r"\binstead\b(?! of\b)", re.IGNORECASE)
+
+
+def without_leaning(text: str) -> str:
+    """The text without adverbs that point back at something said before ("X can also ...", "... obsolete
+    already"), which a learner reads as leaning on text they cannot see; the claim stays true without them."""
+    return _STILL.sub(r"\1", _LEANING.sub("", text))
+
+
+# A question placed in the section it comes from: 'In the section “<title>”, which ...?'.
+_IN_SECTION = re.compile(r"^In the section “(?P<title>[^”]+)”, (?P<rest>.+)$")
+MAX_TITLE_WORDS = 8
+
+
+def section_title(heading: str) -> str:
+    """The title of the deepest section in a heading path, without its number ("1.2.2. The X" -> "The X")."""
+    last = heading.split(" > ")[-1] if heading else ""
+    return HEADING_NUMBER.sub("", last).strip()
+
+
+def in_section(stem: str, heading: str) -> str | None:
+    """The stem placed in its section, for a predicate that needs its topic ("Which of the following must not
+    contaminate other software?"); None when the stem already opens with its own context or has no title."""
+    title = section_title(heading)
+    if (
+        not title
+        or len(title.split()) > MAX_TITLE_WORDS
+        or "”" in title
+        or not re.match(r"(?:Which|Who)\b", stem)
+    ):
+        return None
+    if all(w.lower() in NOT_TERM for w in title.split()) or stem.startswith("Which term describes"):
+        return None  # "Notes" names no topic; a description this short is a fragment ("or sample variance")
+    return f"In the section “{title}”, {stem[0].lower()}{stem[1:]}"
+
+
+def without_section(text: str, heading: str) -> str:
+    """The question or statement without its opening 'In the section “<title>”, ' when that title is the cited
+    section's (what the learner reads the rest against is the support sentence)."""
+    m = _IN_SECTION.match(text)
+    if m is None or m.group("title") != section_title(heading):
+        return text
+    rest = m.group("rest")
+    return rest[:1].upper() + rest[1:]
+
+
+def leans_on_context(text: str) -> bool:
+    """Does the claim need the text before it even without its context adverbs ("Use X instead.")?"""
+    return _INSTEAD.search(text) is not None
 
 
 def points_elsewhere(text: str) -> bool:

@@ -35,8 +35,12 @@ log = logging.getLogger(__name__)
 MAX_ITEMS = 50
 # Below this many chunks every word is in a "large share" of them: no term counts as the course's subject.
 MIN_CHUNKS_FOR_COMMON = 10
+# Words in more than this share of the chunks name the course's own subject: a stem needs other topical words.
+SUBJECT_SHARE = 0.4
 # The most of one true/false key a quiz holds, so neither "True" nor "False" is a safe guess.
 TRUE_SHARE_MAX = 0.6
+# How often a document not yet asked about is retried right after the next item (see ``iter_quiz``).
+MAX_RETRIES = 3
 MAX_PER_SUBJECT = 2  # per quiz, so one well-covered term (the course's main tool) does not fill it
 # A passage is on-topic when its dense score is high, or fairly high with matching words.
 TOPIC_DENSE = 0.3
@@ -84,15 +88,15 @@ def quiz_context(settings: Settings | None = None) -> QuizContext:
             classifier = TopicClassifier(topics, get_embedder().embed)
             assigned = dict(zip((r.id for r in rows), classifier.assign(rows, matrix), strict=True))
             # A share of the chunks says what the course is about only when there are enough chunks.
-            common = (
-                LexicalIndex(rows, matrix).common_words()
-                if len(rows) >= MIN_CHUNKS_FOR_COMMON
-                else frozenset()
-            )
+            lexical = LexicalIndex(rows, matrix) if len(rows) >= MIN_CHUNKS_FOR_COMMON else None
             bank = build_fact_bank(
-                rows, chunk_domain=lambda r: assigned.get(r.id, ""), naming=naming, common=common
+                rows,
+                chunk_domain=lambda r: assigned.get(r.id, ""),
+                naming=naming,
+                common=lexical.common_words() if lexical else frozenset(),
+                subject=lexical.common_words(SUBJECT_SHARE) if lexical else frozenset(),
             )
-            ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank), topics)
+            ctx = QuizContext(version, bank, tuple(rows), RuleGenerator(bank, get_embedder().embed), topics)
             _CONTEXTS.clear()
             _CONTEXTS[version] = ctx
         return ctx
@@ -238,11 +242,20 @@ def iter_quiz(
     idle = 0  # turns in a row that made no item
     made = 0
     turn = 0
+    # Documents the learner has been asked about; one not yet asked whose slot made nothing (its facts may only
+    # make a true statement, and the keys were at their share of "True") gets the slot after the next item,
+    # a few times, rather than waiting a whole round the quiz may not last.
+    asked = {d for d, k in (served_per_doc or {}).items() if k} if topic is None else set()
+    waiting: list[list[tuple[Fact, float]]] = []
+    retries: dict[int, int] = defaultdict(int)
     # Item slots go round the queues (one per document when spreading) so every document gets its turn
     # even when one of its facts cannot make the type whose turn it is; each slot wants the type made least.
     while made < n and any(queues):
-        queue = queues[turn % len(queues)]
-        turn += 1
+        if waiting and idle == 0 and made:
+            queue = waiting.pop(0)
+        else:
+            queue = queues[turn % len(queues)]
+            turn += 1
         if not queue:
             continue
         # The type made least so far (rotation order breaks ties): a fact that could not make an mcq of one
@@ -254,9 +267,15 @@ def iter_quiz(
             idle += 1
             if idle > 2 * len(queues):
                 break  # two rounds made nothing: what is left would tip the true/false keys out of the band
+            doc_of = queue[0][0].doc_id if queue else ""
+            if topic is None and doc_of and doc_of not in asked and retries[id(queue)] < MAX_RETRIES:
+                retries[id(queue)] += 1
+                waiting.append(queue)
             continue
         idle = 0
         fact, item = picked
+        asked.add(fact.doc_id)
+        waiting = [q for q in waiting if q and q[0][0].doc_id not in asked]
         if rephrase is not None:
             item = rephrase(item, seen) or item
         seen.append(served_as(item))
