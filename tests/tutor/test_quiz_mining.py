@@ -127,6 +127,16 @@ def test_a_wrapped_pdf_line_is_joined_and_a_fragment_is_not_a_definition() -> No
     assert all("\n" not in f.sentence for f in wrapped)
 
 
+def test_a_which_clause_without_a_comma_narrows_its_noun_and_says_nothing_of_it() -> None:
+    page = (
+        "The package can install the listchanges-tool package, which displays information about upgrades.\n\n"
+        "The help page holds a keyword listchanges-tool which searches though available functions.\n"
+    )
+    bank = bank_for({"manual.md": MANUAL, "help.md": page})
+    assert not any("searches though" in f.stem for f in bank.facts)
+    assert any("displays information about upgrades" in f.stem for f in facts_about(bank, "listchanges-tool"))
+
+
 def test_items_from_general_facts_pass_the_gate_with_same_kind_options() -> None:
     bank = bank_for({"manual.md": MANUAL, "history.md": HISTORY})
     gen = RuleGenerator(bank)

@@ -164,9 +164,10 @@ _NOUNS = "|".join(sorted(CLASS_NOUNS, key=len, reverse=True))
 CLASSED = re.compile(
     rf"\b[Tt]he (?:(?P<x>[^\s()]+(?:\(\))?) (?P<n>{_NOUNS})|(?P<n2>{_NOUNS}) (?P<x2>[^\s()]+(?:\(\))?))\b"
 )
-# "..., the X package, which displays ...": what a named thing does, said in a relative clause.
+# "..., the X package, which displays ...": what a named thing does, said in a relative clause. Only after a
+# comma: without one the clause narrows its noun ("a concept list which searches ..." is no claim about lists).
 RELATIVE = re.compile(
-    r"(?P<np>(?:[^\s,;()]+ ){0,2}[^\s,;()]+),? which (?P<rest>(?:[a-z]+s|is|are) [^;()]+?)(?:,|\)|\.?$)"
+    r"(?P<np>(?:[^\s,;()]+ ){0,2}[^\s,;()]+), which (?P<rest>(?:[a-z]+s|is|are) [^;()]+?)(?:,|\)|\.?$)"
 )
 
 
