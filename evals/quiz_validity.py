@@ -5,7 +5,7 @@ applies plain, strict string rules, so a bug in the gate cannot pass its own exa
 
 An item is valid when
 - its citation is real: ``citation.text`` is the indexed chunk at ``start:end`` of that document, and the
-  support sentence is inside it and is not a heading line ("# ...");
+  support sentence is inside it;
 - its key is in the evidence: for mcq/short the key (with or without its Amazon/AWS prefix) appears in the
   support sentence and at least 70% of the question's content words do too (the sentence says what the
   question asks); for a true statement 80% of its words are in the support; for a false one the support
@@ -260,8 +260,6 @@ def check_item(item: QuizItem, chunk_text: str | None, subject: frozenset[str] =
         problems.append("citation text is not the indexed passage")
     if not c.support or " ".join(c.support.split()) not in " ".join(c.text.split()):
         problems.append("support sentence not in the passage")
-    elif c.support.lstrip().startswith("#"):
-        problems.append("support is a markdown heading line")
     if item.type == "mcq":
         if len(item.options) != 4:
             problems.append("mcq without 4 options")

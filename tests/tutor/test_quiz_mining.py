@@ -137,6 +137,18 @@ def test_a_which_clause_without_a_comma_narrows_its_noun_and_says_nothing_of_it(
     assert any("displays information about upgrades" in f.stem for f in facts_about(bank, "listchanges-tool"))
 
 
+def test_a_heading_subtitle_describes_the_term_but_a_byline_does_not() -> None:
+    pages = {
+        "guide.md": "# 10.2. Parameter Substitution\n\nManipulating and/or expanding variables\n",
+        "appendix.md": "# Appendix A. The Project Manifesto\n\nWritten by Ann Lovelace, Revised 01/06/94\n",
+    }
+    bank = bank_for(pages)
+    assert [f.stem for f in facts_about(bank, "Parameter Substitution")] == [
+        "Which term describes “manipulating and/or expanding variables”?"
+    ]
+    assert not any("Lovelace" in f.stem for f in bank.facts)
+
+
 def test_items_from_general_facts_pass_the_gate_with_same_kind_options() -> None:
     bank = bank_for({"manual.md": MANUAL, "history.md": HISTORY})
     gen = RuleGenerator(bank)

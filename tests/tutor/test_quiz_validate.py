@@ -85,14 +85,6 @@ def test_support_must_be_inside_the_cited_passage(polly: QuizItem) -> None:
     assert "not in the cited passage" in reasons(polly.model_copy(update={"citation": moved}))
 
 
-def test_a_heading_is_no_support(polly: QuizItem) -> None:
-    heading = "# Appendix A. The Speech Manifesto Written by the Polly team, Revised 01/06/94"
-    moved = polly.citation.model_copy(
-        update={"support": heading, "text": f"{heading}\n{polly.citation.text}"}
-    )
-    assert "heading" in reasons(polly.model_copy(update={"citation": moved}))
-
-
 def test_near_duplicates_of_served_items_are_rejected(polly: QuizItem) -> None:
     same_fact = Served(polly.fact_key, polly.subject, "something else entirely")
     assert "near-duplicate" in reasons(polly, [same_fact])

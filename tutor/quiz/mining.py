@@ -801,6 +801,12 @@ def term_line_definition(
     )
 
 
+# "Written by Ian A. Murdock, Revised 01/06/94": who wrote a section and when, not what its title is.
+_BYLINE = re.compile(
+    r"(?i:(?:written|edited|compiled|translated|revised|updated|maintained)\s+)?(?i:by)\s+[A-Z]"
+)
+
+
 def described(term: str, line: str, kind: str, vocab: Vocabulary, heading: bool = False) -> Definition | None:
     """A definition list entry: the term's line, then a noun phrase saying what it is ("the assignment operator").
 
@@ -829,8 +835,9 @@ def described(term: str, line: str, kind: str, vocab: Vocabulary, heading: bool 
     if heading and (
         (line.rstrip().endswith(".") and len(words) > 10)
         or re.search(r"\b(?:he|she|it|they|his|her|their|we|you)\b", line, re.IGNORECASE)
+        or _BYLINE.match(line)
     ):
-        return None  # a sentence about the section, not a subtitle that names what the heading's term is
+        return None  # a sentence about the section or who wrote it, not a subtitle naming what the term is
     body = _clean_rest(line).rstrip(" ;,:")
     body = body[0].lower() + body[1:] if not body[1:2].isupper() else body
     return Definition(term, f"{term}: {line}", f"Which term describes “{body}”", kind)
