@@ -120,3 +120,37 @@ def without_opener(text: str) -> str:
         return text
     # Only a grammar word is capitalised: a command or code name ("cd", "ls") keeps its case.
     return rest[:1].upper() + rest[1:] if _GRAMMAR_START.match(rest) else rest
+
+
+# A part of the document the learner does not see: "Example 3-1", "Figure 2", "this example", "the table below".
+_PART = r"(?:examples?|figures?|fig\.|tables?|listings?|sections?|chapters?|appendix|appendices|exercises?)"
+REFERENCE = re.compile(
+    rf"\b{_PART}\s+(?:[A-Z]?\d[\w.-]*|[A-Z]\b)"
+    rf"|\b(?:this|that|these|those|the (?:above|following|previous|preceding|next|last)) {_PART}(?!\w)"
+    rf"|\b{_PART} (?:above|below)\b",
+    re.IGNORECASE,
+)
+# An aside that sends the reader elsewhere: "(see also Example 8-5)", "(cf. Table 2)", "(see sidebar TOOLS ...)".
+_SEE = re.compile(r"^\s*(?:see|cf\.?|compare|refer to)\b(?:\s+also)?(?:\s+the)?\s*", re.IGNORECASE)
+_ELSEWHERE = re.compile(rf"(?:{_PART}|sidebars?|pages?|footnotes?|notes?|above|below)\b", re.IGNORECASE)
+
+
+def _points_elsewhere(aside: str, named_kept: bool) -> bool:
+    see = _SEE.match(aside)
+    if named_kept:  # only an aside that is nothing but the pointer: "(Figure 2)", "(see Section 5.2)"
+        return REFERENCE.match(aside.strip()) is not None or (
+            see is not None and _ELSEWHERE.match(aside, see.end()) is not None
+        )
+    return see is not None or REFERENCE.search(aside) is not None
+
+
+def without_references(text: str, named_kept: bool = False) -> str:
+    """The text without asides that point at another part of the document ("... redirected (as in Example
+    3-1)", "(see sidebar TOOLS ...)"). ``named_kept`` (an answer): only an aside that is nothing but a pointer
+    to a part goes; "(see functions untar and unzip)" or "(or when the user asks, see Section 6)" say something.
+    Otherwise (a quiz stem) every aside that mentions a part or opens with "see" goes."""
+    return re.sub(
+        r"\s*\(([^()]*)\)",
+        lambda m: "" if _points_elsewhere(m.group(1), named_kept) else m.group(0),
+        text,
+    )

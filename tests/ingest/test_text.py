@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.chunk import chunk_document
 from ingest.models import Document
-from ingest.text import split_sentences, without_opener
+from ingest.text import split_sentences, without_opener, without_references
 
 
 def _sentences(text: str) -> list[str]:
@@ -95,3 +95,16 @@ def test_a_full_page_line_that_stops_mid_phrase_wraps_onto_a_capitalised_word() 
         "Mar 03 10:00:01 host systemd[1]: service exited, code=exited, status=255/n/a",
         "Mar 03 10:00:02 host systemd[1]: Failed.",
     ]
+
+
+def test_an_aside_pointing_at_another_part_of_the_text_is_dropped_one_saying_something_stays() -> None:
+    answer = (
+        "R can list and unpack both (see functions untar and unzip) and draw the plot below (Figure 2) "
+        "(see sidebar TOOLS ar) when asked (or when the user asks, see Section 6)."
+    )
+    assert without_references(answer, named_kept=True) == (
+        "R can list and unpack both (see functions untar and unzip) and draw the plot below "
+        "when asked (or when the user asks, see Section 6)."
+    )
+    # A quiz stem keeps no pointer at all: every "see" aside and every aside naming a part goes.
+    assert without_references(answer) == "R can list and unpack both and draw the plot below when asked."

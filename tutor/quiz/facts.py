@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ingest.models import StoredChunk
-from ingest.text import content_tokens, split_sentences
+from ingest.text import content_tokens, split_sentences, without_references
 from ingest.words import CONTEXT_ADVERBS, wordset
 from tutor.quiz.kinds import PERSON, REFINABLE, KindEvidence, garbled, junk, passing, same_look, trivial
 from tutor.quiz.mining import (
@@ -48,7 +48,6 @@ from tutor.quiz.mining import (
     sentence_definitions,
     term_line_definition,
     without_leaning,
-    without_references,
 )
 from tutor.quiz.models import Fact, Term
 from tutor.quiz.naming import HEAD_KINDS, PLAIN, Naming

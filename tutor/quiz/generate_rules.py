@@ -14,11 +14,11 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from ingest.text import content_tokens, without_opener
+from ingest.text import content_tokens, without_opener, without_references
 from ingest.words import DETERMINERS
 from tutor.quiz.facts import FactBank
 from tutor.quiz.kinds import same_look
-from tutor.quiz.mining import SLOT, points_elsewhere, without_leaning, without_references
+from tutor.quiz.mining import SLOT, points_elsewhere, without_leaning
 from tutor.quiz.models import TF_OPTIONS, Fact, QuizItem, Term
 from tutor.quiz.naming import PLAIN, Naming
 from tutor.schema import Citation

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.models import StoredChunk
+from ingest.text import REFERENCE
 from ingest.words import CONNECTORS, wordset
 from tutor.quiz.naming import Naming
 
@@ -470,27 +471,6 @@ def _is_verb(words: Sequence[str], i: int) -> bool:
     after = [x.lower().strip(",") for x in words[i + 1 : i + 3]]
     participle = after[0] in PARTICIPLES or after[0].endswith("ed")
     return not (participle and len(after) == 2 and after[1] in _PREPOSITIONS)
-
-
-# A part of the document the learner does not see: "Example 3-1", "Figure 2", "this example", "the table below".
-_PART = r"(?:examples?|figures?|fig\.|tables?|listings?|sections?|chapters?|appendix|appendices|exercises?)"
-REFERENCE = re.compile(
-    rf"\b{_PART}\s+(?:[A-Z]?\d[\w.-]*|[A-Z]\b)"
-    rf"|\b(?:this|that|these|those|the (?:above|following|previous|preceding|next|last)) {_PART}(?!\w)"
-    rf"|\b{_PART} (?:above|below)\b",
-    re.IGNORECASE,
-)
-# An aside that sends the reader elsewhere: "(see also Example 8-5)", "(as in Example 3-1)", "(cf. Table 2)".
-_POINTER_ASIDE = re.compile(r"^\s*(?:see|cf\.?|compare)\b", re.IGNORECASE)
-
-
-def without_references(text: str) -> str:
-    """The text without asides that point at an example, figure or table ("... redirected (as in Example 3-1)")."""
-    return re.sub(
-        r"\s*\(([^()]*)\)",
-        lambda m: "" if _POINTER_ASIDE.match(m.group(1)) or REFERENCE.search(m.group(1)) else m.group(0),
-        text,
-    )
 
 
 # Where a context adverb can go without changing the claim: "also", "already" inside a clause, "still" after an

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from ingest.text import content_tokens, split_sentences, without_opener
+from ingest.text import content_tokens, split_sentences, without_opener, without_references
 from tutor.rag.generate import LLM_PASSAGES
 from tutor.rag.grounding import (
     NEAR_DUPLICATE,
@@ -34,13 +34,6 @@ _POINTER = re.compile(r"^(?:for (?:more|further) (?:information|details)\b|(?:se
 # does not.
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:They|He|She|This|These|Those|It (?!(?:\w+ ){0,5}(?:to|that|whether|how|if)\b))\b"
-)
-# An aside that only sends the reader to another part of the text ("(see sidebar TOOLS ...)", "(see Example 4-1,
-# above)"); "(see functions untar and unzip)" names the answer and stays.
-_POINTER_ASIDE = re.compile(
-    r"\s*\((?:see|cf\.|refer to)\s+(?:also\s+)?(?:the\s+)?(?:sidebar|section|chapter|example|figure|table|appendix|"
-    r"page|exercise|footnote|note|above|below)s?\b[^()]*\)",
-    re.I,
 )
 _DOC_REFS = re.compile(r"\s*\[\d+\]")
 # A list item that already names its subject ("Storage tier: ...") needs no heading in front.
@@ -120,8 +113,8 @@ def extractive_answer(
         score = relevance(text, scorer.vectors[j], qvec, query, query_tokens) + PASSAGE_BONUS * (
             LLM_PASSAGES - sent.passage_index
         )
-        # Scored with its aside (which often names the topic again), shown without it.
-        candidates.append((score, j, _POINTER_ASIDE.sub("", text), covers))
+        # Scored with its pointer asides (which often name the topic again), shown without them.
+        candidates.append((score, j, without_references(text, named_kept=True), covers))
     candidates.sort(key=lambda c: -c[0])
     picked: list[tuple[int, str]] = []
     covered: set[int] = set()
